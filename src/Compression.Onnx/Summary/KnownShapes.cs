@@ -1,0 +1,41 @@
+using Compression.Onnx.Graph;
+using Compression.Onnx.Protobuf;
+
+namespace Compression.Onnx.Summary;
+
+/// <summary>
+/// Shapes a graph declares without inference: initializer dims and value infos whose dimensions are numbers. A symbolic
+/// leading (batch) dimension counts as 1, since costs are quoted per single input; any other symbolic dimension leaves
+/// the shape unknown. Full shape inference arrives with the executor and will feed the same summary.
+/// </summary>
+internal sealed class KnownShapes
+{
+    private readonly GraphIndex _graph;
+
+    public KnownShapes(GraphIndex graph) => _graph = graph;
+
+    public long[]? Of(string name)
+    {
+        for (var g = _graph; g is not null; g = g.Parent)
+        {
+            if (g.Initializers.TryGetValue(name, out var init)) return init.Dims.ToArray();
+            if (g.ValueInfos.TryGetValue(name, out var info)) return FromType(info.Type);
+        }
+        return null;
+    }
+
+    private static long[]? FromType(TypeProto? type)
+    {
+        var shape = type?.TensorType?.Shape;
+        if (shape is null) return null;
+        var dims = new long[shape.Dim.Count];
+        for (var i = 0; i < dims.Length; i++)
+        {
+            var d = shape.Dim[i];
+            if (d.HasDimValue && d.DimValue >= 0) dims[i] = d.DimValue;
+            else if (i == 0 && dims.Length > 1) dims[i] = 1;
+            else return null;
+        }
+        return dims;
+    }
+}

@@ -1,0 +1,60 @@
+using Compression.Onnx.Protobuf;
+using Google.Protobuf;
+
+namespace Compression.Testing;
+
+/// <summary>Small hand-built models for tests that need one exact structure (the real models cover the rest).</summary>
+public static class TinyModels
+{
+    public static ValueInfoProto Float(string name, params long[] dims) => new()
+    {
+        Name = name,
+        Type = new TypeProto
+        {
+            TensorType = new TypeProto.Types.Tensor
+            {
+                ElemType = (int)TensorProto.Types.DataType.Float,
+                Shape = new TensorShapeProto { Dim = { dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }) } },
+            },
+        },
+    };
+
+    public static TensorProto FloatTensor(string name, long[] dims, float[] values)
+    {
+        var bytes = new byte[values.Length * 4];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        return new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, Dims = { dims }, RawData = ByteString.CopyFrom(bytes) };
+    }
+
+    public static NodeProto Node(string op, string[] inputs, string[] outputs, string? name = null) => new()
+    {
+        OpType = op,
+        Name = name ?? outputs[0],
+        Input = { inputs },
+        Output = { outputs },
+    };
+
+    public static ModelProto Model(GraphProto graph, long opset = 13) => new()
+    {
+        IrVersion = 8,
+        ProducerName = "tests",
+        OpsetImport = { new OperatorSetIdProto { Domain = "", Version = opset } },
+        Graph = graph,
+    };
+
+    /// <summary>y = x · W + b with a [rows, cols] weight: a Gemm with initializers, the shape of a dense layer.</summary>
+    public static ModelProto Dense(int rows, int cols, int seed = 1)
+    {
+        var random = new Random(seed);
+        var w = Enumerable.Range(0, rows * cols).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, cols).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        return Model(new GraphProto
+        {
+            Name = "dense",
+            Input = { Float("x", 1, rows) },
+            Output = { Float("y", 1, cols) },
+            Initializer = { FloatTensor("W", [rows, cols], w), FloatTensor("b", [cols], b) },
+            Node = { Node("Gemm", ["x", "W", "b"], ["y"]) },
+        });
+    }
+}
