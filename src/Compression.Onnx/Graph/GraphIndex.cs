@@ -140,9 +140,9 @@ public sealed class GraphIndex
         for (var i = 0; i < nodes.Count; i++) position[nodes[i]] = i;
         var pending = new int[nodes.Count];
         var dependents = new List<int>[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++) dependents[i] = [];
         for (var i = 0; i < nodes.Count; i++)
         {
-            dependents[i] = [];
             foreach (var input in nodes[i].Input.Concat(ImplicitInputsOf(nodes[i])).Distinct(StringComparer.Ordinal))
             {
                 if (input.Length == 0 || !_producers.TryGetValue(input, out var producer)) continue;
