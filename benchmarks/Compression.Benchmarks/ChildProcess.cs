@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Compression.Onnx.Model;
+
+namespace Compression.Benchmarks;
+
+/// <summary>
+/// Measures one operation in a fresh process, so that its peak resident memory (VmHWM) is its own and not what earlier
+/// runs left in the heap. The child prints "elapsed_ms peak_bytes".
+/// </summary>
+internal static class ChildProcess
+{
+    public static (double Milliseconds, long PeakBytes) Measure(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var self = typeof(ChildProcess).Assembly.Location;
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(self);
+        psi.ArgumentList.Add("child");
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"child {string.Join(' ', args)} failed: {stderr.Result}");
+        var parts = stdout.Trim().Split(' ');
+        return (double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static int RunChild(string[] args)
+    {
+        var watch = Stopwatch.StartNew();
+        switch (args[0])
+        {
+            case "noop":
+                break;
+            case "copy":
+                PlainCopy(args[1], args[2]);
+                break;
+            case "loadsave":
+                OnnxModel.Load(args[1]).Save(args[2]);
+                break;
+            default:
+                return 2;
+        }
+        watch.Stop();
+        Console.WriteLine(FormattableString.Invariant($"{watch.Elapsed.TotalMilliseconds:F1} {PeakResidentBytes()}"));
+        return 0;
+    }
+
+    /// <summary>Reads and writes the bytes through user space, as load and save must, rather than a kernel-side copy.</summary>
+    private static void PlainCopy(string from, string to)
+    {
+        using var input = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        using var output = new FileStream(to, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        input.CopyTo(output, 1 << 20);
+        output.Flush(flushToDisk: true);
+    }
+
+    private static long PeakResidentBytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        return 0;
+    }
+}
