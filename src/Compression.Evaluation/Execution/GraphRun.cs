@@ -1,0 +1,108 @@
+using Compression.Evaluation.Tensors;
+using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Protobuf;
+
+namespace Compression.Evaluation.Execution;
+
+/// <summary>
+/// Runs a <see cref="GraphPlan"/> once: binds inputs, runs each step, tells the observer, and returns a value's buffer to
+/// the pool as soon as its last reader has run. Subgraphs (If, Loop, Scan) run through <see cref="RunSubgraph"/> with a
+/// scope that sees the values around them.
+/// </summary>
+internal sealed class GraphRun
+{
+    private readonly TensorPool _pool;
+    private readonly Parallelism _parallelism;
+    private readonly IExecutionObserver? _observer;
+    private readonly HashSet<Array> _rented = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Array, int> _liveViews = new(ReferenceEqualityComparer.Instance);
+
+    public GraphRun(TensorPool pool, Parallelism parallelism, IExecutionObserver? observer)
+    {
+        _pool = pool;
+        _parallelism = parallelism;
+        _observer = observer;
+    }
+
+    /// <summary>Runs <paramref name="plan"/> with its inputs bound by position; returns its outputs in graph order.</summary>
+    public Tensor[] Run(GraphPlan plan, Scope? parent, IReadOnlyList<Tensor?> inputs)
+    {
+        var scope = new Scope(parent);
+        foreach (var (name, value) in plan.Constants) scope.Set(name, value);
+        var graphInputs = plan.Graph.Graph.Input;
+        for (var i = 0; i < graphInputs.Count && i < inputs.Count; i++)
+        {
+            if (inputs[i] is not { } value) continue;
+            scope.Set(graphInputs[i].Name, value);
+            _observer?.Observe(graphInputs[i].Name, value, null);
+        }
+        var remaining = new Dictionary<string, int>(plan.Readers, StringComparer.Ordinal);
+
+        foreach (var step in plan.Steps)
+        {
+            var node = step.Node;
+            var nodeInputs = new Tensor?[node.Input.Count];
+            for (var i = 0; i < nodeInputs.Length; i++)
+            {
+                var name = node.Input[i];
+                if (name.Length == 0) continue;
+                nodeInputs[i] = scope.Find(name) ?? throw new CompressionException(EvaluationErrorCodes.InputMissing,
+                    $"node {KernelException.Describe(node)} reads '{name}', which has no value (a missing graph input?).");
+            }
+            var context = new KernelContext(node, step.Version, nodeInputs, _pool, _parallelism, scope, this, plan);
+            try
+            {
+                step.Kernel.Execute(context);
+            }
+            catch (Exception e) when (e is not CompressionException)
+            {
+                throw new KernelException(node, $"{e.GetType().Name}: {e.Message}", e);
+            }
+            for (var i = 0; i < node.Output.Count; i++)
+            {
+                var name = node.Output[i];
+                if (name.Length == 0) continue;
+                var value = context.Outputs[i] ?? throw context.Fail($"produced no value for output {i} ('{name}')");
+                if (_rented.Contains(value.Data)) _liveViews[value.Data] = _liveViews.GetValueOrDefault(value.Data) + 1;
+                scope.Set(name, value);
+                _observer?.Observe(name, value, node);
+            }
+            foreach (var name in node.Input.Concat(step.ImplicitInputs).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal))
+                Release(name, scope, remaining, plan);
+            // Outputs nobody reads can go at once.
+            foreach (var name in node.Output)
+                if (name.Length > 0 && !remaining.ContainsKey(name)) Release(name, scope, remaining, plan);
+        }
+
+        var outputs = new Tensor[plan.Graph.Graph.Output.Count];
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            var name = plan.Graph.Graph.Output[i].Name;
+            outputs[i] = scope.Find(name) ?? throw new CompressionException(EvaluationErrorCodes.InputMissing,
+                $"graph output '{name}' was never produced.");
+        }
+        return outputs;
+    }
+
+    public Tensor[] RunSubgraph(GraphPlan parentPlan, GraphProto graph, Scope scope, IReadOnlyList<Tensor?> inputs) =>
+        Run(parentPlan.Child(graph), scope, inputs);
+
+    /// <summary>A tensor array handed to the pool by <see cref="KernelContext.Allocate"/>; only those come back to it.</summary>
+    public void TrackRented(Array array) => _rented.Add(array);
+
+    private void Release(string name, Scope scope, Dictionary<string, int> remaining, GraphPlan plan)
+    {
+        if (remaining.TryGetValue(name, out var count))
+        {
+            if (count > 1) { remaining[name] = count - 1; return; }
+            remaining.Remove(name);
+        }
+        if (plan.Pinned.Contains(name) || plan.Constants.ContainsKey(name)) return;
+        if (!scope.Remove(name, out var value) || value is null) return; // an outer value, or already gone
+        if (!_liveViews.TryGetValue(value.Data, out var views)) return;
+        if (views > 1) { _liveViews[value.Data] = views - 1; return; }
+        _liveViews.Remove(value.Data);
+        _rented.Remove(value.Data);
+        _pool.Return(value.Data);
+    }
+}

@@ -1,0 +1,89 @@
+using Compression.Evaluation.Tensors;
+using Compression.Onnx.Protobuf;
+using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace Compression.Evaluation.Execution;
+
+/// <summary>What a kernel sees while it runs one node: inputs, attributes, where outputs go, buffers, threads.</summary>
+public sealed class KernelContext
+{
+    private readonly Tensor?[] _inputs;
+    private readonly TensorPool _pool;
+
+    private readonly GraphRun? _run;
+    private readonly GraphPlan? _plan;
+
+    internal KernelContext(NodeProto node, int operatorVersion, Tensor?[] inputs, TensorPool pool, Parallelism parallelism,
+        Scope scope, GraphRun? run, GraphPlan? plan)
+    {
+        _run = run;
+        _plan = plan;
+        Node = node;
+        OperatorVersion = operatorVersion;
+        _inputs = inputs;
+        _pool = pool;
+        Parallelism = parallelism;
+        Scope = scope;
+        Attributes = new NodeAttributes(node);
+        Outputs = new Tensor?[node.Output.Count];
+    }
+
+    public NodeProto Node { get; }
+
+    /// <summary>The operator version in force (the since-version the node resolves to at the model's opset).</summary>
+    public int OperatorVersion { get; }
+
+    public NodeAttributes Attributes { get; }
+
+    public Parallelism Parallelism { get; }
+
+    /// <summary>Values visible to the node, for control-flow kernels that run subgraphs.</summary>
+    internal Scope Scope { get; }
+
+    public int InputCount => _inputs.Length;
+
+    public Tensor?[] Outputs { get; }
+
+    /// <summary>A context outside any run, for folding a node whose inputs are all constant.</summary>
+    internal static KernelContext ForFolding(NodeProto node, int operatorVersion, Tensor?[] inputs) =>
+        new(node, operatorVersion, inputs, new TensorPool(), new Parallelism(1), new Scope(null), null, null);
+
+    /// <summary>A required input; a missing one is an error naming the node.</summary>
+    public Tensor Input(int index) =>
+        index < _inputs.Length && _inputs[index] is { } t ? t : throw Fail($"input {index} is required");
+
+    /// <summary>An optional input: null when absent or given as the empty name.</summary>
+    public Tensor? OptionalInput(int index) => index < _inputs.Length ? _inputs[index] : null;
+
+    public bool HasOutput(int index) => index < Node.Output.Count && Node.Output[index].Length > 0;
+
+    /// <summary>A new output tensor; its array may be reused from an earlier node and is not zeroed.</summary>
+    public Tensor Allocate(DataType type, int[] shape)
+    {
+        var tensor = _pool.Rent(type, shape);
+        _run?.TrackRented(tensor.Data);
+        return tensor;
+    }
+
+    /// <summary>A new output tensor filled with zeros (false, empty strings).</summary>
+    public Tensor AllocateZeroed(DataType type, int[] shape)
+    {
+        var tensor = Allocate(type, shape);
+        Array.Clear(tensor.Data, 0, tensor.Length);
+        if (type == DataType.String) Array.Fill((string[])tensor.Data, "", 0, tensor.Length);
+        return tensor;
+    }
+
+    public void SetOutput(int index, Tensor tensor)
+    {
+        if (index < Outputs.Length) Outputs[index] = tensor;
+    }
+
+    /// <summary>Runs one of this node's subgraphs with inputs bound by position; it sees this node's scope.</summary>
+    public Tensor[] RunSubgraph(GraphProto graph, IReadOnlyList<Tensor?> inputs) =>
+        _run is not null && _plan is not null
+            ? _run.RunSubgraph(_plan, graph, Scope, inputs)
+            : throw Fail("subgraphs cannot run while folding constants");
+
+    public KernelException Fail(string message) => new(Node, message);
+}

@@ -1,0 +1,59 @@
+using Compression.Evaluation.Tensors;
+using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Graph;
+using Compression.Onnx.Model;
+
+namespace Compression.Evaluation.Execution;
+
+/// <summary>
+/// The managed, deterministic executor: runs an ONNX model on CPU with no native dependency, the same bits on any
+/// machine and thread count. Construction checks every node of every graph against the kernel registry, so an
+/// unsupported operator is reported (all of them, with node, operator and opset) before any work starts.
+/// One executor may run many inputs; a run is single-threaded in control, parallel inside kernels.
+/// </summary>
+public sealed class ModelExecutor
+{
+    private readonly GraphPlan _main;
+    private readonly ExecutorOptions _options;
+
+    public ModelExecutor(OnnxModel model, ExecutorOptions? options = null, KernelRegistry? registry = null)
+    {
+        Model = model;
+        _options = options ?? ExecutorOptions.Default;
+        Index = new ModelIndex(model.Proto);
+        var unsupported = new List<UnsupportedNode>();
+        _main = new GraphPlan(Index.Main, Index, registry ?? KernelRegistry.Default, unsupported);
+        if (unsupported.Count > 0) throw new UnsupportedOperatorException(unsupported, model.SourcePath);
+        Inputs = model.Graph.Input.Where(i => !Index.Main.Initializers.ContainsKey(i.Name)).Select(i => i.Name).ToList();
+        Outputs = model.Graph.Output.Select(o => o.Name).ToList();
+    }
+
+    public OnnxModel Model { get; }
+
+    public ModelIndex Index { get; }
+
+    /// <summary>The inputs a caller provides (graph inputs that are not initializers), in order.</summary>
+    public IReadOnlyList<string> Inputs { get; }
+
+    public IReadOnlyList<string> Outputs { get; }
+
+    /// <summary>Runs the model; returns every graph output by name.</summary>
+    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, IExecutionObserver? observer = null)
+    {
+        foreach (var name in inputs.Keys)
+            if (!Inputs.Contains(name) && !Index.Main.Initializers.ContainsKey(name))
+                throw new CompressionException(EvaluationErrorCodes.InputMismatch,
+                    $"the model has no input '{name}'; its inputs are {string.Join(", ", Inputs)}.", Model.SourcePath);
+        var bound = Model.Graph.Input.Select(i => inputs.TryGetValue(i.Name, out var t) ? t : null).ToList();
+        foreach (var name in Inputs)
+            if (!inputs.ContainsKey(name))
+                throw new CompressionException(EvaluationErrorCodes.InputMissing,
+                    $"input '{name}' was not given.", Model.SourcePath);
+
+        var run = new GraphRun(new TensorPool(), new Parallelism(_options.Threads), observer);
+        var outputs = run.Run(_main, null, bound);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        for (var i = 0; i < outputs.Length; i++) result[Outputs[i]] = outputs[i];
+        return result;
+    }
+}

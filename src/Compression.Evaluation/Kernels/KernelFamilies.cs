@@ -1,0 +1,12 @@
+using Compression.Evaluation.Execution;
+
+namespace Compression.Evaluation.Kernels;
+
+/// <summary>The kernel families; each registers its own kernels, one line each.</summary>
+internal static class KernelFamilies
+{
+    public static void RegisterAll(KernelRegistry registry)
+    {
+        Elementwise.ElementwiseKernels.Register(registry);
+    }
+}
