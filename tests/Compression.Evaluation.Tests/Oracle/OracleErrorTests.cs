@@ -40,7 +40,7 @@ public sealed class OracleErrorTests
     {
         var result = await RunHelloDeepaWith("onnx::Flatten_0.npy", "(1, 25, 96)", "float32");
 
-        AssertFailsWithOneLine(result, "expected input_0.npy or onnx__Flatten_0.npy");
+        AssertFailsWithOneLine(result, "expected input_0.npy, input_0.pb or onnx__Flatten_0.npy");
     }
 
     [Fact]

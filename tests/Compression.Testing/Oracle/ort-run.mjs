@@ -5,6 +5,7 @@
 //   node ort-run.mjs --model M.onnx --inputs DIR --outputs DIR [--optimized-model-out PATH] [--threads N]
 //                    [--optimization all|extended|basic|disabled] [--latency N [--warmup W]] [--ort-dir DIR]
 //
+// Inputs: input_<i>.npy or input_<i>.pb by position, or <name>.npy by name (see DESIGN.md, `modelc run`).
 // stdout: one JSON line (inputs, outputs with name/shape/dtype/file, run time in ms; with --latency also the median).
 // Any failure: exit code 2 and one line on stderr, like modelc's "bad input" contract.
 
@@ -14,6 +15,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readNpy, writeNpy, supportedTypes } from './npy.mjs';
+import { readTensorProto } from './tensorproto.mjs';
 
 class UsageError extends Error {}
 
@@ -168,11 +170,10 @@ function readInputs(ort, session, folder) {
   const feeds = {};
   const inputs = [];
   session.inputNames.forEach((name, i) => {
-    const candidates = [...new Set([`input_${i}.npy`, fileNameFor(name)])].filter((f) => files.has(f));
+    const candidates = [...new Set([`input_${i}.npy`, `input_${i}.pb`, fileNameFor(name)])].filter((f) => files.has(f));
     if (candidates.length === 0) {
-      const pb = `input_${i}.pb`;
-      if (files.has(pb)) throw new UsageError(`${pb}: TensorProto inputs are not supported by the oracle, use .npy`);
-      throw new UsageError(`no file for model input ${i} '${name}': expected input_${i}.npy or ${fileNameFor(name)} in ${folder}`);
+      throw new UsageError(
+        `no file for model input ${i} '${name}': expected input_${i}.npy, input_${i}.pb or ${fileNameFor(name)} in ${folder}`);
     }
     if (candidates.length > 1) {
       throw new UsageError(`model input ${i} '${name}' matches both ${candidates.join(' and ')}`);
@@ -181,15 +182,18 @@ function readInputs(ort, session, folder) {
     if (claimed.has(file)) throw new UsageError(`${file} matches both input '${claimed.get(file)}' and input '${name}'`);
     claimed.set(file, name);
 
-    const array = readNpy(fs.readFileSync(path.join(folder, file)), file);
+    const bytes = fs.readFileSync(path.join(folder, file));
+    const array = file.endsWith('.pb') ? readTensorProto(bytes, file) : readNpy(bytes, file);
     checkAgainstModel(session.inputMetadata?.[i], array, name, file);
     feeds[name] = new ort.Tensor(array.type, array.data, array.shape);
     inputs.push({ name, file, shape: array.shape, dtype: array.type });
   });
-  // A stray .npy is almost always a misnamed input; running without it would hide the mistake. labels.npy belongs to
-  // the data-set layout (DESIGN.md) and is not a model input.
+  // A stray input file is almost always a misnamed input; running without it would hide the mistake. labels.npy
+  // belongs to the data-set layout (DESIGN.md), and output_<i>.pb files sit next to the inputs in ONNX's
+  // test_data_set_N folders; neither is a model input.
   for (const file of files) {
-    if (file.endsWith('.npy') && file !== 'labels.npy' && !claimed.has(file)) {
+    const isInputLike = (file.endsWith('.npy') && file !== 'labels.npy') || /^input_\d+\.pb$/.test(file);
+    if (isInputLike && !claimed.has(file)) {
       throw new UsageError(`${file} matches no model input (inputs: ${session.inputNames.map((n) => `'${n}'`).join(', ')})`);
     }
   }
