@@ -1,0 +1,16 @@
+namespace Compression.Testing;
+
+/// <summary>One of the real, third-party models that build/test-assets.sh fetches (see DESIGN.md, "Test assets").</summary>
+/// <param name="Name">A stable friendly name for test names and theory data.</param>
+/// <param name="FileName">The file name in the asset models folder and in build/test-assets.sha256.</param>
+/// <param name="Source">The npm package and the path inside it, for messages and docs.</param>
+public sealed record RealModel(string Name, string FileName, string Source)
+{
+    /// <summary>Where the model is installed; may not exist yet (see <see cref="TestAssets.Require"/>).</summary>
+    public string Path => System.IO.Path.Combine(TestAssets.ModelsFolder, FileName);
+
+    /// <summary>The path, failing the test with instructions when the model is not installed.</summary>
+    public string RequirePath() => TestAssets.Require(Path);
+
+    public override string ToString() => Name;
+}

