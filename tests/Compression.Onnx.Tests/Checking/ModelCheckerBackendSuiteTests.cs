@@ -24,7 +24,7 @@ public class ModelCheckerBackendSuiteTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        var oracle = OnnxPythonOracle.Run("onnx_check_oracle.py", ["-"], string.Join('\n', files))
+        var oracle = OnnxPythonOracle.Run("onnx_check_oracle.py", files)
             .Select(line => line.Split('\t'))
             .ToDictionary(f => f[1], f => (Ok: f[0] == "ok", Message: f.Length > 2 ? f[2] : ""));
 

@@ -88,7 +88,7 @@ public class ModelSummaryTests
         File.WriteAllLines(listing, models);
         try
         {
-            var output = Python.Run(ParameterCountScript, listing);
+            var output = Python.RunAsync(ParameterCountScript, listing).GetAwaiter().GetResult();
             var expected = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split('\t')).ToDictionary(p => p[0], p => (long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture)));
             Assert.Equal(models.Count, expected.Count);
