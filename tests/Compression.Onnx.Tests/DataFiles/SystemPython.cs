@@ -19,8 +19,12 @@ internal static class SystemPython
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
         };
         start.ArgumentList.Add("-I");
+        // UTF-8 whatever the locale: file contents and outputs include non-ASCII strings.
+        start.ArgumentList.Add("-X");
+        start.ArgumentList.Add("utf8");
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(script);
         foreach (var arg in args) start.ArgumentList.Add(arg);
