@@ -20,9 +20,14 @@ public static class ErrorCodes
     public const string TensorDimsInvalid = "MCB1102";
     public const string TensorElementTypeUnsupported = "MCB1103";
     public const string TensorTooLarge = "MCB1104";
+    public const string TensorElementTypeMismatch = "MCB1105";
+    public const string TensorDataNotLoaded = "MCB1106";
+    public const string TensorValueOutOfRange = "MCB1107";
 
     public const string DataFileInvalid = "MCB1201";
     public const string DataFileNotFound = "MCB1202";
+    public const string DataFileUnsupported = "MCB1203";
+    public const string DataFileWriteFailed = "MCB1204";
 
     public const string ModelCheckFailed = "MCB1301";
 }
