@@ -81,14 +81,14 @@ public class ModelSummaryTests
     /// graph) computed by other code on other protobuf bindings.
     /// </summary>
     [Fact]
-    public void Parameters_and_node_counts_match_python_onnx_on_every_backend_model()
+    public async Task Parameters_and_node_counts_match_python_onnx_on_every_backend_model()
     {
         var models = TestAssets.BackendModels().ToList();
         var listing = Path.GetTempFileName();
         File.WriteAllLines(listing, models);
         try
         {
-            var output = Python.RunAsync(ParameterCountScript, listing).GetAwaiter().GetResult();
+            var output = await Python.RunAsync(ParameterCountScript, listing);
             var expected = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split('\t')).ToDictionary(p => p[0], p => (long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture)));
             Assert.Equal(models.Count, expected.Count);
