@@ -8,5 +8,9 @@ internal static class KernelFamilies
     public static void RegisterAll(KernelRegistry registry)
     {
         Elementwise.ElementwiseKernels.Register(registry);
+        NeuralNetwork.NeuralNetworkKernels.Register(registry);
+        TensorOps.TensorOpsKernels.Register(registry);
+        Reduction.ReductionKernels.Register(registry);
+        ControlFlow.ControlFlowKernels.Register(registry);
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
 using Compression.Evaluation.Tensors;
@@ -7,8 +8,7 @@ namespace Compression.Evaluation.Kernels.Elementwise;
 
 /// <summary>
 /// A broadcasting binary arithmetic operator (Add, Sub, Mul, Div, ...): both inputs of one element type, output of the
-/// same type and the broadcast shape. Float16 is computed in float and rounded once, as runtimes without native fp16
-/// arithmetic do.
+/// same type and the broadcast shape. Float16 follows .NET's Half, which computes in float and rounds once.
 /// </summary>
 internal sealed class BinaryKernel<TOp> : IKernel where TOp : struct, IBinaryOperation
 {
@@ -31,17 +31,23 @@ internal sealed class BinaryKernel<TOp> : IKernel where TOp : struct, IBinaryOpe
         var output = context.Allocate(a.ElementType, shape);
         switch (a.ElementType)
         {
-            case DataType.Float: Run<float>(a, b, output, static (x, y) => TOp.Apply(x, y)); break;
-            case DataType.Double: Run<double>(a, b, output, static (x, y) => TOp.Apply(x, y)); break;
-            case DataType.Int32: Run<int>(a, b, output, static (x, y) => TOp.Apply(x, y)); break;
-            case DataType.Int64: Run<long>(a, b, output, static (x, y) => TOp.Apply(x, y)); break;
-            case DataType.Float16: Run<Half>(a, b, output, static (x, y) => (Half)TOp.Apply((float)x, (float)y)); break;
+            case DataType.Float: Run<float>(a, b, output); break;
+            case DataType.Double: Run<double>(a, b, output); break;
+            case DataType.Float16: Run<Half>(a, b, output); break;
+            case DataType.Int8: Run<sbyte>(a, b, output); break;
+            case DataType.Uint8: Run<byte>(a, b, output); break;
+            case DataType.Int16: Run<short>(a, b, output); break;
+            case DataType.Uint16: Run<ushort>(a, b, output); break;
+            case DataType.Int32: Run<int>(a, b, output); break;
+            case DataType.Uint32: Run<uint>(a, b, output); break;
+            case DataType.Int64: Run<long>(a, b, output); break;
+            case DataType.Uint64: Run<ulong>(a, b, output); break;
             default: throw context.Fail($"element type {a.ElementType} is not supported");
         }
         context.SetOutput(0, output);
     }
 
-    private static void Run<T>(Tensor a, Tensor b, Tensor output, Func<T, T, T> op)
+    private static void Run<T>(Tensor a, Tensor b, Tensor output) where T : INumber<T>
     {
         var x = (T[])a.Data;
         var y = (T[])b.Data;
@@ -49,7 +55,7 @@ internal sealed class BinaryKernel<TOp> : IKernel where TOp : struct, IBinaryOpe
         Broadcasting.ForEachRun(a.Shape, b.Shape, output.Shape, (o, ia, sa, ib, sb, n) =>
         {
             for (var i = 0; i < n; i++, ia += sa, ib += sb)
-                r[o + i] = op(x[ia], y[ib]);
+                r[o + i] = TOp.Apply(x[ia], y[ib]);
         });
     }
 }
