@@ -30,4 +30,25 @@ public class CompressCommandTests
         Assert.Contains("none", stderr);
         Assert.False(File.Exists(output));
     }
+
+    [Fact]
+    public void A_structurally_invalid_model_is_refused_with_MCB1301_and_nothing_written()
+    {
+        using var temp = new TempFolder();
+        var model = TinyModels.Dense(4, 2);
+        model.Graph.Node[0].Input[0] = "undefined";
+        var input = temp.Combine("broken.onnx");
+        File.WriteAllBytes(input, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        var output = temp.Combine("out.onnx");
+
+        var (code, _, stderr) = ModelcRunner.Run("compress", input, "-o", output);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"{input}: error MCB1301:", stderr);
+        Assert.Contains("undefined", stderr);
+        Assert.False(File.Exists(output));
+
+        var (inspectCode, inspectOut, _) = ModelcRunner.Run("inspect", input, "--json");
+        Assert.Equal(0, inspectCode);
+        Assert.False(System.Text.Json.JsonDocument.Parse(inspectOut).RootElement.GetProperty("valid").GetBoolean());
+    }
 }

@@ -18,6 +18,8 @@ public class InspectCommandTests
         Assert.Equal(76, root.GetProperty("parameters").GetInt64());
         Assert.Equal(1, root.GetProperty("operators").GetProperty("Conv").GetInt32());
         Assert.Equal(6, root.GetProperty("opsets").GetProperty("").GetInt64());
+        Assert.True(root.GetProperty("valid").GetBoolean());
+        Assert.Equal(0, root.GetProperty("issues").GetArrayLength());
         Assert.Equal(["2", "3", "7", "5"], root.GetProperty("inputs")[0].GetProperty("shape").EnumerateArray().Select(e => e.GetString()));
     }
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Compression.Onnx.Checking;
 using Compression.Onnx.Model;
 using Compression.Onnx.Summary;
 
@@ -18,11 +20,22 @@ internal static class InspectCommand
         };
         command.SetAction(parse =>
         {
-            var summary = ModelSummarizer.Summarize(OnnxModel.Load(parse.GetRequiredValue(model)).Proto);
+            var loaded = OnnxModel.Load(parse.GetRequiredValue(model));
+            var summary = ModelSummarizer.Summarize(loaded.Proto);
+            var check = ModelChecker.Check(loaded.Proto);
             if (parse.GetValue(json))
-                stdout.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));
+            {
+                var node = JsonSerializer.SerializeToNode(summary, CliJson.Options)!.AsObject();
+                node["valid"] = check.IsValid;
+                node["issues"] = new JsonArray(check.Issues.Select(i => (JsonNode?)JsonValue.Create(i.ToString())).ToArray());
+                stdout.WriteLine(node.ToJsonString(CliJson.Options));
+            }
             else
+            {
                 SummaryTable.Write(summary, stdout);
+                stdout.WriteLine(check.IsValid ? "structural check: passed" : $"structural check: {check.Issues.Count} issue(s)");
+                foreach (var issue in check.Issues.Take(20)) stdout.WriteLine($"  {issue}");
+            }
             return ExitCodes.Done;
         });
         return command;

@@ -1,3 +1,4 @@
+using Compression.Onnx.Checking;
 using Compression.Onnx.Diagnostics;
 using Compression.Onnx.Model;
 
@@ -20,6 +21,8 @@ public static class ModelCompressor
             throw new CompressionException(EngineErrorCodes.UnknownProfile,
                 $"unknown profile '{request.Profile}'; known profiles: {string.Join(", ", KnownProfiles)}.");
         var model = OnnxModel.Load(request.ModelPath);
+        // A structurally broken model is refused before any work, so no pass has to guess what it meant.
+        ModelChecker.ThrowIfInvalid(model.Proto, request.ModelPath);
         model.Save(request.OutputPath);
     }
 }
