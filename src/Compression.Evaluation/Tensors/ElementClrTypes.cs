@@ -30,22 +30,14 @@ public static class ElementClrTypes
         or DataType.Uint16 or DataType.Int32 or DataType.Uint32 or DataType.Int64 or DataType.Uint64 or DataType.Bool
         or DataType.String;
 
+    /// <summary>The element type a CLR array type holds (int8/uint8 for sbyte/byte: int4 is always explicit).</summary>
     public static DataType DataTypeOf<T>() =>
-        typeof(T) == typeof(float) ? DataType.Float
-        : typeof(T) == typeof(double) ? DataType.Double
-        : typeof(T) == typeof(Half) ? DataType.Float16
-        : typeof(T) == typeof(BFloat16) ? DataType.Bfloat16
-        : typeof(T) == typeof(sbyte) ? DataType.Int8
-        : typeof(T) == typeof(byte) ? DataType.Uint8
-        : typeof(T) == typeof(short) ? DataType.Int16
-        : typeof(T) == typeof(ushort) ? DataType.Uint16
-        : typeof(T) == typeof(int) ? DataType.Int32
-        : typeof(T) == typeof(uint) ? DataType.Uint32
-        : typeof(T) == typeof(long) ? DataType.Int64
-        : typeof(T) == typeof(ulong) ? DataType.Uint64
-        : typeof(T) == typeof(bool) ? DataType.Bool
-        : typeof(T) == typeof(string) ? DataType.String
-        : throw new NotSupportedException($"{typeof(T).Name} is not an executor element type");
+        ByClrType.TryGetValue(typeof(T), out var type) ? type
+            : throw new NotSupportedException($"{typeof(T).Name} is not an executor element type");
+
+    private static readonly Dictionary<Type, DataType> ByClrType = Enum.GetValues<DataType>()
+        .Where(t => IsSupported(t) && t is not DataType.Int4 and not DataType.Uint4)
+        .ToDictionary(Of);
 
     public static Array NewArray(DataType type, int length) => Array.CreateInstance(Of(type), length);
 }
