@@ -4,4 +4,6 @@ namespace Compression.Engine;
 public static class EngineErrorCodes
 {
     public const string UnknownProfile = "MCB2001";
+    public const string InvalidOptionValue = "MCB2002";
+    public const string UnknownOption = "MCB2003";
 }

@@ -1,0 +1,46 @@
+namespace Compression.Engine.Recipes;
+
+/// <summary>
+/// What to do to one model: one choice per technique plus the technique options. A device profile supplies a recipe;
+/// the item's metadata (or the CLI flags) override single fields. Immutable; its canonical JSON (<see cref="RecipeText"/>)
+/// is part of the cache key, so two equal recipes always hash the same.
+/// </summary>
+public sealed record Recipe
+{
+    public QuantizationMode Quantization { get; init; } = QuantizationMode.None;
+
+    public PruningSpec? Pruning { get; init; }
+
+    public LowRankSpec? LowRank { get; init; }
+
+    /// <summary>Clusters per tensor or channel (2 to 256), or null for no weight sharing.</summary>
+    public int? WeightSharing { get; init; }
+
+    public DistillationMode Distillation { get; init; } = DistillationMode.None;
+
+    public PackingMode Packing { get; init; } = PackingMode.None;
+
+    public ActivationType ActivationType { get; init; } = ActivationType.UInt8;
+
+    public CalibrationMethod CalibrationMethod { get; init; } = new CalibrationMethod.MinMax();
+
+    /// <summary>Node names and operator types that keep full precision.</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    public int BlockSize { get; init; } = 32;
+
+    public PruningScope PruningScope { get; init; } = PruningScope.Layer;
+
+    public SharingScope SharingScope { get; init; } = SharingScope.Tensor;
+
+    /// <summary>The identity recipe: nothing changes.</summary>
+    public static Recipe Identity { get; } = new();
+
+    public bool IsIdentity => Equals(Identity);
+
+    public bool Equals(Recipe? other) => other is not null && RecipeText.Format(this) == RecipeText.Format(other);
+
+    public override int GetHashCode() => RecipeText.Format(this).GetHashCode(StringComparison.Ordinal);
+
+    public override string ToString() => RecipeText.Summary(this);
+}

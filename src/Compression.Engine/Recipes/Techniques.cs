@@ -1,0 +1,42 @@
+namespace Compression.Engine.Recipes;
+
+/// <summary>How weights (and activations) are quantized: the values of <c>Quantization</c> / <c>--quantization</c>.</summary>
+public enum QuantizationMode { None, Fp16, Int8Weight, Int8Dynamic, Int8, Int4Weight }
+
+/// <summary>Which pruning, with its amount: <c>0.5</c> (unstructured fraction), <c>2:4</c> (N of every M), <c>channels:0.3</c>.</summary>
+public abstract record PruningSpec
+{
+    public sealed record Unstructured(double Sparsity) : PruningSpec;
+
+    public sealed record NOfM(int N, int M) : PruningSpec;
+
+    public sealed record Channels(double Fraction) : PruningSpec;
+}
+
+/// <summary>Low-rank factorization: keep singular values up to an energy fraction, or a fraction of the full rank.</summary>
+public abstract record LowRankSpec
+{
+    public sealed record Energy(double Fraction) : LowRankSpec;
+
+    public sealed record Rank(double Fraction) : LowRankSpec;
+}
+
+public enum DistillationMode { None, Layerwise }
+
+public enum PackingMode { None, Brotli }
+
+public enum ActivationType { UInt8, Int8 }
+
+/// <summary>How calibration turns observed activations into ranges.</summary>
+public abstract record CalibrationMethod
+{
+    public sealed record MinMax : CalibrationMethod;
+
+    public sealed record Percentile(double Value) : CalibrationMethod;
+
+    public sealed record Entropy : CalibrationMethod;
+}
+
+public enum PruningScope { Layer, Global }
+
+public enum SharingScope { Tensor, Channel }
