@@ -16,7 +16,8 @@ public static class CommandLine
         var root = new RootCommand("modelc: compress ONNX models for the devices that run them.")
         {
             InspectCommand.Create(stdout),
-            CompressCommand.Create(),
+            CompressCommand.Create(stdout),
+            ProfilesCommand.Create(stdout),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

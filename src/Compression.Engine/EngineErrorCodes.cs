@@ -6,4 +6,5 @@ public static class EngineErrorCodes
     public const string UnknownProfile = "MCB2001";
     public const string InvalidOptionValue = "MCB2002";
     public const string UnknownOption = "MCB2003";
+    public const string NotImplemented = "MCB2004";
 }

@@ -1,25 +1,48 @@
 using System.CommandLine;
+using System.Text.Json;
 using Compression.Engine.Pipeline;
+using Compression.Engine.Recipes;
+using Compression.Onnx.Model;
 
 namespace Compression.Cli.Commands;
 
-/// <summary><c>modelc compress MODEL -o OUT [--profile NAME]</c>.</summary>
+/// <summary>
+/// <c>modelc compress MODEL -o OUT [--profile NAME] [--quantization ..] ... [--report FILE.json]</c>: the profile's
+/// recipe, with one flag per recipe option overriding it (the same words as the MSBuild metadata).
+/// </summary>
 internal static class CompressCommand
 {
-    public static Command Create()
+    public static Command Create(TextWriter stdout)
     {
         var model = new Argument<string>("model") { Description = "The ONNX model file." };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the compressed model.", Required = true };
         var profile = new Option<string>("--profile")
         {
-            Description = "The device profile whose recipe applies; 'none' loads and saves the model unchanged.",
-            DefaultValueFactory = _ => ModelCompressor.IdentityProfile,
+            Description = "The device profile whose recipe applies ('modelc profiles' lists them); 'none' changes nothing.",
+            DefaultValueFactory = _ => "portable",
         };
-        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile };
+        var report = new Option<string?>("--report") { Description = "Write what was done, as JSON, to this file." };
+        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report };
+        var flags = RecipeOptions.All.Select(o =>
+        {
+            var flag = new Option<string?>(o.Flag) { Description = $"Override the profile's {o.Name}: {o.Accepted}." };
+            command.Add(flag);
+            return (o.Name, flag);
+        }).ToList();
+
         command.SetAction(parse =>
         {
-            ModelCompressor.Compress(new CompressionRequest(
-                parse.GetRequiredValue(model), parse.GetRequiredValue(output), parse.GetRequiredValue(profile)));
+            var overrides = flags
+                .Where(f => parse.GetValue(f.flag) is not null)
+                .ToDictionary(f => f.Name, f => parse.GetValue(f.flag)!);
+            var result = ModelCompressor.Compress(new CompressionRequest(
+                parse.GetRequiredValue(model), parse.GetRequiredValue(output), parse.GetRequiredValue(profile))
+            {
+                Overrides = overrides,
+            });
+            stdout.WriteLine($"{result.Output}: profile {result.Profile} ({result.Recipe}), {result.OriginalBytes:N0} -> {result.CompressedBytes:N0} bytes ({result.Ratio:F2}x)");
+            if (parse.GetValue(report) is { } reportPath)
+                AtomicFile.Write(reportPath, s => JsonSerializer.Serialize(s, result, CliJson.Options));
             return ExitCodes.Done;
         });
         return command;

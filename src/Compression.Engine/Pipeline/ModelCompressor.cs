@@ -1,28 +1,39 @@
+using Compression.Engine.Profiles;
+using Compression.Engine.Recipes;
 using Compression.Onnx.Checking;
-using Compression.Onnx.Diagnostics;
 using Compression.Onnx.Model;
 
 namespace Compression.Engine.Pipeline;
 
 /// <summary>
-/// Runs a compression request: load, apply the profile's recipe, save atomically. The only recipe so far is the
-/// identity profile <c>none</c>, which proves that a model survives our load and save unchanged; the device profiles
-/// and technique passes plug in here.
+/// Runs a compression request: resolve the recipe (profile, then overrides), load and check the model, run the passes,
+/// check the result, save it atomically. A model that fails the check is refused before any work; a pass that breaks
+/// the structure is an internal error caught here rather than shipped.
 /// </summary>
 public static class ModelCompressor
 {
     public const string IdentityProfile = "none";
 
-    public static IReadOnlyList<string> KnownProfiles { get; } = [IdentityProfile];
-
-    public static void Compress(CompressionRequest request)
+    public static CompressionResult Compress(CompressionRequest request, ProfileCatalog? catalog = null)
     {
-        if (!KnownProfiles.Contains(request.Profile, StringComparer.Ordinal))
-            throw new CompressionException(EngineErrorCodes.UnknownProfile,
-                $"unknown profile '{request.Profile}'; known profiles: {string.Join(", ", KnownProfiles)}.");
+        catalog ??= new ProfileCatalog();
+        var profile = catalog.Get(request.Profile);
+        var recipe = RecipeOptions.Apply(profile.Recipe, request.Overrides);
+        var passes = PassPlan.For(recipe);
+
         var model = OnnxModel.Load(request.ModelPath);
         // A structurally broken model is refused before any work, so no pass has to guess what it meant.
         ModelChecker.ThrowIfInvalid(model.Proto, request.ModelPath);
-        model.Save(request.OutputPath);
+
+        var context = new CompressionContext(model, recipe);
+        var reports = passes.Select(p => p.Apply(context)).ToList();
+        var result = OnnxModel.FromProto(context.Model, request.OutputPath);
+        var check = ModelChecker.Check(result.Proto);
+        if (!check.IsValid)
+            throw new InvalidOperationException($"the passes produced an invalid model: {check}");
+        result.Save(request.OutputPath);
+
+        return new CompressionResult(request.ModelPath, request.OutputPath, profile.Name, recipe.ToString(), reports,
+            new FileInfo(request.ModelPath).Length, new FileInfo(request.OutputPath).Length);
     }
 }

@@ -1,0 +1,33 @@
+using Compression.Engine.Quantization;
+using Compression.Engine.Recipes;
+using Compression.Onnx.Diagnostics;
+
+namespace Compression.Engine.Pipeline;
+
+/// <summary>
+/// Turns a recipe into the ordered passes that carry it out, in the order each step needs from the one before:
+/// structured pruning, low-rank factorization, unstructured or N:M pruning, distillation, weight sharing or
+/// quantization, packing. A technique the engine does not implement yet is refused with MCB2004, never skipped.
+/// </summary>
+public static class PassPlan
+{
+    public static IReadOnlyList<ICompressionPass> For(Recipe recipe, string? file = null)
+    {
+        var passes = new List<ICompressionPass>();
+        if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
+        if (recipe.LowRank is not null) throw NotYet("LowRank", RecipeOptions.Format(recipe.LowRank), file);
+        if (recipe.Distillation != DistillationMode.None) throw NotYet("Distillation", RecipeOptions.Word(recipe.Distillation), file);
+        if (recipe.WeightSharing is { } k) throw NotYet("WeightSharing", k.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+        switch (recipe.Quantization)
+        {
+            case QuantizationMode.None: break;
+            case QuantizationMode.Int8Weight: passes.Add(new Int8WeightPass()); break;
+            default: throw NotYet("Quantization", RecipeOptions.Format(recipe.Quantization), file);
+        }
+        if (recipe.Packing != PackingMode.None) throw NotYet("Packing", RecipeOptions.Word(recipe.Packing), file);
+        return passes;
+    }
+
+    private static CompressionException NotYet(string option, string value, string? file) =>
+        new(EngineErrorCodes.NotImplemented, $"{option}={value} is not available in this version of the engine yet.", file);
+}

@@ -1,0 +1,128 @@
+using Compression.Engine.Graphs;
+using Compression.Engine.Pipeline;
+using Compression.Onnx.Graph;
+using Compression.Onnx.Protobuf;
+using Compression.Onnx.Tensors;
+using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace Compression.Engine.Quantization;
+
+/// <summary>
+/// <c>Quantization=int8-weight</c>: the float weights of Conv, ConvTranspose, Gemm and MatMul become symmetric int8 with
+/// one scale per output channel, dequantized in the graph, so the file shrinks about 4x and the model still runs
+/// everywhere (computation stays in float). The form follows the model's opset and never raises it: DequantizeLinear
+/// with <c>axis</c> from opset 13; before that a Cast to float and a Mul by the per-channel scales (DequantizeLinear at
+/// opsets 10–12 has no axis, so it could only carry one scale per tensor).
+/// </summary>
+public sealed class Int8WeightPass : ICompressionPass
+{
+    /// <summary>Tensors smaller than this stay float: their scales would cost about what quantizing saves.</summary>
+    public const int MinElements = 64;
+
+    private const int QMax = 127;
+
+    public string Name => "int8-weight";
+
+    public PassReport Apply(CompressionContext context)
+    {
+        var opset = context.DefaultOpset;
+        if (opset < 7)
+            return PassReport.Nothing(Name, $"opset {opset} predates numpy-style broadcasting (opset 7): weights stay float");
+
+        var index = new ModelIndex(context.Model);
+        var names = new UniqueNames(context.Model);
+        var quantized = new Dictionary<(GraphProto, string), string>();
+        var originals = new List<ConstantWeight>();
+        int tensors = 0;
+        long before = 0, after = 0;
+
+        foreach (var graph in index.AllGraphs.ToList())
+        {
+            foreach (var node in graph.Graph.Node.ToList())
+            {
+                if (!WeightChannelAxis.IsQuantizable(node) || context.IsExcluded(node)) continue;
+                var weight = ConstantWeights.Find(graph, node.Input[1]);
+                if (weight is null || weight.Tensor.DataType != (int)DataType.Float) continue;
+                var dims = weight.Tensor.Dims.Select(d => checked((int)d)).ToArray();
+                if (WeightChannelAxis.Of(node, dims.Length) is not { } axis) continue;
+                if (dims.Aggregate(1L, (a, d) => a * d) < MinElements) continue;
+
+                var key = (weight.DefiningGraph.Graph, weight.Name);
+                if (!quantized.TryGetValue(key, out var dequantized))
+                {
+                    var added = Quantize(weight, dims, axis, opset, names);
+                    dequantized = added.Output;
+                    quantized[key] = dequantized;
+                    originals.Add(weight);
+                    tensors++;
+                    before += 4L * weight.Tensor.Dims.Aggregate(1L, (a, d) => a * d);
+                    after += added.Bytes;
+                }
+                node.Input[1] = dequantized;
+            }
+        }
+        foreach (var original in originals) RemoveIfUnused(original);
+        return new PassReport(Name, tensors, before, after,
+            [$"{tensors} weight tensors to int8 per channel ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
+    }
+
+    private static (string Output, long Bytes) Quantize(ConstantWeight weight, int[] dims, int axis, long opset, UniqueNames names)
+    {
+        var graph = weight.DefiningGraph.Graph;
+        var values = TensorData.Read<float>(weight.Tensor);
+        var channels = dims[axis];
+        var outer = dims[..axis].Aggregate(1, (a, d) => a * d);
+        var inner = dims[(axis + 1)..].Aggregate(1, (a, d) => a * d);
+        var (q, scales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, QMax);
+
+        var longDims = dims.Select(d => (long)d).ToArray();
+        var qName = names.Next($"{weight.Name}_quantized");
+        var output = names.Next($"{weight.Name}_dequantized");
+        var added = new List<TensorProto> { TensorData.Create(qName, longDims, (ReadOnlySpan<sbyte>)q) };
+        NodeProto[] nodes;
+        long bytes = q.Length + 4L * channels;
+        if (opset >= 13)
+        {
+            var scaleName = names.Next($"{weight.Name}_scale");
+            var zeroName = names.Next($"{weight.Name}_zero_point");
+            added.Add(TensorData.Create(scaleName, [channels], (ReadOnlySpan<float>)scales));
+            added.Add(TensorData.Create(zeroName, [channels], (ReadOnlySpan<sbyte>)new sbyte[channels]));
+            bytes += channels;
+            var dq = new NodeProto { OpType = "DequantizeLinear", Name = names.Next($"{weight.Name}_DequantizeLinear"), Input = { qName, scaleName, zeroName }, Output = { output } };
+            dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = axis });
+            nodes = [dq];
+        }
+        else
+        {
+            // Scales shaped [1, .., C, .., 1] so that Mul's numpy broadcasting applies them along the channel axis.
+            var scaleDims = dims.Select((_, i) => i == axis ? (long)channels : 1L).ToArray();
+            var scaleName = names.Next($"{weight.Name}_scale");
+            var castOut = names.Next($"{weight.Name}_as_float");
+            added.Add(TensorData.Create(scaleName, scaleDims, (ReadOnlySpan<float>)scales));
+            var cast = new NodeProto { OpType = "Cast", Name = names.Next($"{weight.Name}_Cast"), Input = { qName }, Output = { castOut } };
+            cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float });
+            var mul = new NodeProto { OpType = "Mul", Name = names.Next($"{weight.Name}_Scale"), Input = { castOut, scaleName }, Output = { output } };
+            nodes = [cast, mul];
+        }
+
+        graph.Initializer.Add(added);
+        // The new nodes read only initializers, so they can lead the graph and stay in topological order.
+        for (var i = nodes.Length - 1; i >= 0; i--) graph.Node.Insert(0, nodes[i]);
+        return (output, bytes);
+    }
+
+    /// <summary>Drops a quantized weight's float original when nothing reads it any more.</summary>
+    private static void RemoveIfUnused(ConstantWeight weight)
+    {
+        var graph = weight.DefiningGraph.Graph;
+        if (IsRead(graph, weight.Name)) return;
+        if (weight.ConstantNode is { } constant) graph.Node.Remove(constant);
+        else graph.Initializer.Remove(weight.Tensor);
+        var input = graph.Input.FirstOrDefault(i => i.Name == weight.Name);
+        if (input is not null) graph.Input.Remove(input);
+    }
+
+    private static bool IsRead(GraphProto graph, string name) =>
+        graph.Output.Any(o => o.Name == name) || graph.Node.Any(n =>
+            n.Input.Contains(name) || n.Attribute.Any(a => (a.G is not null && IsRead(a.G, name)) || a.Graphs.Any(g => IsRead(g, name))));
+}
