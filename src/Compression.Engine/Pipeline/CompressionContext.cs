@@ -1,6 +1,10 @@
 using Compression.Engine.Recipes;
+using Compression.Evaluation.Inference;
+using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Graph;
 using Compression.Onnx.Model;
 using Compression.Onnx.Protobuf;
+using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Engine.Pipeline;
 
@@ -24,6 +28,31 @@ public sealed class CompressionContext
 
     /// <summary>The opset of the default domain (operators' versions), 1 when the model imports none.</summary>
     public long DefaultOpset => Model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
+
+    /// <summary>
+    /// The element type of every value the model declares or the executor's shape inference can type. Values neither
+    /// declares nor infers (an operator without a kernel) are absent: a pass treats them as unknown, never as float.
+    /// </summary>
+    public IReadOnlyDictionary<string, DataType> InferredTypes(ModelIndex index)
+    {
+        var types = new Dictionary<string, DataType>(StringComparer.Ordinal);
+        foreach (var graph in index.AllGraphs)
+        {
+            foreach (var vi in graph.Graph.Input.Concat(graph.Graph.Output).Concat(graph.Graph.ValueInfo))
+                if (vi.Type?.TensorType is { } t) types[vi.Name] = (DataType)t.ElemType;
+            foreach (var init in graph.Graph.Initializer) types[init.Name] = (DataType)init.DataType;
+        }
+        try
+        {
+            foreach (var (name, info) in ShapeInference.Infer(index))
+                if (info.ElementType != DataType.Undefined) types[name] = info.ElementType;
+        }
+        catch (CompressionException)
+        {
+            // A node inference cannot follow leaves the declared types as the only source.
+        }
+        return types;
+    }
 
     /// <summary>Whether a node is kept at full precision by the recipe's Exclude list (node names and operator types).</summary>
     public bool IsExcluded(NodeProto node) =>

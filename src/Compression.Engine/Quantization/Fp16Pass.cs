@@ -1,0 +1,185 @@
+using Compression.Engine.Graphs;
+using Compression.Engine.Pipeline;
+using Compression.Onnx.Graph;
+using Compression.Onnx.Protobuf;
+using Compression.Onnx.Tensors;
+using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace Compression.Engine.Quantization;
+
+/// <summary>
+/// <c>Quantization=fp16</c>: weights and activations in half precision, half the bytes. Float flows through a graph from
+/// a few sources — graph inputs, initializers, Constant nodes, Cast, ConstantOfShape — so converting those sources turns
+/// the whole float dataflow to fp16. Graph inputs and outputs stay float32 (Cast nodes at the edges) so callers see no
+/// change. Some things stay float32: inputs an operator defines as float only (Resize scales, Upsample scales), and
+/// nodes that cannot run safely in fp16 — a constant beyond fp16's range (±65504), control flow (its subgraphs keep
+/// float), operators of other domains, and what the recipe excludes — run in float32 between Casts.
+/// </summary>
+public sealed class Fp16Pass : ICompressionPass
+{
+    private const float HalfMax = 65504f;
+
+    public string Name => "fp16";
+
+    public PassReport Apply(CompressionContext context)
+    {
+        var model = context.Model;
+        var index = new ModelIndex(model);
+        var graph = model.Graph;
+        var names = new UniqueNames(model);
+        var floats = FloatValues(index, context);
+        var blocked = graph.Node.Where(n => MustStayFloat(n, index.Main, context)).ToHashSet(ReferenceEqualityComparer.Instance);
+        bool WantsFloat(NodeProto node, int input) => blocked.Contains(node) || FloatOnlyInput(node, input);
+
+        // Every float value gets one representation: float32 for graph inputs, blocked nodes' outputs, and constants
+        // only float32 readers use; fp16 for everything else.
+        var isHalf = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var input in graph.Input) isHalf[input.Name] = false;
+        var readers = new Dictionary<string, List<(NodeProto Node, int Input)>>(StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+            for (var i = 0; i < node.Input.Count; i++)
+            {
+                if (!readers.TryGetValue(node.Input[i], out var list)) readers[node.Input[i]] = list = [];
+                list.Add((node, i));
+            }
+        bool OnlyFloatReaders(string name) => readers.TryGetValue(name, out var r) && r.All(x => WantsFloat(x.Node, x.Input));
+
+        int tensors = 0;
+        long before = 0, after = 0;
+        var notes = new List<string>();
+        foreach (var init in graph.Initializer.Where(t => t.DataType == (int)DataType.Float))
+        {
+            isHalf[init.Name] = !OnlyFloatReaders(init.Name);
+            if (isHalf[init.Name]) Convert(init, ref tensors, ref before, ref after);
+        }
+        foreach (var node in graph.Node)
+        {
+            if (node.OpType == "Constant" && IsDefaultDomain(node) && node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { DataType: (int)DataType.Float } value)
+            {
+                isHalf[node.Output[0]] = !OnlyFloatReaders(node.Output[0]);
+                if (isHalf[node.Output[0]]) Convert(value, ref tensors, ref before, ref after);
+                continue;
+            }
+            // Constant's value_float(s) attributes are float32 by definition.
+            var half = !blocked.Contains(node) && !(node.OpType == "Constant" && node.Attribute.Any(a => a.Name is "value_float" or "value_floats"));
+            if (half && IsDefaultDomain(node))
+            {
+                // Cast and ConstantOfShape name their output type: float becomes fp16 at the source.
+                if (node.OpType == "Cast")
+                    foreach (var a in node.Attribute.Where(a => a.Name == "to" && a.I == (long)DataType.Float)) a.I = (long)DataType.Float16;
+                if (node.OpType == "ConstantOfShape" && node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { DataType: (int)DataType.Float } fill)
+                    Convert(fill, ref tensors, ref before, ref after);
+            }
+            foreach (var output in node.Output)
+                if (floats.Contains(output)) isHalf[output] = half;
+            if (!half) notes.Add($"{node.OpType} '{node.Name}' stays float32");
+        }
+
+        // Each reader gets the representation it wants, through one shared Cast per value and direction.
+        var casts = new Dictionary<(string, bool), string>();
+        var added = new List<NodeProto>();
+        string Represent(string name, bool half)
+        {
+            if (!casts.TryGetValue((name, half), out var cast))
+            {
+                cast = names.Next($"{name}_{(half ? "fp16" : "float32")}");
+                added.Add(CastNode(names, name, cast, half ? DataType.Float16 : DataType.Float));
+                casts[(name, half)] = cast;
+            }
+            return cast;
+        }
+        foreach (var node in graph.Node.ToList())
+            for (var i = 0; i < node.Input.Count; i++)
+            {
+                var name = node.Input[i];
+                if (!isHalf.TryGetValue(name, out var half)) continue;
+                var wantHalf = !WantsFloat(node, i);
+                if (half != wantHalf) node.Input[i] = Represent(name, wantHalf);
+            }
+
+        // Graph outputs stay float32: an fp16 producer writes under a new name, and a Cast restores the original.
+        foreach (var output in graph.Output)
+        {
+            if (!isHalf.TryGetValue(output.Name, out var half) || !half) continue;
+            var renamed = names.Next($"{output.Name}_fp16");
+            foreach (var node in graph.Node.Concat(added))
+            {
+                for (var i = 0; i < node.Output.Count; i++) if (node.Output[i] == output.Name) node.Output[i] = renamed;
+                for (var i = 0; i < node.Input.Count; i++) if (node.Input[i] == output.Name) node.Input[i] = renamed;
+            }
+            added.Add(CastNode(names, renamed, output.Name, DataType.Float));
+        }
+
+        foreach (var vi in graph.ValueInfo)
+            if (vi.Type?.TensorType?.ElemType == (int)DataType.Float && isHalf.GetValueOrDefault(vi.Name))
+                vi.Type.TensorType.ElemType = (int)DataType.Float16;
+        graph.Node.Add(added);
+        SortTopologically(graph);
+        notes.Insert(0, $"{tensors} tensors to fp16, {added.Count} Cast nodes at float32 boundaries");
+        return new PassReport(Name, tensors, before, after, notes);
+    }
+
+    /// <summary>Names of values that are float32 in the original model: from declared types and inferred ones.</summary>
+    private static HashSet<string> FloatValues(ModelIndex index, CompressionContext context)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, type) in context.InferredTypes(index))
+            if (type == DataType.Float) result.Add(name);
+        return result;
+    }
+
+    private static bool MustStayFloat(NodeProto node, GraphIndex graph, CompressionContext context)
+    {
+        if (!IsDefaultDomain(node) || context.IsExcluded(node)) return true;
+        if (node.OpType is "If" or "Loop" or "Scan") return true;
+        for (var i = 0; i < node.Input.Count; i++)
+        {
+            if (FloatOnlyInput(node, i)) continue;
+            var weight = ConstantWeights.Find(graph, node.Input[i]);
+            if (weight?.Tensor.DataType == (int)DataType.Float && OutOfRange(weight.Tensor)) return true;
+        }
+        return false;
+    }
+
+    private static bool OutOfRange(TensorProto tensor)
+    {
+        foreach (var v in TensorData.Read<float>(tensor))
+            if (float.IsFinite(v) && Math.Abs(v) > HalfMax) return true;
+        return false;
+    }
+
+    /// <summary>Inputs the operator defines as float32 whatever the data type: they must not be converted.</summary>
+    private static bool FloatOnlyInput(NodeProto node, int input) => node.OpType switch
+    {
+        "Resize" => input is 1 or 2,
+        "Upsample" => input == 1,
+        _ => false,
+    };
+
+    private static bool IsDefaultDomain(NodeProto node) => node.Domain is "" or "ai.onnx";
+
+    private static void Convert(TensorProto tensor, ref int tensors, ref long before, ref long after)
+    {
+        var values = TensorData.Read<float>(tensor);
+        var halves = new Half[values.Length];
+        for (var i = 0; i < values.Length; i++) halves[i] = (Half)values[i];
+        TensorData.Replace(tensor, tensor.Dims.ToArray(), (ReadOnlySpan<Half>)halves);
+        tensors++;
+        before += 4L * values.Length;
+        after += 2L * values.Length;
+    }
+
+    private static NodeProto CastNode(UniqueNames names, string input, string output, DataType to)
+    {
+        var cast = new NodeProto { OpType = "Cast", Name = names.Next($"{output}_Cast"), Input = { input }, Output = { output } };
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)to });
+        return cast;
+    }
+
+    private static void SortTopologically(GraphProto graph)
+    {
+        var order = new GraphIndex(graph).TopologicalOrder.ToList();
+        graph.Node.Clear();
+        graph.Node.Add(order);
+    }
+}
