@@ -7,5 +7,6 @@ internal static class NeuralNetworkKernels
 {
     public static void Register(KernelRegistry registry)
     {
+        registry.Add("Conv", new Conv(), 1, 11);
     }
 }
