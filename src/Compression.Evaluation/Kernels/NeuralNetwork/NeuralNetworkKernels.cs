@@ -8,6 +8,10 @@ internal static class NeuralNetworkKernels
     public static void Register(KernelRegistry registry)
     {
         registry.Add("Conv", new Conv(), 1, 11);
+        registry.Add("ConvTranspose", new ConvTranspose(), 1, 11);
+        registry.Add("BatchNormalization", new BatchNormalization(), 7, 9, 14, 15);
+        registry.Add("InstanceNormalization", new InstanceNormalization(), 1, 6);
+        registry.Add("LayerNormalization", new LayerNormalization(), 17);
         registry.Add("Gemm", new Gemm(), 1, 6, 7, 9, 11, 13);
         registry.Add("MatMul", new MatMul(), 1, 9, 13);
         registry.Add("MaxPool", new MaxPool(), 1, 8, 10, 11, 12);
