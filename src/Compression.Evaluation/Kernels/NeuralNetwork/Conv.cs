@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
@@ -124,44 +125,48 @@ internal sealed class Conv : IKernel
         WindowGeometry g, Parallelism parallelism)
     {
         var filters = channels * multiplier;
+        parallelism.For(batch * filters, plane => DepthwisePlane(x, w, bias, y, plane, channels, multiplier, g), (long)g.OutputSize * g.KernelSize);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DepthwisePlane(float[] x, float[] w, float[]? bias, float[] y, int plane, int channels, int multiplier, WindowGeometry g)
+    {
+        var filters = channels * multiplier;
         int id = g.Input[0], ih = g.Input[1], iw = g.Input[2];
         int od = g.Output[0], oh = g.Output[1], ow = g.Output[2];
         int kd = g.Kernel[0], kh = g.Kernel[1], kw = g.Kernel[2];
         var taps = g.KernelSize;
-        parallelism.For(batch * filters, plane =>
-        {
-            var n = plane / filters;
-            var m = plane % filters;
-            var input = x.AsSpan((n * channels + m / multiplier) * g.InputSize, g.InputSize);
-            var weights = w.AsSpan(m * taps, taps);
-            var output = y.AsSpan(plane * g.OutputSize, g.OutputSize);
-            var b = bias?[m] ?? 0f;
-            for (var d = 0; d < od; d++)
-                for (var h = 0; h < oh; h++)
+        var n = plane / filters;
+        var m = plane % filters;
+        var input = x.AsSpan((n * channels + m / multiplier) * g.InputSize, g.InputSize);
+        var weights = w.AsSpan(m * taps, taps);
+        var output = y.AsSpan(plane * g.OutputSize, g.OutputSize);
+        var b = bias?[m] ?? 0f;
+        for (var d = 0; d < od; d++)
+            for (var h = 0; h < oh; h++)
+            {
+                var row = output.Slice((d * oh + h) * ow, ow);
+                row.Clear();
+                for (var a = 0; a < kd; a++)
                 {
-                    var row = output.Slice((d * oh + h) * ow, ow);
-                    row.Clear();
-                    for (var a = 0; a < kd; a++)
+                    var inD = d * g.Stride[0] - g.PadBegin[0] + a * g.Dilation[0];
+                    if ((uint)inD >= (uint)id) continue;
+                    for (var c = 0; c < kh; c++)
                     {
-                        var inD = d * g.Stride[0] - g.PadBegin[0] + a * g.Dilation[0];
-                        if ((uint)inD >= (uint)id) continue;
-                        for (var c = 0; c < kh; c++)
+                        var inH = h * g.Stride[1] - g.PadBegin[1] + c * g.Dilation[1];
+                        if ((uint)inH >= (uint)ih) continue;
+                        var inputRow = input.Slice((inD * ih + inH) * iw, iw);
+                        for (var e = 0; e < kw; e++)
                         {
-                            var inH = h * g.Stride[1] - g.PadBegin[1] + c * g.Dilation[1];
-                            if ((uint)inH >= (uint)ih) continue;
-                            var inputRow = input.Slice((inD * ih + inH) * iw, iw);
-                            for (var e = 0; e < kw; e++)
-                            {
-                                var shift = e * g.Dilation[2] - g.PadBegin[2];
-                                var (lo, hi) = ValidRange(shift, g.Stride[2], iw, ow);
-                                TapRow(row, inputRow, weights[(a * kh + c) * kw + e], lo, hi, g.Stride[2], shift);
-                            }
+                            var shift = e * g.Dilation[2] - g.PadBegin[2];
+                            var (lo, hi) = ValidRange(shift, g.Stride[2], iw, ow);
+                            TapRow(row, inputRow, weights[(a * kh + c) * kw + e], lo, hi, g.Stride[2], shift);
                         }
                     }
-                    if (bias is not null)
-                        for (var j = 0; j < ow; j++) row[j] += b;
                 }
-        }, (long)g.OutputSize * taps);
+                if (bias is not null)
+                    for (var j = 0; j < ow; j++) row[j] += b;
+            }
     }
 
     /// <summary>The outputs o in [lo, hi) whose input o·stride + shift lies inside [0, size).</summary>
@@ -174,6 +179,7 @@ internal sealed class Conv : IKernel
     }
 
     /// <summary>row[o] = fma(weight, input[o·stride + shift], row[o]) for o in [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TapRow(Span<float> row, ReadOnlySpan<float> input, float weight, int lo, int hi, int stride, int shift)
     {
         var o = lo;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
 using Compression.Evaluation.Kernels.NeuralNetwork.Linear;
@@ -150,6 +151,7 @@ internal sealed class ConvTranspose : IKernel
     }
 
     /// <summary>Adds one output channel's contributions into its (zeroed) plane, then its bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Col2Im(float[] cols, int colOffset, float[] y, int yOffset, Geometry g, float bias)
     {
         int id = g.Input[0], ih = g.Input[1], iw = g.Input[2];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Kernels.NeuralNetwork.Linear;
 
@@ -18,6 +19,7 @@ internal static class Im2Col
         parallelism.For(k, r => Row(x, xOffset, r / taps, r % taps, k, g, packed, positions, padded), positions);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(float[] x, int xOffset, int channel, int tap, int k, WindowGeometry g, float[] packed, int positions, int padded)
     {
         const int nr = GemmCore.NR;
