@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Compression.Evaluation.Execution;
+using Compression.Evaluation.Inference;
+using Compression.Evaluation.Kernels.NeuralNetwork.Linear;
+using Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
+using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace Compression.Evaluation.Kernels.NeuralNetwork;
+
+/// <summary>
+/// Conv (versions 1 and 11; they differ only in wording): float convolution over 1, 2 or 3 spatial axes with groups,
+/// strides, dilations, explicit or automatic pads and an optional bias.
+/// <para>
+/// Grouped and ordinary convolutions run as a matrix product per image and group: weights [M/g, C/g·k] times the
+/// im2col matrix [C/g·k, output positions], written straight into the packed layout of <see cref="GemmCore"/>; a 1×1
+/// convolution at stride 1 packs its input directly. Depthwise convolutions (one input channel per group) run a direct
+/// loop. In both paths an output element is fma-accumulated over (input channel, kernel d, h, w) in ascending order
+/// from zero (the direct path skips padded positions, whose products are exactly zero), then the bias is added.
+/// </para>
+/// </summary>
+internal sealed class Conv : IKernel
+{
+    public IReadOnlyList<ValueInfo> Infer(InferenceContext context)
+    {
+        var x = context.Input(0);
+        var w = context.Input(1);
+        var type = x?.ElementType ?? w?.ElementType ?? DataType.Undefined;
+        if (x?.Shape is not { Length: >= 3 } xs) return [new ValueInfo(type, null)];
+        var kernel = context.Attributes.GetInts("kernel_shape")
+            ?? (w?.Shape is { } ws && ws.Skip(2).All(d => d.IsKnown) ? ws.Skip(2).Select(d => d.Value).ToArray() : null);
+        var channels = w?.Shape is { Length: > 0 } wShape ? wShape[0] : Dim.Unknown;
+        if (kernel is null || kernel.Length != xs.Length - 2)
+            return [new ValueInfo(type, [xs[0], channels, .. Enumerable.Repeat(Dim.Unknown, xs.Length - 2)])];
+        var geometry = WindowGeometry.Read(context.Attributes, kernel, context.Fail);
+        return [new ValueInfo(type, [xs[0], channels, .. WindowGeometry.InferOutput(geometry, xs[2..])])];
+    }
+
+    public void Execute(KernelContext context)
+    {
+        var x = context.Input(0);
+        var w = context.Input(1);
+        var bias = context.OptionalInput(2);
+        if (x.ElementType != DataType.Float || w.ElementType != DataType.Float)
+            throw context.Fail($"element type {x.ElementType} is not supported (float only)");
+        if (x.Rank < 3 || x.Rank > 5) throw context.Fail($"input rank {x.Rank} is not supported (1 to 3 spatial axes)");
+        if (w.Rank != x.Rank) throw context.Fail($"weight rank {w.Rank} differs from input rank {x.Rank}");
+        var group = checked((int)context.Attributes.GetInt("group", 1));
+        int batch = x.Shape[0], channels = x.Shape[1], filters = w.Shape[0];
+        if (group < 1 || channels % group != 0 || filters % group != 0)
+            throw context.Fail($"group {group} does not divide {channels} input channels and {filters} filters");
+        var groupChannels = channels / group;
+        var groupFilters = filters / group;
+        if (w.Shape[1] != groupChannels)
+            throw context.Fail($"weight has {w.Shape[1]} channels per group, input gives {groupChannels}");
+        var kernel = context.Attributes.GetInts("kernel_shape") ?? w.Shape[2..].Select(d => (long)d).ToArray();
+        if (!kernel.SequenceEqual(w.Shape[2..].Select(d => (long)d)))
+            throw context.Fail($"kernel_shape [{string.Join(", ", kernel)}] differs from the weight's {Tensors.ShapeMath.Format(w.Shape)}");
+        if (bias is not null && (bias.ElementType != DataType.Float || bias.Length != filters))
+            throw context.Fail($"bias must be {filters} floats");
+        var g = WindowGeometry.Create(WindowGeometry.Read(context.Attributes, kernel, context.Fail), x.Shape.AsSpan(2));
+
+        var y = context.Allocate(DataType.Float, [batch, filters, .. g.OutputDims()]);
+        var xs = (float[])x.Data;
+        var ws = (float[])w.Data;
+        var ys = (float[])y.Data;
+        var bs = (float[]?)bias?.Data;
+        if (y.Length > 0)
+        {
+            if (groupChannels == 1)
+                Depthwise(xs, ws, bs, ys, batch, channels, groupFilters, g, context.Parallelism);
+            else
+                Grouped(xs, ws, bs, ys, batch, group, groupChannels, groupFilters, g, context.Parallelism);
+        }
+        context.SetOutput(0, y);
+    }
+
+    private static void Grouped(float[] x, float[] w, float[]? bias, float[] y, int batch, int group, int groupChannels, int groupFilters,
+        WindowGeometry g, Parallelism parallelism)
+    {
+        var k = groupChannels * g.KernelSize;
+        var positions = g.OutputSize;
+        var inputPlane = g.InputSize;
+        var aSize = GemmCore.PackedASize(groupFilters, k);
+        var packedA = ArrayPool<float>.Shared.Rent(Math.Max(1, aSize * group));
+        var packedB = ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
+        try
+        {
+            for (var gi = 0; gi < group; gi++)
+                GemmCore.PackA(w, gi * groupFilters * k, k, 1, groupFilters, k, packedA.AsSpan(gi * aSize, aSize));
+            var pointwise = g.IsPointwise;
+            for (var n = 0; n < batch; n++)
+                for (var gi = 0; gi < group; gi++)
+                {
+                    var xOffset = (n * group + gi) * groupChannels * inputPlane;
+                    var yOffset = (n * group + gi) * groupFilters * positions;
+                    if (pointwise)
+                        GemmCore.PackB(x, xOffset, inputPlane, 1, k, positions, packedB, parallelism);
+                    else
+                        Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
+                    GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism);
+                }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packedA);
+            ArrayPool<float>.Shared.Return(packedB);
+        }
+        if (bias is not null) AddBias(y, bias, batch, group * groupFilters, positions, parallelism);
+    }
+
+    internal static void AddBias(float[] y, float[] bias, int batch, int channels, int plane, Parallelism parallelism) =>
+        parallelism.For(batch * channels, i =>
+        {
+            var b = Vector256.Create(bias[i % channels]);
+            var row = y.AsSpan(i * plane, plane);
+            var j = 0;
+            for (; j + 8 <= plane; j += 8) (Vector256.Create<float>(row.Slice(j, 8)) + b).CopyTo(row.Slice(j, 8));
+            for (; j < plane; j++) row[j] += bias[i % channels];
+        }, plane);
+
+    /// <summary>One input channel per group: each output plane from one input plane, a multiply-add per kernel tap.</summary>
+    private static void Depthwise(float[] x, float[] w, float[]? bias, float[] y, int batch, int channels, int multiplier,
+        WindowGeometry g, Parallelism parallelism)
+    {
+        var filters = channels * multiplier;
+        parallelism.For(batch * filters, plane => DepthwisePlane(x, w, bias, y, plane, channels, multiplier, g), (long)g.OutputSize * g.KernelSize);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DepthwisePlane(float[] x, float[] w, float[]? bias, float[] y, int plane, int channels, int multiplier, WindowGeometry g)
+    {
+        var filters = channels * multiplier;
+        int id = g.Input[0], ih = g.Input[1], iw = g.Input[2];
+        int od = g.Output[0], oh = g.Output[1], ow = g.Output[2];
+        int kd = g.Kernel[0], kh = g.Kernel[1], kw = g.Kernel[2];
+        var taps = g.KernelSize;
+        var n = plane / filters;
+        var m = plane % filters;
+        var input = x.AsSpan((n * channels + m / multiplier) * g.InputSize, g.InputSize);
+        var weights = w.AsSpan(m * taps, taps);
+        var output = y.AsSpan(plane * g.OutputSize, g.OutputSize);
+        var b = bias?[m] ?? 0f;
+        for (var d = 0; d < od; d++)
+            for (var h = 0; h < oh; h++)
+            {
+                var row = output.Slice((d * oh + h) * ow, ow);
+                row.Clear();
+                for (var a = 0; a < kd; a++)
+                {
+                    var inD = d * g.Stride[0] - g.PadBegin[0] + a * g.Dilation[0];
+                    if ((uint)inD >= (uint)id) continue;
+                    for (var c = 0; c < kh; c++)
+                    {
+                        var inH = h * g.Stride[1] - g.PadBegin[1] + c * g.Dilation[1];
+                        if ((uint)inH >= (uint)ih) continue;
+                        var inputRow = input.Slice((inD * ih + inH) * iw, iw);
+                        for (var e = 0; e < kw; e++)
+                        {
+                            var shift = e * g.Dilation[2] - g.PadBegin[2];
+                            var (lo, hi) = ValidRange(shift, g.Stride[2], iw, ow);
+                            TapRow(row, inputRow, weights[(a * kh + c) * kw + e], lo, hi, g.Stride[2], shift);
+                        }
+                    }
+                }
+                if (bias is not null)
+                    for (var j = 0; j < ow; j++) row[j] += b;
+            }
+    }
+
+    /// <summary>The outputs o in [lo, hi) whose input o·stride + shift lies inside [0, size).</summary>
+    internal static (int Lo, int Hi) ValidRange(int shift, int stride, int size, int outputs)
+    {
+        var lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+        var last = size - 1 - shift;
+        var hi = last < 0 ? 0 : Math.Min(outputs, last / stride + 1);
+        return (Math.Min(lo, hi), hi);
+    }
+
+    /// <summary>row[o] = fma(weight, input[o·stride + shift], row[o]) for o in [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TapRow(Span<float> row, ReadOnlySpan<float> input, float weight, int lo, int hi, int stride, int shift)
+    {
+        var o = lo;
+        if (stride == 1)
+        {
+            var wv = Vector256.Create(weight);
+            for (; o + 8 <= hi; o += 8)
+            {
+                var acc = Vector256.Create<float>(row.Slice(o, 8));
+                var xv = Vector256.Create<float>(input.Slice(o + shift, 8));
+                Vector256.FusedMultiplyAdd(wv, xv, acc).CopyTo(row.Slice(o, 8));
+            }
+        }
+        for (; o < hi; o++) row[o] = MathF.FusedMultiplyAdd(weight, input[o * stride + shift], row[o]);
+    }
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Compression.Evaluation.Execution;
+
+namespace Compression.Evaluation.Kernels.NeuralNetwork.Linear;
+
+/// <summary>
+/// The single-precision matrix product C = A·B shared by Conv, ConvTranspose, Gemm and MatMul: cache-blocked over
+/// packed operands with a 6×16 register tile of Vector256 fused multiply-adds.
+/// <para>
+/// Determinism: every element C[i, j] is the chain acc = fma(A[i, k], B[k, j], acc) for k = 0, 1, …, K−1 starting from
+/// acc = +0, each step rounded once to float. K-blocking only stores the float accumulator to C and reloads it, which
+/// changes nothing; tiles and threads only decide which element is computed where. Vector256.FusedMultiplyAdd rounds
+/// once per lane whether or not the hardware accelerates it, so the bits do not depend on the CPU or thread count.
+/// </para>
+/// <para>
+/// Packed layouts: A is cut into panels of <see cref="MR"/> rows, panel p holding A[p·MR + r, k] at p·MR·K + k·MR + r;
+/// B into panels of <see cref="NR"/> columns, panel q holding B[k, q·NR + c] at q·NR·K + k·NR + c. Rows and columns past
+/// the matrix are zero, so edge tiles run the same micro-kernel and only their valid part is written.
+/// </para>
+/// </summary>
+internal static class GemmCore
+{
+    public const int MR = 6;
+    public const int NR = 16;
+
+    /// <summary>Depth of a K block: a 16-column B slice of this depth (16 KiB) stays in L1 while A panels stream by.</summary>
+    private const int KC = 256;
+
+    /// <summary>Rows of one task (a multiple of MR); an A block of MC × KC (96 KiB) stays in L2.</summary>
+    private const int MC = 96;
+
+    /// <summary>Columns of one task (a multiple of NR).</summary>
+    private const int NC = 256;
+
+    public static int PackedASize(int m, int k) => (m + MR - 1) / MR * MR * k;
+
+    public static int PackedBSize(int k, int n) => (n + NR - 1) / NR * NR * k;
+
+    /// <summary>Packs A[i, k] = source[offset + i·rowStride + k·colStride] (a transposed A is colStride = lda, rowStride = 1).</summary>
+    public static void PackA(ReadOnlySpan<float> source, int offset, int rowStride, int colStride, int m, int k, Span<float> packed)
+    {
+        var panels = (m + MR - 1) / MR;
+        for (var p = 0; p < panels; p++)
+        {
+            var dst = packed.Slice(p * MR * k, MR * k);
+            var rows = Math.Min(MR, m - p * MR);
+            for (var r = 0; r < MR; r++)
+            {
+                if (r >= rows)
+                {
+                    for (var kk = 0; kk < k; kk++) dst[kk * MR + r] = 0f;
+                    continue;
+                }
+                var src = offset + (p * MR + r) * rowStride;
+                for (var kk = 0; kk < k; kk++) dst[kk * MR + r] = source[src + kk * colStride];
+            }
+        }
+    }
+
+    /// <summary>Packs B[k, j] = source[offset + k·rowStride + j·colStride].</summary>
+    public static void PackB(ReadOnlySpan<float> source, int offset, int rowStride, int colStride, int k, int n, Span<float> packed)
+    {
+        var panels = (n + NR - 1) / NR;
+        for (var q = 0; q < panels; q++)
+        {
+            var dst = packed.Slice(q * NR * k, NR * k);
+            var cols = Math.Min(NR, n - q * NR);
+            for (var kk = 0; kk < k; kk++)
+            {
+                var row = dst.Slice(kk * NR, NR);
+                var src = offset + kk * rowStride + q * NR * colStride;
+                if (colStride == 1 && cols == NR)
+                {
+                    source.Slice(src, NR).CopyTo(row);
+                    continue;
+                }
+                for (var c = 0; c < cols; c++) row[c] = source[src + c * colStride];
+                row[cols..].Clear();
+            }
+        }
+    }
+
+    /// <summary>Packs B in parallel over column panels (for large operands, such as a batch's right-hand matrix).</summary>
+    public static void PackB(float[] source, int offset, int rowStride, int colStride, int k, int n, float[] packed, Parallelism parallelism)
+    {
+        var panels = (n + NR - 1) / NR;
+        parallelism.For(panels, q =>
+        {
+            var cols = Math.Min(NR, n - q * NR);
+            PackB(source.AsSpan(), offset + q * NR * colStride, rowStride, colStride, k, cols, packed.AsSpan(q * NR * k, NR * k));
+        }, (long)k * NR);
+    }
+
+    /// <summary>C[i, j] (at c[cOffset + i·ldc + j]) = Σ_k A[i, k]·B[k, j] over packed operands; C is overwritten.</summary>
+    public static void Multiply(float[] packedA, int aOffset, float[] packedB, int m, int n, int k, float[] c, int cOffset, int ldc, Parallelism parallelism)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            for (var i = 0; i < m; i++) c.AsSpan(cOffset + i * ldc, n).Clear();
+            return;
+        }
+        var rowBlocks = (m + MC - 1) / MC;
+        var colBlocks = (n + NC - 1) / NC;
+        parallelism.For(rowBlocks * colBlocks, task =>
+        {
+            var rb = task / colBlocks;
+            var cb = task % colBlocks;
+            Block(packedA, aOffset, packedB, m, n, k, c, cOffset, ldc, rb * MC, Math.Min(m, rb * MC + MC), cb * NC, Math.Min(n, cb * NC + NC));
+        }, (long)MC * NC * k);
+    }
+
+    /// <summary>A convenience for callers with plain row-major operands: packs both into pooled scratch, then multiplies.</summary>
+    public static void Multiply(float[] a, int aOffset, int aRowStride, int aColStride, float[] b, int bOffset, int bRowStride, int bColStride,
+        int m, int n, int k, float[] c, int cOffset, int ldc, Parallelism parallelism)
+    {
+        var pa = ArrayPool<float>.Shared.Rent(Math.Max(1, PackedASize(m, k)));
+        var pb = ArrayPool<float>.Shared.Rent(Math.Max(1, PackedBSize(k, n)));
+        try
+        {
+            PackA(a, aOffset, aRowStride, aColStride, m, k, pa);
+            PackB(b, bOffset, bRowStride, bColStride, k, n, pb, parallelism);
+            Multiply(pa, 0, pb, m, n, k, c, cOffset, ldc, parallelism);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pa);
+            ArrayPool<float>.Shared.Return(pb);
+        }
+    }
+
+    private static unsafe void Block(float[] packedA, int aOffset, float[] packedB, int m, int n, int k, float[] c, int cOffset, int ldc,
+        int rowStart, int rowEnd, int colStart, int colEnd)
+    {
+        fixed (float* pa = packedA, pb = packedB, pc = c)
+        {
+            for (var k0 = 0; k0 < k; k0 += KC)
+            {
+                var kc = Math.Min(KC, k - k0);
+                var accumulate = k0 > 0;
+                for (var j = colStart; j < colEnd; j += NR)
+                {
+                    var b = pb + (long)(j / NR) * NR * k + (long)k0 * NR;
+                    var cols = Math.Min(NR, colEnd - j);
+                    for (var i = rowStart; i < rowEnd; i += MR)
+                    {
+                        var a = pa + aOffset + (long)(i / MR) * MR * k + (long)k0 * MR;
+                        var rows = Math.Min(MR, rowEnd - i);
+                        var dst = pc + cOffset + (long)i * ldc + j;
+                        if (rows == MR && cols == NR)
+                            Kernel(a, b, kc, dst, ldc, accumulate);
+                        else
+                            EdgeKernel(a, b, kc, dst, ldc, rows, cols, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The edge tile: computed whole in a local tile, only the valid rows and columns copied in and out.</summary>
+    private static unsafe void EdgeKernel(float* a, float* b, int kc, float* c, int ldc, int rows, int cols, bool accumulate)
+    {
+        var tile = stackalloc float[MR * NR];
+        if (accumulate)
+            for (var r = 0; r < rows; r++)
+                for (var q = 0; q < cols; q++)
+                    tile[r * NR + q] = c[(long)r * ldc + q];
+        Kernel(a, b, kc, tile, NR, accumulate);
+        for (var r = 0; r < rows; r++)
+            for (var q = 0; q < cols; q++)
+                c[(long)r * ldc + q] = tile[r * NR + q];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Kernel(float* a, float* b, int kc, float* c, int ldc, bool accumulate)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (accumulate)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
+            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + 8);
+            c20 = Vector256.Load(c + 2 * ldc); c21 = Vector256.Load(c + 2 * ldc + 8);
+            c30 = Vector256.Load(c + 3 * ldc); c31 = Vector256.Load(c + 3 * ldc + 8);
+            c40 = Vector256.Load(c + 4 * ldc); c41 = Vector256.Load(c + 4 * ldc + 8);
+            c50 = Vector256.Load(c + 5 * ldc); c51 = Vector256.Load(c + 5 * ldc + 8);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+        }
+        for (var kk = 0; kk < kc; kk++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+            a += MR;
+            b += NR;
+        }
+        c00.Store(c); c01.Store(c + 8);
+        c10.Store(c + ldc); c11.Store(c + ldc + 8);
+        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
+        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 8);
+        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 8);
+        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 8);
+    }
+}
