@@ -17,6 +17,7 @@ public static class CommandLine
         {
             InspectCommand.Create(stdout),
             CompressCommand.Create(),
+            RunCommand.Create(stdout),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
