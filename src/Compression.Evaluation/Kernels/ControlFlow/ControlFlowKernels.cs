@@ -9,6 +9,7 @@ internal static class ControlFlowKernels
     {
         registry.Add("If", new If(), 1, 11, 13, 16);
         registry.Add("Loop", new Loop(), 1, 11, 13, 16);
+        registry.Add("Scan", new Scan8(), 8);
         registry.Add("Scan", new Scan(), 9, 11, 16);
     }
 }

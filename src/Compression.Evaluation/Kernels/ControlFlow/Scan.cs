@@ -10,7 +10,7 @@ namespace Compression.Evaluation.Kernels.ControlFlow;
 /// scan input's axis (scan_input_axes, default 0; scan_input_directions 1 walks backwards), taking (state..., slices...)
 /// and returning (state..., items...). Outputs are the final state and the items stacked along scan_output_axes
 /// (default 0; scan_output_directions 1 stacks them backwards). Version 11 allows negative axes; 16 only widens the
-/// types. Version 8 (a batch axis and sequence_lens) is a different operator and is not registered.
+/// types. Version 8, with a batch axis and sequence_lens, is <see cref="Scan8"/>.
 /// </summary>
 internal sealed class Scan : IKernel
 {
@@ -81,8 +81,24 @@ internal sealed class Scan : IKernel
             length = n;
         }
 
-        var values = new Tensor[state];
-        for (var i = 0; i < state; i++) values[i] = context.Input(i);
+        var (values, stacks) = Iterate(context, body, Enumerable.Range(0, state).Select(context.Input).ToArray(),
+            sequences, sequenceAxes, inputDirections, length, outputAxes, outputDirections);
+        for (var i = 0; i < state; i++) context.SetOutput(i, values[i]);
+        for (var k = 0; k < scanOutputs; k++) context.SetOutput(state + k, stacks[k]);
+    }
+
+    /// <summary>
+    /// Runs the body <paramref name="length"/> times over the slices of <paramref name="sequences"/>; returns the final
+    /// state and each scan output's items stacked along its axis. Shared with Scan 8, which calls it once per batch item.
+    /// </summary>
+    internal static (Tensor[] State, Tensor[] Stacks) Iterate(KernelContext context, Onnx.Protobuf.GraphProto body,
+        Tensor[] initial, Tensor[] sequences, int[] sequenceAxes, long[] inputDirections, int length,
+        long[] outputAxes, long[] outputDirections)
+    {
+        var state = initial.Length;
+        var scanInputs = sequences.Length;
+        var scanOutputs = outputAxes.Length;
+        var values = (Tensor[])initial.Clone();
         var stacks = new Tensor?[scanOutputs];
         var stackAxes = new int[scanOutputs];
         var bodyInputs = new Tensor?[state + scanInputs];
@@ -112,26 +128,24 @@ internal sealed class Scan : IKernel
             }
         }
 
-        for (var i = 0; i < state; i++) context.SetOutput(i, values[i]);
+        var result = new Tensor[scanOutputs];
         for (var k = 0; k < scanOutputs; k++)
         {
-            if (stacks[k] is not { } stack)
-            {
-                var (type, shape) = Subgraphs.EmptyStack(body, state + k, (int)outputAxes[k]);
-                stack = context.Allocate(type, shape);
-            }
-            context.SetOutput(state + k, stack);
+            if (stacks[k] is { } stack) { result[k] = stack; continue; }
+            var (type, shape) = Subgraphs.EmptyStack(body, state + k, (int)outputAxes[k]);
+            result[k] = context.Allocate(type, shape);
         }
+        return (values, result);
     }
 
-    private static long[] Axes(KernelContext context, string name, int count)
+    internal static long[] Axes(KernelContext context, string name, int count)
     {
         var axes = context.Attributes.GetInts(name) ?? new long[count];
         if (axes.Length != count) throw context.Fail($"{name} has {axes.Length} entries, expected {count}");
         return axes;
     }
 
-    private static long[] Directions(KernelContext context, string name, int count)
+    internal static long[] Directions(KernelContext context, string name, int count)
     {
         var directions = Axes(context, name, count);
         foreach (var d in directions)
