@@ -1,4 +1,5 @@
 using Compression.Evaluation.Execution;
+using Compression.Evaluation.Inference;
 using Compression.Evaluation.Tensors;
 using Compression.Onnx.Protobuf;
 using static Compression.Evaluation.Tests.Kernels.ControlFlow.ControlFlowTestModels;
@@ -90,7 +91,7 @@ public class IfTests
     public void Infer_with_a_constant_condition_takes_that_branchs_shape()
     {
         var model = AddBranchModel(11, Float("t", 2, 3), Float("e", 2, 5));
-        var overrides = new Dictionary<string, Inference.ValueInfo> { ["c"] = Inference.ValueInfo.Of(Tensor.Scalar(false)) };
+        var overrides = new Dictionary<string, ValueInfo> { ["c"] = ValueInfo.Of(Tensor.Scalar(false)) };
         Assert.Equal("2,5", Dims(Infer(model, overrides)["y"]));
     }
 
