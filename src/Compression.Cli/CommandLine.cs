@@ -17,6 +17,7 @@ public static class CommandLine
         {
             InspectCommand.Create(stdout),
             CompressCommand.Create(stdout),
+            RunCommand.Create(stdout),
             ProfilesCommand.Create(stdout),
         };
         var parse = root.Parse(args);
