@@ -14,6 +14,12 @@ public class BackendSuiteConformanceTests
     /// <summary>Cases that fail for a reason outside the executor; each needs a reason, and there should be few.</summary>
     public static readonly IReadOnlyDictionary<string, string> KnownExceptions = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        ["test_cast_BFLOAT16_to_FLOAT"] = "ONNX 1.12 stores this case's bfloat16 data as UINT16 tensors, so the executor is fed (or compared with) uint16 numbers instead of bfloat16 values",
+        ["test_castlike_BFLOAT16_to_FLOAT"] = "ONNX 1.12 stores this case's bfloat16 data as UINT16 tensors, so the executor is fed (or compared with) uint16 numbers instead of bfloat16 values",
+        ["test_castlike_BFLOAT16_to_FLOAT_expanded"] = "ONNX 1.12 stores this case's bfloat16 data as UINT16 tensors, so the executor is fed (or compared with) uint16 numbers instead of bfloat16 values",
+        ["test_cast_FLOAT_to_BFLOAT16"] = "ONNX 1.12 stores this case's bfloat16 data as UINT16 tensors, so the executor is fed (or compared with) uint16 numbers instead of bfloat16 values; the expected values also truncate float to bfloat16, where ONNX Runtime and the executor round to nearest even",
+        ["test_castlike_FLOAT_to_BFLOAT16"] = "ONNX 1.12 stores this case's bfloat16 data as UINT16 tensors, so the executor is fed (or compared with) uint16 numbers instead of bfloat16 values; the expected values also truncate float to bfloat16, where ONNX Runtime and the executor round to nearest even",
+        ["test_castlike_FLOAT_to_BFLOAT16_expanded"] = "ONNX 1.12 stores this case's bfloat16 data as UINT16 tensors, so the executor is fed (or compared with) uint16 numbers instead of bfloat16 values; the expected values also truncate float to bfloat16, where ONNX Runtime and the executor round to nearest even",
     };
 
     private readonly ITestOutputHelper _output;
