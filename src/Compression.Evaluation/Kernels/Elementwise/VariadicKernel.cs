@@ -51,9 +51,9 @@ internal sealed class VariadicKernel<TOp> : IKernel where TOp : struct, IBinaryO
         {
             case DataType.Float: Fold<float>(inputs, output, p); break;
             case DataType.Double: Fold<double>(inputs, output, p); break;
-            case DataType.Float16: Fold<Half>(inputs, output, p); break;
-            case DataType.Bfloat16:
+            case DataType.Float16 or DataType.Bfloat16:
             {
+                // Computed in float and rounded once at the end, not after every input.
                 var floats = new Tensor[inputs.Length];
                 for (var i = 0; i < inputs.Length; i++) floats[i] = Tensor.Create(inputs[i].Shape, FloatData.Of(inputs[i]));
                 var result = Tensor.Create(shape, new float[output.Length]);
