@@ -8,7 +8,8 @@ namespace Compression.Evaluation.Kernels.Elementwise;
 
 /// <summary>
 /// A broadcasting binary arithmetic operator (Add, Sub, Mul, Div, ...): both inputs of one element type, output of the
-/// same type and the broadcast shape. Float16 follows .NET's Half, which computes in float and rounds once.
+/// same type and the broadcast shape. Float16 follows .NET's Half, which computes in float and rounds once; bfloat16 is
+/// computed in float and rounded once. Versions before 7 use the legacy broadcast/axis attributes.
 /// </summary>
 internal sealed class BinaryKernel<TOp> : IKernel where TOp : struct, IBinaryOperation
 {
@@ -17,6 +18,7 @@ internal sealed class BinaryKernel<TOp> : IKernel where TOp : struct, IBinaryOpe
         var a = context.Input(0);
         var b = context.Input(1);
         var type = a?.ElementType ?? b?.ElementType ?? DataType.Undefined;
+        if (LegacyBroadcast.IsLegacy(context)) return [new ValueInfo(type, a?.Shape)];
         return [new ValueInfo(type, Broadcasting.Infer(a?.Shape, b?.Shape))];
     }
 
@@ -26,36 +28,43 @@ internal sealed class BinaryKernel<TOp> : IKernel where TOp : struct, IBinaryOpe
         var b = context.Input(1);
         if (a.ElementType != b.ElementType)
             throw context.Fail($"inputs have different element types ({a.ElementType} and {b.ElementType})");
-        var shape = ShapeMath.Broadcast(a.Shape, b.Shape)
+        var shapeB = LegacyBroadcast.ShapeOfB(context, a.Shape, b.Shape);
+        var shape = ShapeMath.Broadcast(a.Shape, shapeB)
             ?? throw context.Fail($"shapes {ShapeMath.Format(a.Shape)} and {ShapeMath.Format(b.Shape)} do not broadcast");
         var output = context.Allocate(a.ElementType, shape);
+        var p = context.Parallelism;
         switch (a.ElementType)
         {
-            case DataType.Float: Run<float>(a, b, output); break;
-            case DataType.Double: Run<double>(a, b, output); break;
-            case DataType.Float16: Run<Half>(a, b, output); break;
-            case DataType.Int8: Run<sbyte>(a, b, output); break;
-            case DataType.Uint8: Run<byte>(a, b, output); break;
-            case DataType.Int16: Run<short>(a, b, output); break;
-            case DataType.Uint16: Run<ushort>(a, b, output); break;
-            case DataType.Int32: Run<int>(a, b, output); break;
-            case DataType.Uint32: Run<uint>(a, b, output); break;
-            case DataType.Int64: Run<long>(a, b, output); break;
-            case DataType.Uint64: Run<ulong>(a, b, output); break;
+            case DataType.Float: Run<float>(a, shapeB, b, output, p); break;
+            case DataType.Double: Run<double>(a, shapeB, b, output, p); break;
+            case DataType.Float16: Run<Half>(a, shapeB, b, output, p); break;
+            case DataType.Bfloat16:
+                var result = new float[output.Length];
+                BinaryLoop.Run<float, float, float, Arithmetic<TOp, float>>(FloatData.Of(a), a.Shape, FloatData.Of(b),
+                    shapeB, result, shape, p);
+                FloatData.Store(result, output);
+                break;
+            case DataType.Int8: Run<sbyte>(a, shapeB, b, output, p); break;
+            case DataType.Uint8: Run<byte>(a, shapeB, b, output, p); break;
+            case DataType.Int16: Run<short>(a, shapeB, b, output, p); break;
+            case DataType.Uint16: Run<ushort>(a, shapeB, b, output, p); break;
+            case DataType.Int32: Run<int>(a, shapeB, b, output, p); break;
+            case DataType.Uint32: Run<uint>(a, shapeB, b, output, p); break;
+            case DataType.Int64: Run<long>(a, shapeB, b, output, p); break;
+            case DataType.Uint64: Run<ulong>(a, shapeB, b, output, p); break;
             default: throw context.Fail($"element type {a.ElementType} is not supported");
         }
         context.SetOutput(0, output);
     }
 
-    private static void Run<T>(Tensor a, Tensor b, Tensor output) where T : INumber<T>
-    {
-        var x = (T[])a.Data;
-        var y = (T[])b.Data;
-        var r = (T[])output.Data;
-        Broadcasting.ForEachRun(a.Shape, b.Shape, output.Shape, (o, ia, sa, ib, sb, n) =>
-        {
-            for (var i = 0; i < n; i++, ia += sa, ib += sb)
-                r[o + i] = TOp.Apply(x[ia], y[ib]);
-        });
-    }
+    private static void Run<T>(Tensor a, int[] shapeB, Tensor b, Tensor output, Parallelism parallelism)
+        where T : INumber<T> =>
+        BinaryLoop.Run<T, T, T, Arithmetic<TOp, T>>((T[])a.Data, a.Shape, (T[])b.Data, shapeB, (T[])output.Data,
+            output.Shape, parallelism);
+}
+
+/// <summary>Adapts an arithmetic operation to the loops for one element type.</summary>
+internal struct Arithmetic<TOp, T> : IBinaryFunction<T, T, T> where TOp : struct, IBinaryOperation where T : INumber<T>
+{
+    public static T Apply(T a, T b) => TOp.Apply(a, b);
 }

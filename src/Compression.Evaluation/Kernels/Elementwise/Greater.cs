@@ -1,0 +1,9 @@
+using System.Numerics;
+
+namespace Compression.Evaluation.Kernels.Elementwise;
+
+/// <summary>Greater: a greater than b, element by element with broadcasting (false when either is NaN).</summary>
+internal struct GreaterOperation : IComparison
+{
+    public static bool Compare<T>(T a, T b) where T : INumber<T> => a > b;
+}

@@ -1,0 +1,22 @@
+namespace Compression.Evaluation.Kernels.Elementwise;
+
+/// <summary>HardSigmoid: max(0, min(1, alpha·x + beta)) in float, as ONNX Runtime computes it; NaN passes through.</summary>
+internal struct HardSigmoidOperation : IUnaryOperation
+{
+    public static float Apply(float x, UnaryParameters p) => Clamp01(p.Alpha * x + p.Beta);
+
+    public static double Apply(double x, UnaryParameters p) => Clamp01((double)p.Alpha * x + p.Beta);
+
+    /// <summary>min(1, …) then max(0, …), the order ONNX Runtime uses; NaN fails both tests and passes through.</summary>
+    internal static float Clamp01(float v)
+    {
+        v = v > 1f ? 1f : v;
+        return v < 0f ? 0f : v;
+    }
+
+    internal static double Clamp01(double v)
+    {
+        v = v > 1.0 ? 1.0 : v;
+        return v < 0.0 ? 0.0 : v;
+    }
+}
