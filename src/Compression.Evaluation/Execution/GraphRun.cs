@@ -33,6 +33,9 @@ internal sealed class GraphRun
         for (var i = 0; i < graphInputs.Count && i < inputs.Count; i++)
         {
             if (inputs[i] is not { } value) continue;
+            // A subgraph's inputs may be buffers the enclosing graph still uses: count this binding as one more view,
+            // so releasing it here never hands the outer value's array back to the pool.
+            if (_rented.Contains(value.Data)) _liveViews[value.Data] = _liveViews.GetValueOrDefault(value.Data) + 1;
             scope.Set(graphInputs[i].Name, value);
             _observer?.Observe(graphInputs[i].Name, value, null);
         }

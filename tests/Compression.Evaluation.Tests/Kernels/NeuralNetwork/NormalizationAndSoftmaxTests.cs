@@ -22,15 +22,6 @@ public class NormalizationAndSoftmaxTests
         Assert.All(y, v => Assert.Equal(-1.0986123f, v, 6));
     }
 
-    [Theory]
-    [InlineData(1.0)]
-    [InlineData(2.718281828459045)]
-    [InlineData(1e-300)]
-    [InlineData(12345.678)]
-    [InlineData(0.70710678)]
-    public void Private_log_matches_the_exact_value(double x) =>
-        Assert.Equal(Math.Log(x), SoftmaxCore.NaturalLog(x), 1e-15 * Math.Max(1, Math.Abs(Math.Log(x))));
-
     [Fact]
     public void BatchNormalization_in_training_mode_fails_clearly()
     {

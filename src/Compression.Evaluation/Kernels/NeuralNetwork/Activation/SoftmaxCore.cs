@@ -67,7 +67,7 @@ internal static class SoftmaxCore
             sum += DeterministicMath.Exp((double)x[p] - max);
         if (log)
         {
-            var logSum = NaturalLog(sum);
+            var logSum = DeterministicMath.Log(sum);
             for (int j = 0, p = start; j < length; j++, p += step)
                 y[p] = (float)((double)x[p] - max - logSum);
         }
@@ -76,24 +76,5 @@ internal static class SoftmaxCore
             for (int j = 0, p = start; j < length; j++, p += step)
                 y[p] = (float)(DeterministicMath.Exp((double)x[p] - max) / sum);
         }
-    }
-
-    /// <summary>
-    /// ln x in double from IEEE basic operations only (a stand-in until DeterministicMath has Log): x = m·2^e with
-    /// m in [√½, √2), ln m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.172, by its odd series to 1e-17.
-    /// </summary>
-    internal static double NaturalLog(double x)
-    {
-        if (double.IsNaN(x) || x < 0) return double.NaN;
-        if (x == 0) return double.NegativeInfinity;
-        if (double.IsPositiveInfinity(x)) return x;
-        var e = Math.ILogB(x);
-        var m = Math.ScaleB(x, -e);
-        if (m > 1.4142135623730951) { m *= 0.5; e++; }
-        var s = (m - 1) / (m + 1);
-        var s2 = s * s;
-        var series = 1.0 / 23;
-        for (var n = 21; n >= 1; n -= 2) series = 1.0 / n + s2 * series;
-        return e * 0.6931471805599453 + 2 * s * series;
     }
 }
