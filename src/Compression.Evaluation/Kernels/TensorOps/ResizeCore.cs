@@ -68,19 +68,22 @@ internal static class ResizeCore
     /// <summary>The input coordinate an output coordinate maps to, by the coordinate transformation mode.</summary>
     private static double Original(int j, int axis, int inSize, int outSize, double scale, ResizeOptions options)
     {
+        // The resized length is input · scale before flooring, as in ONNX's reference (it matters for align_corners
+        // when scale · input is not whole).
+        var resized = inSize * scale;
         switch (options.CoordinateMode)
         {
             case "half_pixel": return (j + 0.5) / scale - 0.5;
-            case "pytorch_half_pixel": return outSize > 1 ? (j + 0.5) / scale - 0.5 : 0;
-            case "align_corners": return outSize == 1 ? 0 : j * (double)(inSize - 1) / (outSize - 1);
+            case "pytorch_half_pixel": return resized > 1 ? (j + 0.5) / scale - 0.5 : 0;
+            case "align_corners": return resized == 1 ? 0 : j * (double)(inSize - 1) / (resized - 1);
             case "asymmetric": return j / scale;
             case "tf_half_pixel_for_nn": return (j + 0.5) / scale;
             case "tf_crop_and_resize":
                 var roi = options.Roi!;
                 var start = roi[axis];
                 var end = roi[axis + roi.Length / 2];
-                return outSize > 1
-                    ? start * (inSize - 1) + j * (end - start) * (inSize - 1) / (outSize - 1)
+                return resized > 1
+                    ? start * (inSize - 1) + j * (end - start) * (inSize - 1) / (resized - 1)
                     : 0.5 * (start + end) * (inSize - 1);
             default: throw new ArgumentException($"coordinate_transformation_mode '{options.CoordinateMode}' is not supported");
         }
