@@ -27,6 +27,14 @@ public static class ShapeInference
         return known;
     }
 
+    /// <summary>
+    /// The inferred type of every value the main graph and its subgraphs produce or take in, by name, for a model as
+    /// loaded (the convenience behind summaries: "what shape does each tensor have").
+    /// </summary>
+    public static IReadOnlyDictionary<string, ValueInfo> InferShapes(Compression.Onnx.Model.OnnxModel model,
+        IReadOnlyDictionary<string, ValueInfo>? inputOverrides = null) =>
+        Infer(new ModelIndex(model.Proto), null, inputOverrides);
+
     private static void InferGraph(ModelIndex model, GraphIndex graph, KernelRegistry registry,
         Dictionary<string, ValueInfo> known, IReadOnlyDictionary<string, ValueInfo>? overrides)
     {

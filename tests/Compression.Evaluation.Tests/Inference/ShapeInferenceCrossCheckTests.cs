@@ -65,6 +65,7 @@ public sealed class ShapeInferenceCrossCheckTests
         var expected = Parse(stdout);
         int dims = 0, ranks = 0, types = 0, ourUnknown = 0, theirUnknown = 0;
         var mismatches = new List<string>();
+        var gaps = new List<string>();
         foreach (var (path, values) in expected)
         {
             var ours = ShapeInference.Infer(new ModelIndex(OnnxModel.Load(path).Proto));
@@ -75,6 +76,7 @@ public sealed class ShapeInferenceCrossCheckTests
                 if (!ours.TryGetValue(value, out var info))
                 {
                     ourUnknown++;
+                    gaps.Add($"{label} '{value}': not inferred");
                     continue;
                 }
                 if (type != 0 && info.ElementType != 0)
@@ -84,7 +86,7 @@ public sealed class ShapeInferenceCrossCheckTests
                 }
                 if (shape is null || info.Shape is null)
                 {
-                    if (shape is not null) ourUnknown++;
+                    if (shape is not null) { ourUnknown++; gaps.Add($"{label} '{value}': rank unknown"); }
                     else if (info.Shape is not null) theirUnknown++;
                     continue;
                 }
@@ -97,7 +99,7 @@ public sealed class ShapeInferenceCrossCheckTests
                 for (var i = 0; i < shape.Length; i++)
                 {
                     if (shape[i] is not { } theirs) { if (info.Shape[i].IsKnown) theirUnknown++; continue; }
-                    if (!info.Shape[i].IsKnown) { ourUnknown++; continue; }
+                    if (!info.Shape[i].IsKnown) { ourUnknown++; gaps.Add($"{label} '{value}': {Format(info.Shape)} dim {i} unknown"); continue; }
                     dims++;
                     if (info.Shape[i].Value != theirs)
                     {
@@ -110,7 +112,8 @@ public sealed class ShapeInferenceCrossCheckTests
 
         _output.WriteLine($"{models.Count} models; compared {dims} dimensions, {ranks} ranks, {types} element types; " +
             $"known only to ONNX: {ourUnknown}, known only to us: {theirUnknown}; mismatches: {mismatches.Count}");
-        foreach (var m in mismatches.Take(50)) _output.WriteLine("  " + m);
+        foreach (var m in mismatches.Take(50)) _output.WriteLine("  mismatch: " + m);
+        foreach (var g in gaps.Take(30)) _output.WriteLine("  gap: " + g);
         Assert.Empty(mismatches);
         Assert.True(dims > 400, $"only {dims} dimensions were compared");
         Assert.True(types > 250, $"only {types} element types were compared");

@@ -19,7 +19,8 @@ internal sealed class Expand : IKernel
             return [new ValueInfo(type, Broadcasting.Infer(input?.Shape, shape.Select(d => (Dim)d).ToArray()))];
         var rank = context.Input(1)?.Shape is [{ IsKnown: true } n] ? (int)n.Value : -1;
         if (rank < 0 || input?.Shape is null) return [new ValueInfo(type, null)];
-        return [new ValueInfo(type, TensorValues.Unknown(Math.Max(rank, input.Shape.Length)))];
+        // Unknown shape values still leave every input extent other than 1 in place.
+        return [new ValueInfo(type, Broadcasting.Infer(input.Shape, TensorValues.Unknown(rank)))];
     }
 
     public void Execute(KernelContext context)
