@@ -30,23 +30,34 @@ internal sealed class Reshape : IKernel
                 dims[i] = input?.Shape is { } s && i < s.Length ? s[i] : Dim.Unknown;
             else dims[i] = requested[i];
         }
-        if (inferred >= 0 && input?.Shape is { } inShape)
-        {
-            var total = TensorValues.Product(inShape);
-            var rest = TensorValues.Product(dims.Where((_, i) => i != inferred).ToArray());
-            if (total.IsKnown && rest.IsKnown && rest.Value != 0) dims[inferred] = total.Value / rest.Value;
-            else if (input.Shape.Length == dims.Length && SameSymbolsElsewhere(input.Shape, dims, inferred))
-                dims[inferred] = input.Shape[inferred];
-        }
+        if (inferred >= 0 && input?.Shape is { } inShape) dims[inferred] = InferredExtent(inShape, dims, inferred);
         return [new ValueInfo(type, dims)];
     }
 
-    /// <summary>When every other dimension equals the input's, the inferred one equals the input's too.</summary>
-    private static bool SameSymbolsElsewhere(Dim[] input, Dim[] output, int skip)
+    /// <summary>
+    /// The -1 extent: the input's element count over the other output extents, after cancelling the symbolic
+    /// dimensions both share (so [N, 4, 5] to [0, -1] gives [N, 20]).
+    /// </summary>
+    private static Dim InferredExtent(Dim[] input, Dim[] output, int skip)
     {
-        for (var i = 0; i < input.Length; i++)
-            if (i != skip && input[i] != output[i]) return false;
-        return true;
+        var remaining = input.ToList();
+        long outer = 1;
+        for (var i = 0; i < output.Length; i++)
+        {
+            if (i == skip) continue;
+            var d = output[i];
+            if (d.IsKnown) outer *= d.Value;
+            else if (d.Symbol is not null && remaining.FindIndex(r => !r.IsKnown && r.Symbol == d.Symbol) is var at and >= 0)
+                remaining.RemoveAt(at);
+            else return Dim.Unknown;
+        }
+        long total = 1;
+        foreach (var d in remaining)
+        {
+            if (!d.IsKnown) return Dim.Unknown;
+            total *= d.Value;
+        }
+        return outer != 0 && total % outer == 0 ? total / outer : Dim.Unknown;
     }
 
     public void Execute(KernelContext context)
