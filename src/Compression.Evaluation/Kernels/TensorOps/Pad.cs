@@ -19,7 +19,7 @@ internal sealed class Pad : IKernel
         var pads = context.OperatorVersion < 11 ? context.Attributes.GetInts("pads") : TensorValues.ConstantLongs(context, 1);
         var rank = input.Shape.Length;
         if (pads is null || pads.Length != 2 * rank) return [new ValueInfo(type, TensorValues.Unknown(rank))];
-        return [new ValueInfo(type, input.Shape.Select((d, i) => d.IsKnown ? (Dim)(d.Value + pads[i] + pads[i + rank]) : Dim.Unknown).ToArray())];
+        return [new ValueInfo(type, input.Shape.Select((d, i) => pads[i] + pads[i + rank] == 0 ? d : d.IsKnown ? (Dim)(d.Value + pads[i] + pads[i + rank]) : Dim.Unknown).ToArray())];
     }
 
     public void Execute(KernelContext context)

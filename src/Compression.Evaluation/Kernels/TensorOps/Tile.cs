@@ -14,7 +14,7 @@ internal sealed class Tile : IKernel
         if (input?.Shape is null) return [new ValueInfo(type, null)];
         if (TensorValues.ConstantLongs(context, 1) is not { } repeats || repeats.Length != input.Shape.Length)
             return [new ValueInfo(type, TensorValues.Unknown(input.Shape.Length))];
-        return [new ValueInfo(type, input.Shape.Select((d, i) => d.IsKnown ? (Dim)(d.Value * repeats[i]) : Dim.Unknown).ToArray())];
+        return [new ValueInfo(type, input.Shape.Select((d, i) => repeats[i] == 1 ? d : d.IsKnown ? (Dim)(d.Value * repeats[i]) : Dim.Unknown).ToArray())];
     }
 
     public void Execute(KernelContext context)
