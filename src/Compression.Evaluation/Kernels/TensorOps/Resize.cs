@@ -20,7 +20,7 @@ internal sealed class Resize : IKernel
         if (context.OperatorVersion >= 11 && TensorValues.ConstantLongs(context, 3) is { Length: > 0 } sizes)
             return [new ValueInfo(type, sizes.Select(s => (Dim)s).ToArray())];
         if (context.HasInput(scalesIndex) && TensorValues.Doubles(context.Input(scalesIndex)?.Constant) is { Length: > 0 } scales && input?.Shape is { } shape)
-            return [new ValueInfo(type, shape.Select((d, i) => d.IsKnown ? (Dim)(long)Math.Floor(d.Value * (double)(float)scales[i]) : Dim.Unknown).ToArray())];
+            return [new ValueInfo(type, shape.Select((d, i) => scales[i] == 1 ? d : d.IsKnown ? (Dim)(long)Math.Floor(d.Value * (double)(float)scales[i]) : Dim.Unknown).ToArray())];
         return [new ValueInfo(type, rank is { } r ? TensorValues.Unknown(r) : null)];
     }
 

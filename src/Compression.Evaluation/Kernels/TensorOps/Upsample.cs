@@ -19,7 +19,7 @@ internal sealed class Upsample : IKernel
             : TensorValues.Doubles(context.Input(1)?.Constant);
         if (input?.Shape is not { } shape) return [new ValueInfo(type, null)];
         if (scales is null || scales.Length != shape.Length) return [new ValueInfo(type, TensorValues.Unknown(shape.Length))];
-        return [new ValueInfo(type, shape.Select((d, i) => d.IsKnown ? (Dim)(long)Math.Floor(d.Value * scales[i]) : Dim.Unknown).ToArray())];
+        return [new ValueInfo(type, shape.Select((d, i) => scales[i] == 1 ? d : d.IsKnown ? (Dim)(long)Math.Floor(d.Value * scales[i]) : Dim.Unknown).ToArray())];
     }
 
     public void Execute(KernelContext context)
