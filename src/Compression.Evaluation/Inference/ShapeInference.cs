@@ -73,7 +73,10 @@ public static class ShapeInference
         {
             var context = KernelContext.ForFolding(node, version!.Value, inputs.Select(i => i?.Constant).ToArray());
             kernel.Execute(context);
-            return context.Outputs.Select(t => t is null ? null : ValueInfo.Of(t)).ToList();
+            // A large folded result (ConstantOfShape, Tile, a big Constant) keeps its shape but not its data: nothing
+            // downstream would fold from it, and holding it would cost memory for nothing.
+            return context.Outputs.Select(t => t is null ? null
+                : t.Length <= MaxFoldedElements ? ValueInfo.Of(t) : ValueInfo.Of(t) with { Constant = null }).ToList();
         }
         return kernel.Infer(new InferenceContext(node, version!.Value, inputs));
     }
