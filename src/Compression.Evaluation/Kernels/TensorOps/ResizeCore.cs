@@ -218,6 +218,7 @@ internal static class ResizeCore
         var offsets = new int[combos];
         var weights = new double[combos];
         var index = new int[rank - 1];
+        var lastOutside = Array.IndexOf(last.Outside, true) >= 0;
         var o = 0;
         for (var r = 0; r < rows; r++)
         {
@@ -239,6 +240,28 @@ internal static class ResizeCore
                     }
                 n *= t.Count;
             }
+            if (!outside && !lastOutside && last.Count == 2)
+            {
+                // The common linear case, with the same operations in the same order as the general loop below.
+                var lo = last.Offsets;
+                var lw = last.Weights;
+                for (var j = 0; j < inner; j++, o++)
+                {
+                    double w0 = lw[2 * j], w1 = lw[2 * j + 1];
+                    int p0 = lo[2 * j], p1 = lo[2 * j + 1];
+                    double acc = 0;
+                    for (var c = 0; c < n; c++)
+                    {
+                        var b = offsets[c];
+                        double sum = 0;
+                        sum += w0 * TBridge.Widen(x[b + p0]);
+                        sum += w1 * TBridge.Widen(x[b + p1]);
+                        acc += weights[c] * sum;
+                    }
+                    y[o] = TBridge.Narrow(acc);
+                }
+            }
+            else
             for (var j = 0; j < inner; j++, o++)
             {
                 if (outside || last.Outside[j])
