@@ -56,9 +56,9 @@ internal static class ResizeCore
             for (var d = 0; d < rank; d++) taps[d] = AxisTaps.Build(d, input.Shape[d], shape[d], scales[d], strides[d], options);
             switch (input.Data)
             {
-                case float[] x: Interpolate<float, FloatBridge>(x, (float[])output.Data, shape, taps, options.Extrapolation); break;
-                case double[] x: Interpolate<double, DoubleBridge>(x, (double[])output.Data, shape, taps, options.Extrapolation); break;
-                case Half[] x: Interpolate<Half, HalfBridge>(x, (Half[])output.Data, shape, taps, options.Extrapolation); break;
+                case float[] x: Interpolate<float, FloatBridge>(x, (float[])output.Data, shape, taps, options.Extrapolation, context.Parallelism); break;
+                case double[] x: Interpolate<double, DoubleBridge>(x, (double[])output.Data, shape, taps, options.Extrapolation, context.Parallelism); break;
+                case Half[] x: Interpolate<Half, HalfBridge>(x, (Half[])output.Data, shape, taps, options.Extrapolation, context.Parallelism); break;
                 default: throw context.Fail($"{options.Mode} resize of {input.ElementType} is not supported");
             }
         }
@@ -205,22 +205,41 @@ internal static class ResizeCore
         public static Half Narrow(double value) => (Half)value;
     }
 
-    private static void Interpolate<T, TBridge>(T[] x, T[] y, int[] shape, AxisTaps[] taps, double extrapolationValue)
+    private static void Interpolate<T, TBridge>(T[] x, T[] y, int[] shape, AxisTaps[] taps, double extrapolationValue,
+        Parallelism parallelism)
+        where TBridge : struct, IBridge<T>
+    {
+        var rank = shape.Length;
+        var inner = shape[rank - 1];
+        var rows = ShapeMath.ElementCount(shape) / inner;
+        // Blocks of whole output rows are independent: each element is computed the same way whichever thread runs it.
+        var rowsPerBlock = Math.Max(1, 8192 / inner);
+        var blocks = (rows + rowsPerBlock - 1) / rowsPerBlock;
+        parallelism.For(blocks, b => InterpolateRows<T, TBridge>(x, y, shape, taps, extrapolationValue, b * rowsPerBlock,
+            Math.Min(rows, (b + 1) * rowsPerBlock)), (long)rowsPerBlock * inner * 4);
+    }
+
+    private static void InterpolateRows<T, TBridge>(T[] x, T[] y, int[] shape, AxisTaps[] taps, double extrapolationValue,
+        int firstRow, int endRow)
         where TBridge : struct, IBridge<T>
     {
         var extrapolation = TBridge.Narrow(extrapolationValue);
         var rank = shape.Length;
         var last = taps[rank - 1];
         var inner = shape[rank - 1];
-        var rows = ShapeMath.ElementCount(shape) / inner;
         var combos = 1;
         for (var d = 0; d < rank - 1; d++) combos *= taps[d].Count;
         var offsets = new int[combos];
         var weights = new double[combos];
         var index = new int[rank - 1];
+        for (int d = rank - 2, rest = firstRow; d >= 0; d--)
+        {
+            index[d] = rest % shape[d];
+            rest /= shape[d];
+        }
         var lastOutside = Array.IndexOf(last.Outside, true) >= 0;
-        var o = 0;
-        for (var r = 0; r < rows; r++)
+        var o = firstRow * inner;
+        for (var r = firstRow; r < endRow; r++)
         {
             // The combinations of the outer axes' taps for this row, in a fixed (row-major) order.
             var n = 1;

@@ -32,6 +32,16 @@ internal static class NodeRunner
         return context.Outputs.Select(t => t!).ToArray();
     }
 
+    /// <summary>Runs the kernel with a thread pool of the given size (results must not depend on it).</summary>
+    public static Tensor RunWithThreads(string op, int version, Tensor?[] inputs, int threads, params AttributeProto[] attributes)
+    {
+        var node = Node(op, inputs.Length, 1, attributes);
+        for (var i = 0; i < inputs.Length; i++) if (inputs[i] is null) node.Input[i] = "";
+        var context = new KernelContext(node, version, inputs, new TensorPool(), new Parallelism(threads), new Scope(null), null, null);
+        Kernel(op, version).Execute(context);
+        return context.Outputs[0]!;
+    }
+
     public static IReadOnlyList<ValueInfo> Infer(string op, int version, ValueInfo?[] inputs, params AttributeProto[] attributes) =>
         InferOutputs(op, version, inputs, 1, attributes);
 

@@ -77,6 +77,18 @@ public sealed class ResizeAndRangeKernelTests
         Assert.Equal(4, unknownScales.Rank);
     }
 
+    [Theory]
+    [InlineData("linear")]
+    [InlineData("cubic")]
+    public void Resize_results_do_not_depend_on_the_thread_count(string mode)
+    {
+        var random = new Random(3);
+        var input = Floats([2, 8, 40, 60], Enumerable.Range(0, 2 * 8 * 40 * 60).Select(_ => (float)random.NextDouble()).ToArray());
+        var one = RunWithThreads("Resize", 13, [input, null, Scales(1, 1, 1.7f, 2.3f)], 1, String("mode", mode)).ToArray<float>();
+        Assert.Equal(one, RunWithThreads("Resize", 13, [input, null, Scales(1, 1, 1.7f, 2.3f)], 2, String("mode", mode)).ToArray<float>());
+        Assert.Equal(one, RunWithThreads("Resize", 13, [input, null, Scales(1, 1, 1.7f, 2.3f)], 4, String("mode", mode)).ToArray<float>());
+    }
+
     [Fact]
     public void Upsample_7_reads_scales_from_the_attribute_and_9_from_the_input()
     {
