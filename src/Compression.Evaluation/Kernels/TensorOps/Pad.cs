@@ -87,6 +87,7 @@ internal sealed class Pad : IKernel
             var rows = ShapeMath.ElementCount(shape) / shape[rank - 1];
             var index = new int[rank - 1];
             var o = 0;
+            var previous = -1;
             for (var r = 0; r < rows; r++)
             {
                 var from = 0;
@@ -100,8 +101,15 @@ internal sealed class Pad : IKernel
                     Array.Fill(destination, fill, o, inner.Length);
                     o += inner.Length;
                 }
+                else if (r > 0 && from == previous)
+                {
+                    // The row just written reads the same input row (nearest upsampling, edge padding): copy it.
+                    Array.Copy(destination, o - inner.Length, destination, o, inner.Length);
+                    o += inner.Length;
+                }
                 else
                     foreach (var m in inner) destination[o++] = m < 0 ? fill : source[from + m];
+                previous = from;
                 for (var d = rank - 2; d >= 0; d--)
                 {
                     if (++index[d] < shape[d]) break;

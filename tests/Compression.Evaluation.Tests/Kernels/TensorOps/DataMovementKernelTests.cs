@@ -179,6 +179,14 @@ public sealed class DataMovementKernelTests
     }
 
     [Fact]
+    public void Pad_edge_repeats_whole_rows_on_outer_axes()
+    {
+        var output = Run("Pad", 13, [Floats([2, 2], 1, 2, 3, 4), Longs(2, 0, 1, 1)], String("mode", "edge"))[0];
+        Assert.Equal([5, 3], output.Shape);
+        Assert.Equal([1f, 2, 2, 1, 2, 2, 1, 2, 2, 3, 4, 4, 3, 4, 4], output.ToArray<float>());
+    }
+
+    [Fact]
     public void Pad_2_uses_attributes_and_negative_pads_crop()
     {
         var padded = Run("Pad", 2, [Floats([2], 1, 2)], Ints("pads", 1, 0), Float("value", -1))[0];

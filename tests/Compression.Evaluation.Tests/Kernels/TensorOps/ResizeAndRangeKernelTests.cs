@@ -34,6 +34,14 @@ public sealed class ResizeAndRangeKernelTests
     }
 
     [Fact]
+    public void Resize_nearest_upsamples_rows_and_columns()
+    {
+        var output = Run("Resize", 13, [Floats([1, 1, 2, 2], 1, 2, 3, 4), null, Scales(1, 1, 2, 3)])[0];
+        Assert.Equal([1, 1, 4, 6], output.Shape);
+        Assert.Equal([1f, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4], output.ToArray<float>());
+    }
+
+    [Fact]
     public void Resize_takes_sizes_and_align_corners()
     {
         var input = Floats([2], 1, 2);
