@@ -41,11 +41,15 @@ internal sealed class Reduce<TOp>(int axesInputFrom = int.MaxValue) : IKernel wh
         {
             var (bases, offsets) = ReductionShape.Offsets(input.Shape, reduced);
             var par = context.Parallelism;
+            // Outputs that differ only along the trailing kept axes read neighbouring inputs: done together, so the
+            // reads are sequential (reducing channels of NCHW). Each output still adds its inputs in the same order.
+            var group = 1;
+            for (var d = input.Rank - 1; d >= 0 && !reduced[d]; d--) group *= input.Shape[d];
             switch (input.Data)
             {
-                case float[] x: Floating(x, (float[])output.Data, bases, offsets, par); break;
-                case double[] x: Floating(x, (double[])output.Data, bases, offsets, par); break;
-                case Half[] x: Floating(x, (Half[])output.Data, bases, offsets, par); break;
+                case float[] x: Floating(x, (float[])output.Data, bases, offsets, group, par); break;
+                case double[] x: Floating(x, (double[])output.Data, bases, offsets, group, par); break;
+                case Half[] x: Floating(x, (Half[])output.Data, bases, offsets, group, par); break;
                 case int[] x: Integer(x, (int[])output.Data, bases, offsets, par); break;
                 case long[] x: Integer(x, (long[])output.Data, bases, offsets, par); break;
                 case uint[] x: Integer(x, (uint[])output.Data, bases, offsets, par); break;
@@ -60,8 +64,25 @@ internal sealed class Reduce<TOp>(int axesInputFrom = int.MaxValue) : IKernel wh
 
     private const int Chunk = 64;
 
-    private static void Floating<T>(T[] x, T[] y, int[] bases, int[] offsets, Parallelism parallelism) where T : INumberBase<T>
+    private static void Floating<T>(T[] x, T[] y, int[] bases, int[] offsets, int group, Parallelism parallelism) where T : INumberBase<T>
     {
+        if (group > 1)
+        {
+            var groups = bases.Length / group;
+            parallelism.For(groups, g =>
+            {
+                var b = bases[g * group];
+                var acc = new double[group];
+                Array.Fill(acc, TOp.Seed);
+                foreach (var off in offsets)
+                {
+                    var from = b + off;
+                    for (var i = 0; i < acc.Length; i++) acc[i] = TOp.Accumulate(acc[i], double.CreateTruncating(x[from + i]));
+                }
+                for (var i = 0; i < acc.Length; i++) y[g * group + i] = T.CreateTruncating(TOp.Finish(acc[i], offsets.Length));
+            }, (long)group * Math.Max(1, offsets.Length));
+            return;
+        }
         var chunks = (bases.Length + Chunk - 1) / Chunk;
         parallelism.For(chunks, c =>
         {

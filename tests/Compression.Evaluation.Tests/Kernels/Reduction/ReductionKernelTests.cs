@@ -74,6 +74,21 @@ public sealed class ReductionKernelTests
     }
 
     [Fact]
+    public void Reducing_leading_axes_equals_reducing_each_column_alone()
+    {
+        // Axes 0 and 1 of [3, 4, 5] go through the grouped path; each of the 5 outputs must equal the reduction of
+        // its own column, computed through the one-output-at-a-time path (the whole of a [60] vector in that order).
+        var random = new Random(11);
+        var data = Enumerable.Range(0, 60).Select(_ => (float)random.NextDouble()).ToArray();
+        var grouped = Run("ReduceMean", 13, [Floats([3, 4, 5], data)], Ints("axes", 0, 1), Int("keepdims", 0))[0].ToArray<float>();
+        for (var k = 0; k < 5; k++)
+        {
+            var column = Enumerable.Range(0, 12).Select(i => data[i * 5 + k]).ToArray();
+            Assert.Equal(Run("ReduceMean", 13, [Floats([12], column)])[0].ToArray<float>()[0], grouped[k]);
+        }
+    }
+
+    [Fact]
     public void Results_do_not_depend_on_the_thread_count()
     {
         var random = new Random(7);
