@@ -27,6 +27,14 @@ public static class ShapeInference
         return known;
     }
 
+    /// <summary>
+    /// The inferred type of every value the main graph and its subgraphs produce or take in, by name, for a model as
+    /// loaded (the convenience behind summaries: "what shape does each tensor have").
+    /// </summary>
+    public static IReadOnlyDictionary<string, ValueInfo> InferShapes(Compression.Onnx.Model.OnnxModel model,
+        IReadOnlyDictionary<string, ValueInfo>? inputOverrides = null) =>
+        Infer(new ModelIndex(model.Proto), null, inputOverrides);
+
     private static void InferGraph(ModelIndex model, GraphIndex graph, KernelRegistry registry,
         Dictionary<string, ValueInfo> known, IReadOnlyDictionary<string, ValueInfo>? overrides)
     {
@@ -65,7 +73,10 @@ public static class ShapeInference
         {
             var context = KernelContext.ForFolding(node, version!.Value, inputs.Select(i => i?.Constant).ToArray());
             kernel.Execute(context);
-            return context.Outputs.Select(t => t is null ? null : ValueInfo.Of(t)).ToList();
+            // A large folded result (ConstantOfShape, Tile, a big Constant) keeps its shape but not its data: nothing
+            // downstream would fold from it, and holding it would cost memory for nothing.
+            return context.Outputs.Select(t => t is null ? null
+                : t.Length <= MaxFoldedElements ? ValueInfo.Of(t) : ValueInfo.Of(t) with { Constant = null }).ToList();
         }
         return kernel.Infer(new InferenceContext(node, version!.Value, inputs));
     }
