@@ -7,4 +7,5 @@ public static class EngineErrorCodes
     public const string InvalidOptionValue = "MCB2002";
     public const string UnknownOption = "MCB2003";
     public const string NotImplemented = "MCB2004";
+    public const string UnknownInput = "MCB2005";
 }

@@ -38,4 +38,56 @@ public class RealModelInspectTests
         Assert.Equal(int.Parse(expected[1], System.Globalization.CultureInfo.InvariantCulture), root.GetProperty("nodes").GetInt32());
         Assert.True(root.GetProperty("parameters").GetInt64() > 50_000, "a real model has real weights");
     }
+
+    private const string GemmWeightScript = """
+        import sys, onnx
+        from functools import reduce
+        m = onnx.load(sys.argv[1])
+        consts = {t.name: list(t.dims) for t in m.graph.initializer}
+        for n in m.graph.node:
+            if n.op_type == 'Constant':
+                for a in n.attribute:
+                    if a.name == 'value': consts[n.output[0]] = list(a.t.dims)
+        print(sum(reduce(lambda a, b: a * b, consts[n.input[1]], 1) for n in m.graph.node if n.op_type == 'Gemm'))
+        """;
+
+    [Fact]
+    public async Task Inferred_shapes_give_macs_for_every_gemm_of_the_wake_word_model()
+    {
+        // With batch 1, a Gemm's MACs are its weight's element count, which python-onnx can count independently.
+        var model = TestAssets.Models.HelloDeepa.RequirePath();
+        var (code, stdout, stderr) = ModelcRunner.Run("inspect", model, "--json");
+        Assert.True(code == 0, stderr);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(root.GetProperty("macNodesTotal").GetInt32(), root.GetProperty("macNodesKnown").GetInt32());
+        var expected = long.Parse((await Python.RunAsync(GemmWeightScript, model)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(expected, root.GetProperty("macs").GetInt64());
+    }
+
+    [Fact]
+    public void An_input_shape_makes_every_layer_of_a_dynamic_model_countable()
+    {
+        var model = TestAssets.Models.PaddleOcrDetector.RequirePath();
+        var (_, dynamicOut, _) = ModelcRunner.Run("inspect", model, "--json");
+        var dynamic = JsonDocument.Parse(dynamicOut).RootElement;
+        Assert.True(dynamic.GetProperty("macNodesKnown").GetInt32() < dynamic.GetProperty("macNodesTotal").GetInt32());
+
+        var (code, stdout, stderr) = ModelcRunner.Run("inspect", model, "--json", "--input-shape", "x=1,3,320,320");
+        Assert.True(code == 0, stderr);
+        var small = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(small.GetProperty("macNodesTotal").GetInt32(), small.GetProperty("macNodesKnown").GetInt32());
+        var (_, largeOut, _) = ModelcRunner.Run("inspect", model, "--json", "--input-shape", "x=1,3,640,640");
+        // A convolutional model's cost grows with the pixel count: four times the pixels, nearly four times the MACs
+        // (the squeeze-and-excitation layers after global pooling cost the same at any size).
+        var ratio = (double)JsonDocument.Parse(largeOut).RootElement.GetProperty("macs").GetInt64() / small.GetProperty("macs").GetInt64();
+        Assert.InRange(ratio, 3.9, 4.0);
+    }
+
+    [Fact]
+    public void An_input_shape_for_an_unknown_input_is_MCB2005()
+    {
+        var (code, _, stderr) = ModelcRunner.Run("inspect", TestAssets.Models.HelloDeepa.RequirePath(), "--input-shape", "image=1,3,8,8");
+        Assert.Equal(2, code);
+        Assert.Contains("MCB2005", stderr);
+    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Compression.Engine.Reporting;
 using Compression.Onnx.Checking;
 using Compression.Onnx.Model;
 using Compression.Onnx.Summary;
@@ -14,14 +15,19 @@ internal static class InspectCommand
     {
         var model = new Argument<string>("model") { Description = "The ONNX model file." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var inputShapes = new Option<string[]>("--input-shape")
+        {
+            Description = "A concrete shape for an input with dynamic dimensions, NAME=1,3,640,640 (repeatable); MACs then count every layer.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("inspect", "Summarise a model: parameters, weight bytes, operators, MACs, inputs and outputs.")
         {
-            model, json,
+            model, json, inputShapes,
         };
         command.SetAction(parse =>
         {
             var loaded = OnnxModel.Load(parse.GetRequiredValue(model));
-            var summary = ModelSummarizer.Summarize(loaded.Proto);
+            var summary = ModelInspection.Summarize(loaded, InputShapes.Parse(parse.GetValue(inputShapes) ?? []));
             var check = ModelChecker.Check(loaded.Proto);
             if (parse.GetValue(json))
             {

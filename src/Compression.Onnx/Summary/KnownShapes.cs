@@ -6,16 +6,22 @@ namespace Compression.Onnx.Summary;
 /// <summary>
 /// Shapes a graph declares without inference: initializer dims and value infos whose dimensions are numbers. A symbolic
 /// leading (batch) dimension counts as 1, since costs are quoted per single input; any other symbolic dimension leaves
-/// the shape unknown. Full shape inference arrives with the executor and will feed the same summary.
+/// the shape unknown. Shapes from the executor's shape inference, when the caller has them, come first.
 /// </summary>
 internal sealed class KnownShapes
 {
     private readonly GraphIndex _graph;
+    private readonly Func<string, long[]?>? _inferred;
 
-    public KnownShapes(GraphIndex graph) => _graph = graph;
+    public KnownShapes(GraphIndex graph, Func<string, long[]?>? inferred = null)
+    {
+        _graph = graph;
+        _inferred = inferred;
+    }
 
     public long[]? Of(string name)
     {
+        if (_inferred?.Invoke(name) is { } shape) return shape;
         for (var g = _graph; g is not null; g = g.Parent)
         {
             if (g.Initializers.TryGetValue(name, out var init)) return init.Dims.ToArray();

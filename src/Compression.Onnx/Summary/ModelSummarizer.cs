@@ -10,7 +10,8 @@ public static class ModelSummarizer
 {
     public static ModelSummary Summarize(ModelProto model) => Summarize(new ModelIndex(model));
 
-    public static ModelSummary Summarize(ModelIndex index)
+    /// <param name="inferredShape">Concrete shapes by value name from shape inference (which lives with the executor); declared shapes are used where it gives none.</param>
+    public static ModelSummary Summarize(ModelIndex index, Func<string, long[]?>? inferredShape = null)
     {
         var model = index.Model;
         var weights = new SortedDictionary<string, (int Tensors, long Elements, long Bytes)>(StringComparer.Ordinal);
@@ -35,7 +36,7 @@ public static class ModelSummarizer
                 AddWeight(sparse.Values?.DataType ?? 0, Product(sparse.Dims),
                     StoredBytes(sparse.Values) + StoredBytes(sparse.Indices));
 
-            var shapes = new KnownShapes(graph);
+            var shapes = new KnownShapes(graph, inferredShape);
             foreach (var node in graph.Graph.Node)
             {
                 nodes++;
