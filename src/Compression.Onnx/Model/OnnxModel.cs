@@ -162,7 +162,8 @@ public sealed class OnnxModel
         if (ExternalDataWriter.InlineTensorBytes(proto) > ModelSaveOptions.ProtobufLimitBytes)
             throw new CompressionException(ErrorCodes.ModelWriteFailed,
                 "the model's tensors pass the 2 GB protobuf limit; save it to a file so they can go to external data.", file);
-        var output = new CodedOutputStream(stream, leaveOpen: true);
+        // A large buffer: protobuf copies long fields through it, and each refill is one write to the stream.
+        var output = new CodedOutputStream(stream, 1 << 20, leaveOpen: true);
         proto.WriteTo(output);
         output.Flush();
     }
