@@ -10,7 +10,8 @@ namespace Compression.Engine.Quantization;
 /// <summary>
 /// <c>Quantization=int8-weight</c>: the float weights of Conv, ConvTranspose, Gemm and MatMul become symmetric int8 with
 /// one scale per output channel, dequantized in the graph, so the file shrinks about 4x and the model still runs
-/// everywhere (computation stays in float). The form follows the model's opset and never raises it: DequantizeLinear
+/// everywhere (computation stays in float). Scales are stored as float16 where they fit (half the bytes of the
+/// scales, which matter for depthwise layers) and widened by a Cast that runtimes fold at load. The form follows the model's opset and never raises it: DequantizeLinear
 /// with <c>axis</c> from opset 13; before that a Cast to float and a Mul by the per-channel scales (DequantizeLinear at
 /// opsets 10–12 has no axis, so it could only carry one scale per tensor).
 /// </summary>
@@ -73,42 +74,56 @@ public sealed class Int8WeightPass : ICompressionPass
         var channels = dims[axis];
         var outer = dims[..axis].Aggregate(1, (a, d) => a * d);
         var inner = dims[(axis + 1)..].Aggregate(1, (a, d) => a * d);
-        var (q, scales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, QMax);
+        var (q, scales, halfScales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, QMax, halfScales: true);
 
-        var longDims = dims.Select(d => (long)d).ToArray();
         var qName = names.Next($"{weight.Name}_quantized");
         var output = names.Next($"{weight.Name}_dequantized");
-        var added = new List<TensorProto> { TensorData.Create(qName, longDims, (ReadOnlySpan<sbyte>)q) };
-        NodeProto[] nodes;
-        long bytes = q.Length + 4L * channels;
-        if (opset >= 13)
+        var added = new List<TensorProto> { TensorData.Create(qName, dims.Select(d => (long)d).ToArray(), (ReadOnlySpan<sbyte>)q) };
+        var nodes = new List<NodeProto>();
+
+        // Per-channel DequantizeLinear takes [C] scales (opset 13+); Mul's broadcasting wants them shaped [1, .., C, .., 1].
+        long[] scaleDims = opset >= 13 ? [channels] : dims.Select((_, i) => i == axis ? (long)channels : 1L).ToArray();
+        var scaleName = names.Next($"{weight.Name}_scale");
+        var scale = scaleName;
+        if (halfScales)
         {
-            var scaleName = names.Next($"{weight.Name}_scale");
-            var zeroName = names.Next($"{weight.Name}_zero_point");
-            added.Add(TensorData.Create(scaleName, [channels], (ReadOnlySpan<float>)scales));
-            added.Add(TensorData.Create(zeroName, [channels], (ReadOnlySpan<sbyte>)new sbyte[channels]));
-            bytes += channels;
-            var dq = new NodeProto { OpType = "DequantizeLinear", Name = names.Next($"{weight.Name}_DequantizeLinear"), Input = { qName, scaleName, zeroName }, Output = { output } };
-            dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = axis });
-            nodes = [dq];
+            // Scales stored as float16 (the weights were quantized with exactly these values) and widened in the graph;
+            // runtimes fold the Cast at load. Half the scale bytes matters for depthwise layers of 9 weights a channel.
+            added.Add(TensorData.Create(scaleName, scaleDims, (ReadOnlySpan<Half>)scales.Select(v => (Half)v).ToArray()));
+            scale = names.Next($"{weight.Name}_scale_float");
+            nodes.Add(Cast(names, scaleName, scale, weight.Name));
         }
         else
         {
-            // Scales shaped [1, .., C, .., 1] so that Mul's numpy broadcasting applies them along the channel axis.
-            var scaleDims = dims.Select((_, i) => i == axis ? (long)channels : 1L).ToArray();
-            var scaleName = names.Next($"{weight.Name}_scale");
-            var castOut = names.Next($"{weight.Name}_as_float");
             added.Add(TensorData.Create(scaleName, scaleDims, (ReadOnlySpan<float>)scales));
-            var cast = new NodeProto { OpType = "Cast", Name = names.Next($"{weight.Name}_Cast"), Input = { qName }, Output = { castOut } };
-            cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float });
-            var mul = new NodeProto { OpType = "Mul", Name = names.Next($"{weight.Name}_Scale"), Input = { castOut, scaleName }, Output = { output } };
-            nodes = [cast, mul];
+        }
+        var bytes = q.Length + (halfScales ? 2L : 4L) * channels;
+
+        if (opset >= 13)
+        {
+            // No zero point: symmetric weights, and DequantizeLinear's default zero point is 0 of the input's type.
+            var dq = new NodeProto { OpType = "DequantizeLinear", Name = names.Next($"{weight.Name}_DequantizeLinear"), Input = { qName, scale }, Output = { output } };
+            dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = axis });
+            nodes.Add(dq);
+        }
+        else
+        {
+            var asFloat = names.Next($"{weight.Name}_as_float");
+            nodes.Add(Cast(names, qName, asFloat, weight.Name));
+            nodes.Add(new NodeProto { OpType = "Mul", Name = names.Next($"{weight.Name}_Scale"), Input = { asFloat, scale }, Output = { output } });
         }
 
         graph.Initializer.Add(added);
-        // The new nodes read only initializers, so they can lead the graph and stay in topological order.
-        for (var i = nodes.Length - 1; i >= 0; i--) graph.Node.Insert(0, nodes[i]);
+        // The new nodes read only initializers (and each other, in order), so they can lead the graph.
+        for (var i = nodes.Count - 1; i >= 0; i--) graph.Node.Insert(0, nodes[i]);
         return (output, bytes);
+    }
+
+    private static NodeProto Cast(UniqueNames names, string input, string output, string weight)
+    {
+        var cast = new NodeProto { OpType = "Cast", Name = names.Next($"{weight}_Cast"), Input = { input }, Output = { output } };
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float });
+        return cast;
     }
 
     /// <summary>Drops a quantized weight's float original when nothing reads it any more.</summary>

@@ -8,7 +8,10 @@ namespace Compression.Engine.Quantization;
 public static class SymmetricQuantizer
 {
     /// <summary>Quantizes <paramref name="weights"/> with <paramref name="channels"/> channels along an axis that splits the flat array into <paramref name="outer"/> blocks of channels × <paramref name="inner"/>.</summary>
-    public static (sbyte[] Values, float[] Scales) Quantize(ReadOnlySpan<float> weights, int outer, int channels, int inner, int qmax)
+    /// <param name="halfScales">Round each scale to float16 before quantizing with it, so scales can be stored in
+    /// half the bytes and still match the weights exactly; ignored (float32 scales) when a scale falls outside the
+    /// normal float16 range. The returned flag says which was done.</param>
+    public static (sbyte[] Values, float[] Scales, bool HalfScales) Quantize(ReadOnlySpan<float> weights, int outer, int channels, int inner, int qmax, bool halfScales = false)
     {
         var scales = new float[channels];
         for (var o = 0; o < outer; o++)
@@ -20,6 +23,12 @@ public static class SymmetricQuantizer
             }
         for (var c = 0; c < channels; c++)
             scales[c] = scales[c] > 0 ? scales[c] / qmax : 1f; // an all-zero channel: any scale reproduces it
+        if (halfScales)
+        {
+            var rounded = scales.Select(v => (float)(Half)v).ToArray();
+            halfScales = rounded.All(v => v >= MinNormalHalf && v <= (float)Half.MaxValue);
+            if (halfScales) scales = rounded;
+        }
 
         var values = new sbyte[weights.Length];
         for (var o = 0; o < outer; o++)
@@ -32,6 +41,9 @@ public static class SymmetricQuantizer
                     values[start + i] = (sbyte)Math.Clamp(float.IsNaN(q) ? 0 : q, -qmax, qmax);
                 }
             }
-        return (values, scales);
+        return (values, scales, halfScales);
     }
+
+    /// <summary>The smallest normal float16; smaller scales would lose precision as subnormals.</summary>
+    private const float MinNormalHalf = 6.1035156e-5f;
 }
