@@ -1,0 +1,18 @@
+using Microsoft.Build.Utilities;
+
+namespace Compression.Build.Diagnostics;
+
+/// <summary>The one place diagnostics become MSBuild errors and warnings: always with a code and a file, never a stack trace.</summary>
+internal static class TaskDiagnostics
+{
+    public static void Log(TaskLoggingHelper log, ModelCompressionException exception) =>
+        Error(log, exception.Code, exception.File, exception.Message);
+
+    public static void Error(TaskLoggingHelper log, string code, string file, string message) =>
+        log.LogError(subcategory: null, errorCode: code, helpKeyword: null, file: file,
+            lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: message);
+
+    public static void Warning(TaskLoggingHelper log, string code, string file, string message) =>
+        log.LogWarning(subcategory: null, warningCode: code, helpKeyword: null, file: file,
+            lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: message);
+}

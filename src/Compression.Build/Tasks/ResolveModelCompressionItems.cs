@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Compression.Build.Diagnostics;
+using Compression.Build.Parsing;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Compression.Build.Tasks;
+
+/// <summary>
+/// Computes, for every ModelCompression item, everything later targets need without compressing: its output folder
+/// and file, the manifest resource name, whether it is embedded or copied next to the app, and a settings line that
+/// changes whenever anything that shapes its output changes (properties, metadata, data-set files). The targets write
+/// that line to a file that is an input of the incremental compression target. Runs in every build, design-time too.
+/// </summary>
+public sealed class ResolveModelCompressionItems : Task
+{
+    [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
+
+    public ITaskItem[] Profiles { get; set; } = Array.Empty<ITaskItem>();
+
+    [Required] public string ProjectFile { get; set; } = "";
+
+    /// <summary>The intermediate folder for compressed models (obj/.../ModelCompression/).</summary>
+    [Required] public string IntermediateDirectory { get; set; } = "";
+
+    /// <summary>$(ModelCompressionReportDir); empty puts each model's report beside its output.</summary>
+    public string ReportDirectory { get; set; } = "";
+
+    public string RootNamespace { get; set; } = "";
+
+    public string MaxEmbedBytes { get; set; } = "";
+
+    /// <summary>Everything else that shapes outputs (RID, profile property, engine path, ...), one string per setting.</summary>
+    public string[] GlobalSettings { get; set; } = Array.Empty<string>();
+
+    [Output] public ITaskItem[] ResolvedModels { get; private set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Every file of every data set, for Visual Studio's fast up-to-date check.</summary>
+    [Output] public ITaskItem[] DataSetFiles { get; private set; } = Array.Empty<ITaskItem>();
+
+    public override bool Execute()
+    {
+        try
+        {
+            Resolve();
+        }
+        catch (ModelCompressionException e)
+        {
+            TaskDiagnostics.Log(Log, e);
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    private void Resolve()
+    {
+        if (!ByteSize.TryParse(MaxEmbedBytes.Length == 0 ? "256MB" : MaxEmbedBytes, out var maxEmbed))
+        {
+            throw new ModelCompressionException(BuildErrorCodes.BadProperty, ProjectFile,
+                $"ModelCompressionMaxEmbedBytes='{MaxEmbedBytes}' is not a size; use bytes or a number with KB, MB or GB.");
+        }
+        var projectDirectory = Path.GetDirectoryName(Path.GetFullPath(ProjectFile)) ?? "";
+        var profileSettings = string.Join("|", Profiles.Select(p => p.ItemSpec + "{" + Metadata(p) + "}"));
+        var resolved = new List<ITaskItem>();
+        var dataFiles = new SortedSet<string>(StringComparer.Ordinal);
+        var resourceNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var model in Models)
+        {
+            var fullPath = model.GetMetadata("FullPath");
+            var folder = Path.Combine(Path.GetFullPath(IntermediateDirectory), ModelPaths.FolderName(fullPath));
+            var fileName = ModelPaths.OutputFileName(fullPath);
+
+            if (!MetadataBoolean.TryParse(model.GetMetadata(ModelMetadataNames.Embed), true, out var embed))
+            {
+                throw new ModelCompressionException(BuildErrorCodes.BadMetadata, fullPath,
+                    $"Embed='{model.GetMetadata(ModelMetadataNames.Embed)}' on ModelCompression item '{model.ItemSpec}' is not true or false.");
+            }
+            // The original size decides, not the compressed one: the decision must be the same before compression
+            // (design-time builds, IntelliSense) and after it, and a model never grows by compression.
+            var tooLarge = File.Exists(fullPath) && new FileInfo(fullPath).Length > maxEmbed;
+            if (embed && tooLarge)
+            {
+                TaskDiagnostics.Warning(Log, BuildErrorCodes.CopiedNotEmbedded, fullPath,
+                    $"the model is larger than ModelCompressionMaxEmbedBytes ({maxEmbed} bytes): it is copied to the output folder instead of embedded.");
+            }
+
+            var logicalName = model.GetMetadata(ModelMetadataNames.LogicalName);
+            if (logicalName.Length == 0)
+            {
+                logicalName = (RootNamespace.Length > 0 ? RootNamespace + "." : "") + "Models." + Path.GetFileName(fullPath);
+            }
+            if (resourceNames.TryGetValue(logicalName, out var other))
+            {
+                throw new ModelCompressionException(BuildErrorCodes.DuplicateName, fullPath,
+                    $"this model and '{other}' would both be named '{logicalName}'; set LogicalName (and AccessorName) on one of the ModelCompression items.");
+            }
+            resourceNames.Add(logicalName, fullPath);
+
+            var item = new TaskItem(model.ItemSpec);
+            model.CopyMetadataTo(item);
+            item.SetMetadata(ModelMetadataNames.OriginalItemSpec, model.ItemSpec);
+            item.SetMetadata(ModelMetadataNames.OutputDirectory, folder + Path.DirectorySeparatorChar);
+            item.SetMetadata(ModelMetadataNames.OutputPath, Path.Combine(folder, fileName));
+            item.SetMetadata(ModelMetadataNames.RequestFile, Path.Combine(folder, "request.json"));
+            item.SetMetadata(ModelMetadataNames.ResponseFile, Path.Combine(folder, "response.json"));
+            item.SetMetadata("SettingsFile", Path.Combine(folder, "settings.txt"));
+            item.SetMetadata(ModelMetadataNames.ReportDirectory,
+                ReportDirectory.Length == 0 ? folder : Path.Combine(ModelPaths.Absolute(projectDirectory, ReportDirectory), ModelPaths.FolderName(fullPath)));
+            item.SetMetadata(ModelMetadataNames.LogicalName, logicalName);
+            var copied = !embed || tooLarge;
+            item.SetMetadata(ModelMetadataNames.Delivery, copied ? "File" : "Resource");
+            var relative = Path.Combine("Models", fileName);
+            item.SetMetadata(ModelMetadataNames.RelativePath, copied ? relative : "");
+            // Link is what AssignTargetPaths reads when the targets turn a copied model into a None item.
+            if (copied) item.SetMetadata("Link", relative);
+
+            var settings = new StringBuilder();
+            settings.Append(string.Join("|", GlobalSettings)).Append("|profiles=").Append(profileSettings);
+            settings.Append("|item=").Append(Metadata(model));
+            foreach (var name in new[] { ModelMetadataNames.CalibrationData, ModelMetadataNames.ValidationData })
+            {
+                foreach (var file in DataSet(ModelPaths.Absolute(projectDirectory, model.GetMetadata(name))))
+                {
+                    dataFiles.Add(file.FullName);
+                    settings.Append('|').Append(file.FullName).Append(',').Append(file.Length.ToString(CultureInfo.InvariantCulture))
+                        .Append(',').Append(file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+            item.SetMetadata("Settings", settings.ToString());
+            resolved.Add(item);
+        }
+        ResolvedModels = resolved.ToArray();
+        DataSetFiles = dataFiles.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+    }
+
+    /// <summary>The item's custom metadata, sorted by name, so the line does not depend on the order it was written in.</summary>
+    private static string Metadata(ITaskItem item)
+    {
+        var pairs = new List<string>();
+        foreach (string name in item.MetadataNames)
+        {
+            if (IsWellKnown(name)) continue;
+            pairs.Add(name + "=" + item.GetMetadata(name));
+        }
+        pairs.Sort(StringComparer.Ordinal);
+        return string.Join(",", pairs);
+    }
+
+    private static bool IsWellKnown(string name) => name is "FullPath" or "RootDir" or "Filename" or "Extension" or "RelativeDir"
+        or "Directory" or "RecursiveDir" or "Identity" or "ModifiedTime" or "CreatedTime" or "AccessedTime" or "DefiningProjectFullPath"
+        or "DefiningProjectDirectory" or "DefiningProjectName" or "DefiningProjectExtension";
+
+    private static IEnumerable<FileInfo> DataSet(string folder)
+    {
+        if (folder.Length == 0 || !Directory.Exists(folder)) return Enumerable.Empty<FileInfo>();
+        return new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories)
+            .OrderBy(f => f.FullName, StringComparer.Ordinal);
+    }
+}
