@@ -75,7 +75,7 @@ internal static class IdentifierNames
         return string.Join(".", parts);
     }
 
-    public static bool IsValid(string name) => name.Length > 0 && MakeValid(name, "") == name;
+    public static bool IsValid(string name) => name.Length > 0 && MakeValid(name, "!") == name;
 
     private static bool IsIdentifierStart(char c) => c == '_' || char.IsLetter(c);
 

@@ -1,0 +1,89 @@
+using Compression.Build.Tasks;
+using Compression.Testing;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Compression.Build.Tests.Tasks;
+
+public sealed class ResolveModelCompressionItemsTests : IDisposable
+{
+    private readonly TempFolder _temp = new("resolve-task");
+    private readonly FakeBuildEngine _engine = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private TaskItem Item(string file, int bytes = 10, params (string Name, string Value)[] metadata)
+    {
+        var path = _temp.Combine(file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, new byte[bytes]);
+        var item = new TaskItem(path);
+        foreach (var (name, value) in metadata) item.SetMetadata(name, value);
+        return item;
+    }
+
+    private ResolveModelCompressionItems Task(params ITaskItem[] items) => new()
+    {
+        BuildEngine = _engine, Models = items, ProjectFile = _temp.Combine("App.csproj"),
+        IntermediateDirectory = _temp.Combine("obj", "ModelCompression"), RootNamespace = "App", MaxEmbedBytes = "1KB",
+        GlobalSettings = ["rid=linux-x64"],
+    };
+
+    [Fact]
+    public void Each_model_gets_its_own_output_folder_a_stable_resource_name_and_is_embedded_by_default()
+    {
+        var task = Task(Item("a/model.onnx"), Item("b/model.onnx", 10, ("LogicalName", "Custom.b")));
+        Assert.True(task.Execute(), _engine.Describe());
+        var (a, b) = (task.ResolvedModels[0], task.ResolvedModels[1]);
+        Assert.NotEqual(a.GetMetadata("OutputDirectory"), b.GetMetadata("OutputDirectory"));
+        Assert.Equal("model.onnx", Path.GetFileName(a.GetMetadata("OutputPath")));
+        Assert.Equal("App.Models.model.onnx", a.GetMetadata("LogicalName"));
+        Assert.Equal("Custom.b", b.GetMetadata("LogicalName"));
+        Assert.Equal("Resource", a.GetMetadata("Delivery"));
+        Assert.Equal("", a.GetMetadata("Link"));
+    }
+
+    [Fact]
+    public void Embed_false_and_models_over_the_limit_are_copied_with_a_warning_for_the_large_one()
+    {
+        var task = Task(Item("small.onnx", 10, ("Embed", "false")), Item("large.onnx", 2048));
+        Assert.True(task.Execute());
+        Assert.All(task.ResolvedModels, m => Assert.Equal("File", m.GetMetadata("Delivery")));
+        Assert.Equal(Path.Combine("Models", "large.onnx"), task.ResolvedModels[1].GetMetadata("Link"));
+        var warning = Assert.Single(_engine.Warnings);
+        Assert.Equal(("MCB3010", _temp.Combine("large.onnx")), (warning.Code, warning.File));
+    }
+
+    [Fact]
+    public void A_bad_Embed_value_is_MCB3006_on_the_model()
+    {
+        Assert.False(Task(Item("m.onnx", 10, ("Embed", "maybe"))).Execute());
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("MCB3006", _temp.Combine("m.onnx")), (error.Code, error.File));
+    }
+
+    [Fact]
+    public void Two_models_with_one_resource_name_are_MCB3007()
+    {
+        Assert.False(Task(Item("a/m.onnx"), Item("b/m.onnx")).Execute());
+        Assert.Equal("MCB3007", Assert.Single(_engine.Errors).Code);
+    }
+
+    [Fact]
+    public void The_settings_change_with_metadata_and_with_a_data_set_file_but_not_with_metadata_order()
+    {
+        string Settings(params (string, string)[] metadata)
+        {
+            var task = Task(Item("m.onnx", 10, metadata));
+            Assert.True(task.Execute());
+            return task.ResolvedModels[0].GetMetadata("Settings");
+        }
+        var data = _temp.CreateFolder("cal");
+        File.WriteAllBytes(Path.Combine(data, "input_0.npy"), new byte[8]);
+        var baseline = Settings(("Quantization", "fp16"), ("CalibrationData", "cal"));
+        Assert.Equal(baseline, Settings(("CalibrationData", "cal"), ("Quantization", "fp16")));
+        Assert.NotEqual(baseline, Settings(("Quantization", "int8-weight"), ("CalibrationData", "cal")));
+        File.WriteAllBytes(Path.Combine(data, "input_0.npy"), new byte[16]);
+        Assert.NotEqual(baseline, Settings(("Quantization", "fp16"), ("CalibrationData", "cal")));
+    }
+}
