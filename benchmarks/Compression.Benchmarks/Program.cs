@@ -4,12 +4,13 @@ using Compression.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "io" => ModelIoBenchmark.Run(args[1..]),
+    "executor" => await ExecutorLatencyBenchmark.RunAsync(args[1..]),
     "child" => ChildProcess.RunChild(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Compression.Benchmarks io [--synthetic-mb N] [--runs N] [MODEL ...]");
+    Console.Error.WriteLine("usage: Compression.Benchmarks io [--synthetic-mb N] [--runs N] [MODEL ...] | executor [--iterations N]");
     return 2;
 }

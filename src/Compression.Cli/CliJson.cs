@@ -10,5 +10,7 @@ internal static class CliJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DictionaryKeyPolicy = null,
         WriteIndented = true,
+        // Readable apostrophes and non-ASCII names in files people open; nothing here is embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }

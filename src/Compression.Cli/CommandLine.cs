@@ -19,6 +19,7 @@ public static class CommandLine
             CompressCommand.Create(stdout),
             RunCommand.Create(stdout),
             ProfilesCommand.Create(stdout),
+            BuildCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

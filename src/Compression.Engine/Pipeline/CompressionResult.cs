@@ -1,5 +1,3 @@
-using Compression.Engine.Recipes;
-
 namespace Compression.Engine.Pipeline;
 
 /// <summary>What one compression did: the profile and recipe applied, each pass's report, and the file sizes.</summary>
@@ -13,6 +11,4 @@ public sealed record CompressionResult(
     long CompressedBytes)
 {
     public double Ratio => CompressedBytes == 0 ? 0 : (double)OriginalBytes / CompressedBytes;
-
-    public static string Describe(Recipe recipe) => recipe.ToString();
 }

@@ -19,21 +19,27 @@ public static class ModelCompressor
         catalog ??= new ProfileCatalog();
         var profile = catalog.Get(request.Profile);
         var recipe = RecipeOptions.Apply(profile.Recipe, request.Overrides);
-        var passes = PassPlan.For(recipe);
+        return Compress(request.ModelPath, request.OutputPath, profile.Name, recipe);
+    }
 
-        var model = OnnxModel.Load(request.ModelPath);
+    /// <summary>Compresses with an already resolved recipe (the build resolves profiles and options itself).</summary>
+    public static CompressionResult Compress(string modelPath, string outputPath, string profileName, Recipe recipe)
+    {
+        var passes = PassPlan.For(recipe, modelPath);
+
+        var model = OnnxModel.Load(modelPath);
         // A structurally broken model is refused before any work, so no pass has to guess what it meant.
-        ModelChecker.ThrowIfInvalid(model.Proto, request.ModelPath);
+        ModelChecker.ThrowIfInvalid(model.Proto, modelPath);
 
         var context = new CompressionContext(model, recipe);
         var reports = passes.Select(p => p.Apply(context)).ToList();
-        var result = OnnxModel.FromProto(context.Model, request.OutputPath);
+        var result = OnnxModel.FromProto(context.Model, outputPath);
         var check = ModelChecker.Check(result.Proto);
         if (!check.IsValid)
             throw new InvalidOperationException($"the passes produced an invalid model: {check}");
-        result.Save(request.OutputPath);
+        result.Save(outputPath);
 
-        return new CompressionResult(request.ModelPath, request.OutputPath, profile.Name, recipe.ToString(), reports,
-            new FileInfo(request.ModelPath).Length, new FileInfo(request.OutputPath).Length);
+        return new CompressionResult(modelPath, outputPath, profileName, recipe.ToString(), reports,
+            new FileInfo(modelPath).Length, new FileInfo(outputPath).Length);
     }
 }

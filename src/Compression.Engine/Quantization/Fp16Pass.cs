@@ -67,8 +67,18 @@ public sealed class Fp16Pass : ICompressionPass
                 // Cast and ConstantOfShape name their output type: float becomes fp16 at the source.
                 if (node.OpType == "Cast")
                     foreach (var a in node.Attribute.Where(a => a.Name == "to" && a.I == (long)DataType.Float)) a.I = (long)DataType.Float16;
-                if (node.OpType == "ConstantOfShape" && node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { DataType: (int)DataType.Float } fill)
-                    Convert(fill, ref tensors, ref before, ref after);
+                if (node.OpType == "ConstantOfShape")
+                {
+                    var fill = node.Attribute.FirstOrDefault(a => a.Name == "value");
+                    if (fill?.T is { DataType: (int)DataType.Float } fillValue) Convert(fillValue, ref tensors, ref before, ref after);
+                    // Without a value attribute the fill is float32 zero by definition: name an fp16 zero instead.
+                    if (fill is null)
+                        node.Attribute.Add(new AttributeProto
+                        {
+                            Name = "value", Type = AttributeProto.Types.AttributeType.Tensor,
+                            T = TensorData.Create("value", [1], (ReadOnlySpan<Half>)[Half.Zero]),
+                        });
+                }
             }
             foreach (var output in node.Output)
                 if (floats.Contains(output)) isHalf[output] = half;

@@ -44,6 +44,16 @@ internal sealed class GraphPlan
                 unsupported.Add(new UnsupportedNode(name, domain, node.OpType, opset.Value, reason));
                 continue;
             }
+            if (node.OpType == "Constant" && domain.Length == 0)
+            {
+                // A Constant's value never changes: convert it once here, not on every run (exporters that keep
+                // weights in Constant nodes would otherwise decode every weight on every inference).
+                var folding = KernelContext.ForFolding(node, version!.Value, []);
+                kernel.Execute(folding);
+                Constants[node.Output[0]] = folding.Outputs[0] ?? throw folding.Fail("produced no value");
+                FoldedConstants.Add((node.Output[0], node));
+                continue;
+            }
             Steps.Add(new PlanStep(node, kernel, version!.Value, graph.ImplicitInputsOf(node)));
         }
 
@@ -60,6 +70,9 @@ internal sealed class GraphPlan
 
     /// <summary>Initializers and, once folded, Constant-node outputs: never pooled, alive for the whole run.</summary>
     public Dictionary<string, Tensor> Constants { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Constant nodes folded into <see cref="Constants"/>, so observers can still be shown them.</summary>
+    public List<(string Name, NodeProto Node)> FoldedConstants { get; } = [];
 
     /// <summary>How many nodes of this graph read each value (a node reading a value twice counts once).</summary>
     public Dictionary<string, int> Readers { get; } = new(StringComparer.Ordinal);

@@ -29,6 +29,8 @@ internal sealed class GraphRun
     {
         var scope = new Scope(parent);
         foreach (var (name, value) in plan.Constants) scope.Set(name, value);
+        if (_observer is not null)
+            foreach (var (name, node) in plan.FoldedConstants) _observer.Observe(name, plan.Constants[name], node);
         var graphInputs = plan.Graph.Graph.Input;
         for (var i = 0; i < graphInputs.Count && i < inputs.Count; i++)
         {

@@ -44,9 +44,9 @@ public sealed class KernelContext
 
     public Tensor?[] Outputs { get; }
 
-    /// <summary>A context outside any run, for folding a node whose inputs are all constant.</summary>
-    internal static KernelContext ForFolding(NodeProto node, int operatorVersion, Tensor?[] inputs) =>
-        new(node, operatorVersion, inputs, new TensorPool(), new Parallelism(1), new Scope(null), null, null);
+    /// <summary>A context outside any run, for folding a node whose inputs are all constant (and for kernel tests).</summary>
+    internal static KernelContext ForFolding(NodeProto node, int operatorVersion, Tensor?[] inputs, int threads = 1) =>
+        new(node, operatorVersion, inputs, new TensorPool(), new Parallelism(threads), new Scope(null), null, null);
 
     /// <summary>A required input; a missing one is an error naming the node.</summary>
     public Tensor Input(int index) =>

@@ -32,8 +32,6 @@ public sealed class OperatorVersions
         return found;
     }
 
-    public IReadOnlyList<int> VersionsOf(string op) => _versions.TryGetValue(op, out var v) ? v : [];
-
     private static OperatorVersions Load()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Compression.Evaluation.OperatorVersions.txt")

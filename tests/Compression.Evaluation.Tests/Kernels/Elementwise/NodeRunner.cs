@@ -22,24 +22,11 @@ internal static class NodeRunner
     public static Tensor Run(string op, int version, Tensor?[] inputs, params AttributeProto[] attributes) =>
         Run(op, version, 1, inputs, attributes);
 
-    public static Tensor Run(string op, int version, int threads, Tensor?[] inputs, params AttributeProto[] attributes)
-    {
-        var node = Node(op, inputs.Length, attributes);
-        for (var i = 0; i < inputs.Length; i++)
-            if (inputs[i] is null) node.Input[i] = "";
-        var kernel = KernelRegistry.Default.Find("", op, version)
-            ?? throw new InvalidOperationException($"{op} version {version} is not registered");
-        var context = new KernelContext(node, version, inputs, new TensorPool(), new Parallelism(threads),
-            new Scope(null), null, null);
-        kernel.Execute(context);
-        return context.Outputs[0] ?? throw new InvalidOperationException("no output");
-    }
+    public static Tensor Run(string op, int version, int threads, Tensor?[] inputs, params AttributeProto[] attributes) =>
+        KernelHarness.Execute(Node(op, inputs.Length, attributes), version, inputs, threads)[0] ?? throw new InvalidOperationException("no output");
 
-    public static ValueInfo Infer(string op, int version, ValueInfo?[] inputs, params AttributeProto[] attributes)
-    {
-        var kernel = KernelRegistry.Default.Find("", op, version)!;
-        return kernel.Infer(new InferenceContext(Node(op, inputs.Length, attributes), version, inputs))[0];
-    }
+    public static ValueInfo Infer(string op, int version, ValueInfo?[] inputs, params AttributeProto[] attributes) =>
+        KernelHarness.Infer(Node(op, inputs.Length, attributes), version, inputs)[0];
 
     public static AttributeProto Float(string name, float value) =>
         new() { Name = name, Type = AttributeType.Float, F = value };

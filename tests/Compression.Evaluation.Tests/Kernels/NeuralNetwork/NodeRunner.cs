@@ -34,26 +34,13 @@ internal static class NodeRunner
         return node;
     }
 
-    public static IKernel Kernel(string op, int opset) =>
-        KernelRegistry.Default.Find("", op, OperatorVersions.Default.Resolve(op, opset)!.Value)
-        ?? throw new InvalidOperationException($"{op} at opset {opset} has no kernel");
-
-    public static Tensor?[] Run(NodeProto node, int opset, Tensor?[] inputs, int threads = 1)
-    {
-        var version = OperatorVersions.Default.Resolve(node.OpType, opset)!.Value;
-        var kernel = Kernel(node.OpType, opset);
-        var context = new KernelContext(node, version, inputs, new TensorPool(), new Parallelism(threads), new Scope(null), null, null);
-        kernel.Execute(context);
-        return context.Outputs;
-    }
+    public static Tensor?[] Run(NodeProto node, int opset, Tensor?[] inputs, int threads = 1) =>
+        KernelHarness.Execute(node, OperatorVersions.Default.Resolve(node.OpType, opset)!.Value, inputs, threads);
 
     public static Tensor Run1(NodeProto node, int opset, params Tensor?[] inputs) => Run(node, opset, inputs)[0]!;
 
-    public static IReadOnlyList<ValueInfo> Infer(NodeProto node, int opset, params ValueInfo?[] inputs)
-    {
-        var version = OperatorVersions.Default.Resolve(node.OpType, opset)!.Value;
-        return Kernel(node.OpType, opset).Infer(new InferenceContext(node, version, inputs));
-    }
+    public static IReadOnlyList<ValueInfo> Infer(NodeProto node, int opset, params ValueInfo?[] inputs) =>
+        KernelHarness.Infer(node, OperatorVersions.Default.Resolve(node.OpType, opset)!.Value, inputs);
 
     public static Tensor Random(int seed, params int[] shape)
     {

@@ -94,13 +94,7 @@ public sealed class ReductionKernelTests
         var random = new Random(7);
         var data = Enumerable.Range(0, 64 * 300 * 7).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         var input = Floats([64, 300, 7], data);
-        float[] RunWith(int threads)
-        {
-            var node = Node("ReduceMean", 1, 1, Ints("axes", 1));
-            var context = new KernelContext(node, 13, [input], new TensorPool(), new Parallelism(threads), new Scope(null), null, null);
-            Kernel("ReduceMean", 13).Execute(context);
-            return context.Outputs[0]!.ToArray<float>();
-        }
+        float[] RunWith(int threads) => RunWithThreads("ReduceMean", 13, [input], threads, Ints("axes", 1)).ToArray<float>();
         var one = RunWith(1);
         Assert.Equal(one, RunWith(2));
         Assert.Equal(one, RunWith(4));

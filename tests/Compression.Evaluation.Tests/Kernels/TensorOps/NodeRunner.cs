@@ -22,37 +22,18 @@ internal static class NodeRunner
     public static Tensor[] Run(string op, int version, Tensor?[] inputs, params AttributeProto[] attributes) =>
         RunOutputs(op, version, inputs, 1, attributes);
 
-    public static Tensor[] RunOutputs(string op, int version, Tensor?[] inputs, int outputs, params AttributeProto[] attributes)
-    {
-        var node = Node(op, inputs.Length, outputs, attributes);
-        for (var i = 0; i < inputs.Length; i++) if (inputs[i] is null) node.Input[i] = "";
-        var kernel = Kernel(op, version);
-        var context = KernelContext.ForFolding(node, version, inputs);
-        kernel.Execute(context);
-        return context.Outputs.Select(t => t!).ToArray();
-    }
+    public static Tensor[] RunOutputs(string op, int version, Tensor?[] inputs, int outputs, params AttributeProto[] attributes) =>
+        KernelHarness.Execute(Node(op, inputs.Length, outputs, attributes), version, inputs).Select(t => t!).ToArray();
 
     /// <summary>Runs the kernel with a thread pool of the given size (results must not depend on it).</summary>
-    public static Tensor RunWithThreads(string op, int version, Tensor?[] inputs, int threads, params AttributeProto[] attributes)
-    {
-        var node = Node(op, inputs.Length, 1, attributes);
-        for (var i = 0; i < inputs.Length; i++) if (inputs[i] is null) node.Input[i] = "";
-        var context = new KernelContext(node, version, inputs, new TensorPool(), new Parallelism(threads), new Scope(null), null, null);
-        Kernel(op, version).Execute(context);
-        return context.Outputs[0]!;
-    }
+    public static Tensor RunWithThreads(string op, int version, Tensor?[] inputs, int threads, params AttributeProto[] attributes) =>
+        KernelHarness.Execute(Node(op, inputs.Length, 1, attributes), version, inputs, threads)[0]!;
 
     public static IReadOnlyList<ValueInfo> Infer(string op, int version, ValueInfo?[] inputs, params AttributeProto[] attributes) =>
         InferOutputs(op, version, inputs, 1, attributes);
 
-    public static IReadOnlyList<ValueInfo> InferOutputs(string op, int version, ValueInfo?[] inputs, int outputs, params AttributeProto[] attributes)
-    {
-        var node = Node(op, inputs.Length, outputs, attributes);
-        return Kernel(op, version).Infer(new InferenceContext(node, version, inputs));
-    }
-
-    public static IKernel Kernel(string op, int version) =>
-        KernelRegistry.Default.Find("", op, version) ?? throw new InvalidOperationException($"{op} {version} is not registered");
+    public static IReadOnlyList<ValueInfo> InferOutputs(string op, int version, ValueInfo?[] inputs, int outputs, params AttributeProto[] attributes) =>
+        KernelHarness.Infer(Node(op, inputs.Length, outputs, attributes), version, inputs);
 
     public static Tensor Floats(int[] shape, params float[] values) => Tensor.Create(shape, values);
 

@@ -1,0 +1,38 @@
+namespace Compression.Engine.Build;
+
+/// <summary>What the MSBuild task asks of the engine for one project build (docs/build-protocol.md).</summary>
+public sealed record BuildRequest
+{
+    public string ProjectFile { get; init; } = "";
+    public string RuntimeIdentifier { get; init; } = "";
+    public string RuntimeIdentifierGraphPath { get; init; } = "";
+    public string Profile { get; init; } = "";
+    public string CacheDirectory { get; init; } = "";
+    public long MaxCacheBytes { get; init; } = 2L << 30;
+    public string OutputDirectory { get; init; } = "";
+    public string ReportDirectory { get; init; } = "";
+    public IReadOnlyList<ProfileDefinition> Profiles { get; init; } = [];
+    public IReadOnlyList<ModelItem> Models { get; init; } = [];
+}
+
+/// <summary>A project's own profile (a ModelCompressionProfile item): a recipe based on another profile, and its RIDs.</summary>
+public sealed record ProfileDefinition
+{
+    public string Name { get; init; } = "";
+    public IReadOnlyList<string> RuntimeIdentifiers { get; init; } = [];
+    public string BasedOn { get; init; } = "";
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>One ModelCompression item with the metadata the engine needs.</summary>
+public sealed record ModelItem
+{
+    public string ItemSpec { get; init; } = "";
+    public string FullPath { get; init; } = "";
+    public string Profile { get; init; } = "";
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+    public string CalibrationData { get; init; } = "";
+    public string ValidationData { get; init; } = "";
+    public string MaxAccuracyLoss { get; init; } = "";
+    public string MinFidelityDb { get; init; } = "";
+}

@@ -1,0 +1,4 @@
+namespace Compression.Engine.Caching;
+
+/// <summary>What the cache keeps beside a compressed model: enough to answer a build without recompressing.</summary>
+public sealed record CacheEntry(string Profile, string Recipe, long OriginalBytes, long CompressedBytes, string Sha256);

@@ -1,0 +1,82 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Compression.Engine.Recipes;
+using Compression.Onnx.Model;
+
+namespace Compression.Engine.Caching;
+
+/// <summary>
+/// The content address of one compression: SHA-256 over the model's bytes (and its external data files), every file of
+/// its data sets (by relative path, ordinal order), the canonical recipe, and the engine version. Any change to what
+/// could change the output changes the key; nothing else (paths, timestamps, machine) does.
+/// </summary>
+public static class CacheKey
+{
+    /// <summary>Bumped whenever a pass changes what it writes for the same inputs.</summary>
+    public const string EngineFormat = "1";
+
+    public static string EngineVersion { get; } =
+        (typeof(CacheKey).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0")
+        + "+format" + EngineFormat;
+
+    public static string Compute(string modelPath, Recipe recipe, IEnumerable<string> dataSets)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AddText(hash, "engine", EngineVersion);
+        AddText(hash, "recipe", RecipeText.Format(recipe));
+        AddFile(hash, "model", modelPath);
+        foreach (var data in ExternalDataFiles(modelPath)) AddFile(hash, "external:" + Path.GetFileName(data), data);
+        foreach (var folder in dataSets.Where(d => d.Length > 0))
+        {
+            AddText(hash, "dataset", "");
+            var root = Path.GetFullPath(folder);
+            var files = Directory.Exists(root)
+                ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                : Enumerable.Empty<string>();
+            foreach (var file in files) AddFile(hash, Path.GetRelativePath(root, file).Replace('\\', '/'), file);
+        }
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+
+    /// <summary>Data files a model's tensors name (only those that exist; a missing one fails the load later).</summary>
+    private static IEnumerable<string> ExternalDataFiles(string modelPath)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
+        Onnx.Protobuf.ModelProto proto;
+        try
+        {
+            proto = Onnx.Protobuf.ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath));
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return []; // a corrupt model: the load that follows reports it with its code
+        }
+        return ModelTensors.Enumerate(proto)
+            .SelectMany(t => t.Tensor.ExternalData.Where(e => e.Key == "location").Select(e => e.Value))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(location => Path.Combine(folder, location))
+            .Where(p => File.Exists(p) && Path.GetFullPath(p).StartsWith(folder, StringComparison.Ordinal));
+    }
+
+    private static void AddText(IncrementalHash hash, string label, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes($"{label}\n{text.Length}\n{text}\n");
+        hash.AppendData(bytes);
+    }
+
+    private static void AddFile(IncrementalHash hash, string label, string path)
+    {
+        using var stream = File.OpenRead(path);
+        AddText(hash, label, stream.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer.AsSpan(0, read));
+    }
+}

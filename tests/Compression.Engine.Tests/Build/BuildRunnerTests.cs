@@ -1,0 +1,93 @@
+using Compression.Engine.Build;
+using Compression.Testing;
+
+namespace Compression.Engine.Tests.Build;
+
+public class BuildRunnerTests
+{
+    private static BuildRequest Request(TempFolder temp, params ModelItem[] models) => new()
+    {
+        ProjectFile = temp.Combine("App.csproj"),
+        CacheDirectory = temp.Combine("cache"),
+        OutputDirectory = temp.Combine("out"),
+        Models = models,
+    };
+
+    private static ModelItem Item(string path, string profile = "", Dictionary<string, string>? options = null) => new()
+    {
+        ItemSpec = Path.GetFileName(path), FullPath = path, Profile = profile, Options = options ?? [],
+    };
+
+    [Fact]
+    public void Each_model_builds_or_fails_on_its_own_and_the_second_build_comes_from_the_cache()
+    {
+        using var temp = new TempFolder("build");
+        var model = TestAssets.Models.HelloDeepa.RequirePath();
+        var request = Request(temp, Item(model), Item(temp.Combine("missing.onnx")));
+
+        var first = BuildRunner.Run(request);
+        var built = Assert.Single(first.Models);
+        Assert.Equal(("portable", "int8-weight", false), (built.Profile, built.Recipe, built.CacheHit));
+        Assert.True(File.Exists(built.OutputPath));
+        var error = Assert.Single(first.Diagnostics);
+        Assert.Equal(("error", "MCB1001", temp.Combine("missing.onnx")), (error.Severity, error.Code, error.File));
+
+        var bytes = File.ReadAllBytes(built.OutputPath);
+        File.Delete(built.OutputPath);
+        var second = BuildRunner.Run(request with { Models = [Item(model)] });
+        Assert.True(second.Models[0].CacheHit);
+        Assert.Equal(bytes, File.ReadAllBytes(second.Models[0].OutputPath));
+        Assert.Equal(built.Sha256, second.Models[0].Sha256);
+    }
+
+    [Fact]
+    public void Profiles_come_from_the_item_then_the_project_then_the_rid()
+    {
+        using var temp = new TempFolder("build-profiles");
+        var model = TestAssets.Models.HelloDeepa.RequirePath();
+        Assert.Equal("desktop-x64", BuildRunner.Run(Request(temp, Item(model)) with { RuntimeIdentifier = "linux-x64" }).Models[0].Profile);
+        Assert.Equal("gpu", BuildRunner.Run(Request(temp, Item(model)) with { RuntimeIdentifier = "linux-x64", Profile = "gpu" }).Models[0].Profile);
+        Assert.Equal("none", BuildRunner.Run(Request(temp, Item(model, profile: "none")) with { Profile = "gpu" }).Models[0].Profile);
+    }
+
+    [Fact]
+    public void A_project_profile_builds_on_another_and_claims_its_rids()
+    {
+        using var temp = new TempFolder("build-custom");
+        var request = Request(temp, Item(TestAssets.Models.HelloDeepa.RequirePath())) with
+        {
+            RuntimeIdentifier = "linux-arm64",
+            Profiles = [new ProfileDefinition { Name = "kiosk", BasedOn = "portable", RuntimeIdentifiers = ["linux-arm64"], Options = new Dictionary<string, string> { ["Exclude"] = "Gemm" } }],
+        };
+        var built = Assert.Single(BuildRunner.Run(request).Models);
+        Assert.Equal(("kiosk", "int8-weight"), (built.Profile, built.Recipe));
+    }
+
+    [Theory]
+    [InlineData("tiny", "", "MCB2001")]
+    [InlineData("", "int9", "MCB2002")]
+    public void Bad_profiles_and_option_values_are_errors_on_the_project_file(string profile, string quantization, string code)
+    {
+        using var temp = new TempFolder("build-bad");
+        var options = quantization.Length > 0 ? new Dictionary<string, string> { ["Quantization"] = quantization } : null;
+        var response = BuildRunner.Run(Request(temp, Item(TestAssets.Models.HelloDeepa.RequirePath(), profile, options)));
+        Assert.Empty(response.Models);
+        var error = Assert.Single(response.Diagnostics);
+        Assert.Equal((code, temp.Combine("App.csproj")), (error.Code, error.File));
+        Assert.Empty(Directory.GetFiles(temp.Combine("out")));
+    }
+
+    [Fact]
+    public void A_corrupt_model_fails_alone_with_its_code_and_leaves_no_output_or_cache_entry()
+    {
+        using var temp = new TempFolder("build-corrupt");
+        var corrupt = temp.Combine("corrupt.onnx");
+        var bytes = File.ReadAllBytes(TestAssets.Models.HelloDeepa.RequirePath());
+        File.WriteAllBytes(corrupt, bytes[..(bytes.Length / 2)]);
+        var response = BuildRunner.Run(Request(temp, Item(corrupt)));
+        var error = Assert.Single(response.Diagnostics);
+        Assert.Equal(("MCB1003", corrupt), (error.Code, error.File));
+        Assert.Empty(Directory.GetFiles(temp.Combine("out")));
+        Assert.False(Directory.Exists(temp.Combine("cache")) && Directory.EnumerateFiles(temp.Combine("cache"), "*", SearchOption.AllDirectories).Any());
+    }
+}
