@@ -121,6 +121,14 @@ public sealed class ResolveModelCompressionItems : Task
             var settings = new StringBuilder();
             settings.Append(string.Join("|", GlobalSettings)).Append("|profiles=").Append(profileSettings);
             settings.Append("|item=").Append(Metadata(model));
+            // The model's own size and time too: a model replaced by an older file (a copy that keeps its timestamp,
+            // a restored backup) is not newer than the output, but it is different, and must be compressed again.
+            if (File.Exists(fullPath))
+            {
+                var info = new FileInfo(fullPath);
+                settings.Append("|model=").Append(info.Length.ToString(CultureInfo.InvariantCulture))
+                    .Append(',').Append(info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture));
+            }
             foreach (var name in new[] { ModelMetadataNames.CalibrationData, ModelMetadataNames.ValidationData })
             {
                 foreach (var file in DataSet(ModelPaths.Absolute(projectDirectory, model.GetMetadata(name))))

@@ -70,6 +70,20 @@ public sealed class BuildVariantTests(PackageFixture package)
         Assert.Contains("sha-ok=True", await RunApp(app, Path.Combine(bin, "App.dll")));
     }
 
+    [Fact]
+    public async Task The_accessor_compiles_in_a_netstandard2_0_library_at_CSharp_7_3()
+    {
+        // C# 7.3 is what net48 and netstandard2.0 projects get by default; net48 reference assemblies are not on the feed.
+        const string properties = "<OutputType>Library</OutputType><LangVersion>7.3</LangVersion><ImplicitUsings>disable</ImplicitUsings><Nullable>disable</Nullable>";
+        const string code = "namespace App { public static class Use { public static byte[] Bytes() { return CompressedModels.HelloDeepa.ReadAllBytes(); } public static string P() { return CompressedModels.HelloDeepa.Profile; } } }\n";
+        using var library = new ConsumerProject(package).Write("<ModelCompression Include=\"hello_deepa.onnx\" />", properties,
+            "<TargetFramework>netstandard2.0</TargetFramework>", code);
+        library.AddModel("hello_deepa.onnx");
+        (await library.RunAsync("build")).AssertSucceeded();
+        var dll = Path.Combine(library.ProjectDirectory, "bin", "Debug", "netstandard2.0", "App.dll");
+        Assert.Contains("App.Models.hello_deepa.onnx", EmbeddedResources.Read(dll).Keys);
+    }
+
     private static byte[] ResourceOf(ConsumerProject app, string rid)
     {
         var dll = Path.Combine(app.ProjectDirectory, "bin", "Debug", "net10.0", rid, "App.dll");

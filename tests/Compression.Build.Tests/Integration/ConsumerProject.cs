@@ -74,7 +74,10 @@ internal sealed partial class ConsumerProject : IDisposable
         environment["NUGET_PACKAGES"] = _package.NuGetPackages;
         environment["ModelCompressionCacheDir"] = CacheDirectory;
         var result = await ProcessRunner.RunAsync("dotnet", all, TimeSpan.FromMinutes(5), environment, ProjectDirectory);
-        var errors = File.Exists(errorLog) ? File.ReadAllLines(errorLog).Where(l => l.Trim().Length > 0).ToList() : [];
+        // Detailed verbosity prefixes each line with its node and project ("   1:7>"); the error itself follows.
+        var errors = File.Exists(errorLog)
+            ? File.ReadAllLines(errorLog).Where(l => l.Trim().Length > 0).Select(l => NodePrefix().Replace(l, "")).ToList()
+            : [];
         return new BuildResult(result.ExitCode, result.StandardOutput + result.StandardError, errors);
     }
 
@@ -105,6 +108,9 @@ internal sealed partial class ConsumerProject : IDisposable
     };
 
     public void Dispose() => _folder.Dispose();
+
+    [GeneratedRegex(@"^\s*\d+:\d+>")]
+    private static partial Regex NodePrefix();
 
     [GeneratedRegex("public const (?:string|long) (?<name>\\w+) = (?<value>[^;]*);")]
     private static partial Regex ConstantPattern();
