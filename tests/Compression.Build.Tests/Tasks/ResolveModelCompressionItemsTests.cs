@@ -72,9 +72,12 @@ public sealed class ResolveModelCompressionItemsTests : IDisposable
     [Fact]
     public void The_settings_change_with_metadata_and_with_a_data_set_file_but_not_with_metadata_order()
     {
-        string Settings(params (string, string)[] metadata)
+        var model = Item("m.onnx").ItemSpec; // written once: the model's own time is part of the settings too
+        string Settings(params (string Name, string Value)[] metadata)
         {
-            var task = Task(Item("m.onnx", 10, metadata));
+            var item = new TaskItem(model);
+            foreach (var (name, value) in metadata) item.SetMetadata(name, value);
+            var task = Task(item);
             Assert.True(task.Execute());
             return task.ResolvedModels[0].GetMetadata("Settings");
         }
@@ -85,5 +88,18 @@ public sealed class ResolveModelCompressionItemsTests : IDisposable
         Assert.NotEqual(baseline, Settings(("Quantization", "int8-weight"), ("CalibrationData", "cal")));
         File.WriteAllBytes(Path.Combine(data, "input_0.npy"), new byte[16]);
         Assert.NotEqual(baseline, Settings(("Quantization", "fp16"), ("CalibrationData", "cal")));
+    }
+
+    [Fact]
+    public void The_settings_change_when_the_model_is_replaced_by_an_older_file()
+    {
+        var item = Item("m.onnx");
+        var first = Task(item);
+        Assert.True(first.Execute());
+        File.WriteAllBytes(item.ItemSpec, new byte[11]);
+        File.SetLastWriteTimeUtc(item.ItemSpec, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var second = Task(item);
+        Assert.True(second.Execute());
+        Assert.NotEqual(first.ResolvedModels[0].GetMetadata("Settings"), second.ResolvedModels[0].GetMetadata("Settings"));
     }
 }
