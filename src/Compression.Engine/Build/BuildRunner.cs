@@ -50,19 +50,31 @@ public static class BuildRunner
 
     private static ModelOutput Build(BuildRequest request, ModelItem item, ProfileCatalog catalog, RidGraph graph, ContentCache? cache, OutputNames names)
     {
-        var profile = item.Profile.Length > 0 ? catalog.Get(item.Profile, request.ProjectFile)
-            : request.Profile.Length > 0 ? catalog.Get(request.Profile, request.ProjectFile)
-            : catalog.ForRuntimeIdentifier(request.RuntimeIdentifier,
-                request.RuntimeIdentifier.Length > 0 ? graph.FallbacksOf(request.RuntimeIdentifier) : []);
-        var recipe = RecipeOptions.Apply(profile.Recipe, item.Options, request.ProjectFile);
+        DeviceProfile profile;
+        Recipe recipe;
+        try
+        {
+            profile = item.Profile.Length > 0 ? catalog.Get(item.Profile, request.ProjectFile)
+                : request.Profile.Length > 0 ? catalog.Get(request.Profile, request.ProjectFile)
+                : catalog.ForRuntimeIdentifier(request.RuntimeIdentifier,
+                    request.RuntimeIdentifier.Length > 0 ? graph.FallbacksOf(request.RuntimeIdentifier) : []);
+            recipe = RecipeOptions.Apply(profile.Recipe, item.Options, request.ProjectFile);
+        }
+        catch (CompressionException e)
+        {
+            // The value was written in the project, on this item: point there, and say which item.
+            throw new CompressionException(e.Code, $"ModelCompression item '{item.ItemSpec}': {e.Message}", request.ProjectFile, e);
+        }
         if (!File.Exists(item.FullPath))
             throw new CompressionException(ErrorCodes.ModelNotFound,
                 $"the model '{item.ItemSpec}' of a ModelCompression item does not exist.", item.FullPath);
 
         var output = Path.Combine(request.OutputDirectory, names.For(item.FullPath));
         var key = CacheKey.Compute(item.FullPath, recipe, [item.CalibrationData, item.ValidationData]);
+        // The key covers what determines the bytes (the recipe), not the profile's name: two profiles with one recipe
+        // share an entry, and the answer names the profile this build chose.
         if (cache?.TryGet(key, output) is { } hit)
-            return new ModelOutput(item.ItemSpec, output, hit.Profile, hit.Recipe, hit.OriginalBytes, hit.CompressedBytes, hit.Sha256, CacheHit: true);
+            return new ModelOutput(item.ItemSpec, output, profile.Name, recipe.ToString(), hit.OriginalBytes, hit.CompressedBytes, hit.Sha256, CacheHit: true);
 
         var result = ModelCompressor.Compress(item.FullPath, output, profile.Name, recipe);
         var entry = new CacheEntry(profile.Name, result.Recipe, result.OriginalBytes, result.CompressedBytes, CacheKey.Sha256(output));

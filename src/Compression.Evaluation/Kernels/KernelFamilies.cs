@@ -12,5 +12,6 @@ internal static class KernelFamilies
         TensorOps.TensorOpsKernels.Register(registry);
         Reduction.ReductionKernels.Register(registry);
         ControlFlow.ControlFlowKernels.Register(registry);
+        Quantization.QuantizationKernels.Register(registry);
     }
 }

@@ -31,12 +31,13 @@ public sealed class DiagnosticTests(PackageFixture package)
     }
 
     [Fact]
-    public async Task A_bad_metadata_value_is_one_MCB2002_on_the_model()
+    public async Task A_bad_metadata_value_is_one_MCB2002_on_the_project_naming_the_item()
     {
         using var app = new ConsumerProject(package).Write("<ModelCompression Include=\"hello_deepa.onnx\" Quantization=\"int9\" />");
-        var model = app.AddModel("hello_deepa.onnx");
-        var error = await AssertOneError(app, "MCB2002", model);
+        app.AddModel("hello_deepa.onnx");
+        var error = await AssertOneError(app, "MCB2002", null);
         Assert.Contains("int9", error);
+        Assert.Contains("hello_deepa.onnx", error);
     }
 
     private static async Task<string> AssertOneError(ConsumerProject app, string code, string? file)

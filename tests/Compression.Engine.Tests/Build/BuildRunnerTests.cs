@@ -90,4 +90,16 @@ public class BuildRunnerTests
         Assert.Empty(Directory.GetFiles(temp.Combine("out")));
         Assert.False(Directory.Exists(temp.Combine("cache")) && Directory.EnumerateFiles(temp.Combine("cache"), "*", SearchOption.AllDirectories).Any());
     }
+
+    [Fact]
+    public void A_cache_hit_names_the_profile_this_build_chose()
+    {
+        // portable (no RID) and desktop-x64 (linux-x64) share the int8-weight recipe, so they share a cache entry.
+        using var temp = new TempFolder("build-cache-profile");
+        var model = TestAssets.Models.HelloDeepa.RequirePath();
+        Assert.Equal("portable", BuildRunner.Run(Request(temp, Item(model))).Models[0].Profile);
+        var second = BuildRunner.Run(Request(temp, Item(model)) with { RuntimeIdentifier = "linux-x64" }).Models[0];
+        Assert.True(second.CacheHit);
+        Assert.Equal("desktop-x64", second.Profile);
+    }
 }

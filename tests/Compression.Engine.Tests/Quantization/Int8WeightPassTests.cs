@@ -1,6 +1,8 @@
 using Compression.Engine.Pipeline;
 using Compression.Onnx.Model;
+using Compression.Onnx.DataFiles;
 using Compression.Onnx.Protobuf;
+using Compression.Onnx.Tensors;
 using Compression.Testing;
 using Xunit.Abstractions;
 
@@ -106,5 +108,33 @@ public class Int8WeightPassTests
             Overrides = new Dictionary<string, string> { ["Exclude"] = "Conv" },
         });
         Assert.Equal(0, result.Passes[0].TensorsChanged);
+    }
+
+    [Theory]
+    [InlineData("hello-deepa")]
+    [InlineData("blazeface-front")]
+    public async Task The_executor_runs_int8_weight_models_as_onnx_runtime_does(string name)
+    {
+        // The build measures fidelity with the managed executor, so it must run the compressed forms themselves:
+        // DequantizeLinear per axis (opset 13) and Cast + Mul (before it).
+        using var temp = new TempFolder("int8-executor");
+        var compressed = temp.Combine("model.onnx");
+        ModelCompressor.Compress(new CompressionRequest(TestAssets.RealModel(name).RequirePath(), compressed, "portable"));
+        var inputs = temp.CreateFolder("inputs");
+        await RealInputs.WriteAsync(name, inputs);
+        var ort = await OnnxRuntimeOracle.RunAsync(compressed, inputs, temp.Combine("ort"));
+
+        var model = OnnxModel.Load(compressed);
+        var executor = new Compression.Evaluation.Execution.ModelExecutor(model);
+        var feeds = Compression.Evaluation.DataSets.InputFiles.Load(inputs, executor.Inputs.Select(n => model.Graph.Input.First(i => i.Name == n)).ToList());
+        var outputs = executor.Run(feeds);
+        foreach (var expected in ort.Outputs)
+        {
+            var want = TensorData.ReadAsFloat(NpyFile.Read(expected.Path));
+            var got = outputs[expected.Name].ReadOnlySpan<float>();
+            var largest = want.Max(v => Math.Abs(v));
+            for (var i = 0; i < want.Length; i++)
+                Assert.True(Math.Abs(got[i] - want[i]) <= 1e-4 * largest, $"{expected.Name}[{i}]: {got[i]} vs {want[i]}");
+        }
     }
 }
