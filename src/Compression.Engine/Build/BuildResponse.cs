@@ -11,6 +11,17 @@ public sealed record ModelOutput(
     long OriginalBytes,
     long CompressedBytes,
     string Sha256,
-    bool CacheHit);
+    bool CacheHit)
+{
+    /// <summary>SQNR per output (and top-1 agreement for class scores) against the original, from the executor.</summary>
+    public Reporting.FidelityReport? Fidelity { get; init; }
+
+    public long Macs { get; init; }
+
+    public long WeightBytesRead { get; init; }
+
+    /// <summary>Time the compression took on the build machine (when it was not a cache hit, the time of the original run).</summary>
+    public double CompressionMilliseconds { get; init; }
+}
 
 public sealed record BuildDiagnostic(string Severity, string Code, string File, string Message);

@@ -38,7 +38,7 @@ public static class BuildRunner
             cancellation.ThrowIfCancellationRequested();
             try
             {
-                outputs.Add(Build(request, item, catalog, graph, cache, names));
+                outputs.Add(Build(request, item, catalog, graph, cache, names, diagnostics));
             }
             catch (CompressionException e)
             {
@@ -48,7 +48,7 @@ public static class BuildRunner
         return new BuildResponse(outputs, diagnostics);
     }
 
-    private static ModelOutput Build(BuildRequest request, ModelItem item, ProfileCatalog catalog, RidGraph graph, ContentCache? cache, OutputNames names)
+    private static ModelOutput Build(BuildRequest request, ModelItem item, ProfileCatalog catalog, RidGraph graph, ContentCache? cache, OutputNames names, List<BuildDiagnostic> diagnostics)
     {
         DeviceProfile profile;
         Recipe recipe;
@@ -74,12 +74,32 @@ public static class BuildRunner
         // The key covers what determines the bytes (the recipe), not the profile's name: two profiles with one recipe
         // share an entry, and the answer names the profile this build chose.
         if (cache?.TryGet(key, output) is { } hit)
-            return new ModelOutput(item.ItemSpec, output, profile.Name, recipe.ToString(), hit.OriginalBytes, hit.CompressedBytes, hit.Sha256, CacheHit: true);
+            return Output(item, output, profile.Name, recipe.ToString(), hit, cacheHit: true, diagnostics);
 
-        var result = ModelCompressor.Compress(item.FullPath, output, profile.Name, recipe);
-        var entry = new CacheEntry(profile.Name, result.Recipe, result.OriginalBytes, result.CompressedBytes, CacheKey.Sha256(output));
+        var result = ModelCompressor.Compress(item.FullPath, output, profile.Name, recipe, item.ValidationData.Length > 0 ? item.ValidationData : null);
+        var entry = new CacheEntry(profile.Name, result.Recipe, result.OriginalBytes, result.CompressedBytes, CacheKey.Sha256(output))
+        {
+            Fidelity = result.Fidelity,
+            FidelityNote = result.FidelityNote,
+            Macs = result.Macs,
+            WeightBytesRead = result.WeightBytesRead,
+            CompressionMilliseconds = result.CompressionMilliseconds,
+        };
         cache?.Put(key, output, entry);
-        return new ModelOutput(item.ItemSpec, output, entry.Profile, entry.Recipe, entry.OriginalBytes, entry.CompressedBytes, entry.Sha256, CacheHit: false);
+        return Output(item, output, profile.Name, recipe.ToString(), entry, cacheHit: false, diagnostics);
+    }
+
+    private static ModelOutput Output(ModelItem item, string output, string profile, string recipe, CacheEntry entry, bool cacheHit, List<BuildDiagnostic> diagnostics)
+    {
+        if (entry.FidelityNote is { } note)
+            diagnostics.Add(new BuildDiagnostic("warning", EngineErrorCodes.FidelityNotMeasured, item.FullPath, note));
+        return new ModelOutput(item.ItemSpec, output, profile, recipe, entry.OriginalBytes, entry.CompressedBytes, entry.Sha256, cacheHit)
+        {
+            Fidelity = entry.Fidelity,
+            Macs = entry.Macs,
+            WeightBytesRead = entry.WeightBytesRead,
+            CompressionMilliseconds = entry.CompressionMilliseconds,
+        };
     }
 
     /// <summary>The built-in profiles with the project's own on top; a project profile is its base's recipe plus its options.</summary>

@@ -1,4 +1,15 @@
 namespace Compression.Engine.Caching;
 
 /// <summary>What the cache keeps beside a compressed model: enough to answer a build without recompressing.</summary>
-public sealed record CacheEntry(string Profile, string Recipe, long OriginalBytes, long CompressedBytes, string Sha256);
+public sealed record CacheEntry(string Profile, string Recipe, long OriginalBytes, long CompressedBytes, string Sha256)
+{
+    public Reporting.FidelityReport? Fidelity { get; init; }
+
+    public string? FidelityNote { get; init; }
+
+    public long Macs { get; init; }
+
+    public long WeightBytesRead { get; init; }
+
+    public double CompressionMilliseconds { get; init; }
+}

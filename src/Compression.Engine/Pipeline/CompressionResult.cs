@@ -10,5 +10,19 @@ public sealed record CompressionResult(
     long OriginalBytes,
     long CompressedBytes)
 {
+    /// <summary>Fidelity to the original measured with the executor, or null with <see cref="FidelityNote"/> saying why not.</summary>
+    public Reporting.FidelityReport? Fidelity { get; init; }
+
+    public string? FidelityNote { get; init; }
+
+    /// <summary>Multiply-accumulates per inference (Conv, ConvTranspose, Gemm, MatMul) where shapes are known: the device-independent cost.</summary>
+    public long Macs { get; init; }
+
+    /// <summary>Weight bytes an inference reads at least: the device-independent memory traffic of the weights.</summary>
+    public long WeightBytesRead { get; init; }
+
+    /// <summary>Wall time of the compression on the build machine.</summary>
+    public double CompressionMilliseconds { get; init; }
+
     public double Ratio => CompressedBytes == 0 ? 0 : (double)OriginalBytes / CompressedBytes;
 }

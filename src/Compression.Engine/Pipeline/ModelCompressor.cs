@@ -23,8 +23,9 @@ public static class ModelCompressor
     }
 
     /// <summary>Compresses with an already resolved recipe (the build resolves profiles and options itself).</summary>
-    public static CompressionResult Compress(string modelPath, string outputPath, string profileName, Recipe recipe)
+    public static CompressionResult Compress(string modelPath, string outputPath, string profileName, Recipe recipe, string? validationData = null)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var passes = PassPlan.For(recipe, modelPath);
 
         var model = OnnxModel.Load(modelPath);
@@ -38,8 +39,31 @@ public static class ModelCompressor
         if (!check.IsValid)
             throw new InvalidOperationException($"the passes produced an invalid model: {check}");
         result.Save(outputPath);
+        var elapsed = watch.Elapsed.TotalMilliseconds;
 
+        Reporting.FidelityReport? fidelity = null;
+        string? note = null;
+        try
+        {
+            fidelity = Reporting.FidelityMeter.Measure(model, result, validationData);
+        }
+        catch (Compression.Evaluation.Execution.UnsupportedOperatorException e)
+        {
+            note = $"fidelity not measured: {e.Message}";
+        }
+        catch (Compression.Evaluation.Execution.KernelException e)
+        {
+            note = $"fidelity not measured: {e.Message}";
+        }
+        var summary = Reporting.ModelInspection.Summarize(result);
         return new CompressionResult(modelPath, outputPath, profileName, recipe.ToString(), reports,
-            new FileInfo(modelPath).Length, new FileInfo(outputPath).Length);
+            new FileInfo(modelPath).Length, new FileInfo(outputPath).Length)
+        {
+            Fidelity = fidelity,
+            FidelityNote = note,
+            Macs = summary.Macs,
+            WeightBytesRead = summary.WeightBytes,
+            CompressionMilliseconds = elapsed,
+        };
     }
 }

@@ -22,11 +22,19 @@ public static class BuildReport
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Model compression: {Path.GetFileName(request.ProjectFile)} ({(request.RuntimeIdentifier.Length > 0 ? request.RuntimeIdentifier : "no RID")})");
         md.AppendLine();
-        md.AppendLine("| model | profile | recipe | original bytes | compressed bytes | ratio | cache |");
-        md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | --- |");
+        md.AppendLine("| model | profile | recipe | original bytes | compressed bytes | ratio | SQNR per output (dB) | top-1 | MACs | weight bytes read | executor ms, original / compressed (build machine) | compression ms | cache |");
+        md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | ---: | --- |");
         foreach (var m in response.Models)
+        {
+            var f = m.Fidelity;
+            var sqnr = f is null ? "not measured" : string.Join(", ", f.Outputs.Select(o => o.SqnrDb is { } db ? db.ToString("F1", CultureInfo.InvariantCulture) : "exact"));
+            var top1 = f?.Outputs.FirstOrDefault(o => o.Top1Agreement is not null)?.Top1Agreement is { } t ? $"{t:P1}" : "—";
+            var times = f is null ? "—" : FormattableString.Invariant($"{f.OriginalMilliseconds:F1} / {f.CompressedMilliseconds:F1}");
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {m.ItemSpec} | {m.Profile} | {m.Recipe} | {m.OriginalBytes:N0} | {m.CompressedBytes:N0} | {(double)m.OriginalBytes / Math.Max(1, m.CompressedBytes):F2}x | {(m.CacheHit ? "hit" : "compressed")} |");
+                $"| {m.ItemSpec} | {m.Profile} | {m.Recipe} | {m.OriginalBytes:N0} | {m.CompressedBytes:N0} | {(double)m.OriginalBytes / Math.Max(1, m.CompressedBytes):F2}x | {sqnr} | {top1} | {m.Macs:N0} | {m.WeightBytesRead:N0} | {times} | {m.CompressionMilliseconds:F0} | {(m.CacheHit ? "hit" : "compressed")} |");
+        }
+        if (response.Models.FirstOrDefault(m => m.Fidelity is not null)?.Fidelity is { } first)
+            md.AppendLine(CultureInfo.InvariantCulture, $"\nFidelity inputs: {first.Inputs}, {first.Samples} sample(s) per model.");
         foreach (var d in response.Diagnostics)
             md.AppendLine(CultureInfo.InvariantCulture, $"\n- {d.Severity} {d.Code}: {d.File}: {d.Message}");
         AtomicFile.Write(Path.Combine(folder, MarkdownFile), s => { using var w = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true); w.Write(md.ToString()); });

@@ -102,4 +102,40 @@ public class BuildRunnerTests
         Assert.True(second.CacheHit);
         Assert.Equal("desktop-x64", second.Profile);
     }
+
+    [Fact]
+    public async Task The_response_carries_fidelity_on_validation_data_macs_and_times()
+    {
+        using var temp = new TempFolder("build-fidelity");
+        var validation = temp.CreateFolder("validation", "sample_0");
+        await RealInputs.WriteAsync(TestAssets.Models.PaddleOcrClassifier.Name, validation);
+        var item = Item(TestAssets.Models.PaddleOcrClassifier.RequirePath()) with { ValidationData = temp.Combine("validation") };
+
+        var built = Assert.Single(BuildRunner.Run(Request(temp, item)).Models);
+        var fidelity = Assert.IsType<Compression.Engine.Reporting.FidelityReport>(built.Fidelity);
+        Assert.StartsWith("validation data", fidelity.Inputs);
+        Assert.Equal(1, fidelity.Samples);
+        var scores = Assert.Single(fidelity.Outputs);
+        Assert.Equal(1.0, scores.Top1Agreement); // the direction classifier keeps its decision under int8 weights
+        Assert.True(scores.SqnrDb is > 30);
+        Assert.True(built.Macs > 0 && built.WeightBytesRead > 0 && built.CompressionMilliseconds > 0);
+    }
+
+    [Fact]
+    public void A_model_the_executor_cannot_run_still_compresses_with_a_coded_warning()
+    {
+        using var temp = new TempFolder("build-unmeasured");
+        var proto = TinyModels.Dense(16, 8);
+        proto.Graph.Node.Add(TinyModels.Node("Det", ["y"], ["d"], "determinant"));
+        proto.Graph.Output.Add(TinyModels.Float("d"));
+        var path = temp.Combine("det.onnx");
+        Compression.Onnx.Model.OnnxModel.FromProto(proto).Save(path);
+
+        var response = BuildRunner.Run(Request(temp, Item(path)));
+        Assert.Single(response.Models);
+        var warning = Assert.Single(response.Diagnostics);
+        Assert.Equal(("warning", EngineErrorCodes.FidelityNotMeasured, path), (warning.Severity, warning.Code, warning.File));
+        Assert.Contains("Det", warning.Message);
+        Assert.Null(response.Models[0].Fidelity);
+    }
 }
