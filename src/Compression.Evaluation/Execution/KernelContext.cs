@@ -44,6 +44,10 @@ public sealed class KernelContext
 
     public Tensor?[] Outputs { get; }
 
+    /// <summary>The same node and run with other inputs (a wrapper kernel converting types); outputs are its own.</summary>
+    internal KernelContext WithInputs(Tensor?[] inputs) =>
+        new(Node, OperatorVersion, inputs, _pool, Parallelism, Scope, _run, _plan);
+
     /// <summary>A context outside any run, for folding a node whose inputs are all constant (and for kernel tests).</summary>
     internal static KernelContext ForFolding(NodeProto node, int operatorVersion, Tensor?[] inputs, int threads = 1) =>
         new(node, operatorVersion, inputs, new TensorPool(), new Parallelism(threads), new Scope(null), null, null);

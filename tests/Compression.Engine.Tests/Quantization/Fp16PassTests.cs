@@ -41,6 +41,10 @@ public class Fp16PassTests
         // the real models measured 48 to 200 dB on real inputs (2026-11-22; the detector lowest). 35 dB catches real
         // regressions (a value flushed to zero, an overflow to infinity) with room for float noise.
         Assert.All(sqnr, s => Assert.True(s >= 35, $"SQNR {s:F1} dB"));
+
+        // The build's own measurement runs the fp16 model on the executor (float32 kernels widen fp16 and round once).
+        var measured = Assert.IsType<Compression.Engine.Reporting.FidelityReport>(result.Fidelity);
+        Assert.All(measured.Outputs, o => Assert.True(o.SqnrDb is > 25, $"{o.Output}: executor-measured SQNR {o.SqnrDb:F1} dB"));
     }
 
     [Fact]
