@@ -137,4 +137,45 @@ public class Int8WeightPassTests
                 Assert.True(Math.Abs(got[i] - want[i]) <= 1e-4 * largest, $"{expected.Name}[{i}]: {got[i]} vs {want[i]}");
         }
     }
+
+    [Fact]
+    public async Task Weights_inside_if_branches_are_quantized_in_their_own_graph_and_run_in_onnx_runtime()
+    {
+        using var temp = new TempFolder("int8-subgraph");
+        GraphProto Branch(string name, int seed)
+        {
+            var dense = TinyModels.Dense(64, 32, seed).Graph;
+            return new GraphProto
+            {
+                Name = name,
+                Output = { TinyModels.Float($"{name}_y", 1, 32) },
+                Initializer = { dense.Initializer.Select(t => { var c = t.Clone(); c.Name = $"{name}_{t.Name}"; return c; }) },
+                Node = { TinyModels.Node("Gemm", ["x", $"{name}_W", $"{name}_b"], [$"{name}_y"], $"{name}_gemm") },
+            };
+        }
+        var iff = TinyModels.Node("If", ["cond"], ["y"], "branch");
+        iff.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = Branch("then", 1) });
+        iff.Attribute.Add(new AttributeProto { Name = "else_branch", Type = AttributeProto.Types.AttributeType.Graph, G = Branch("else", 2) });
+        var cond = new ValueInfoProto { Name = "cond", Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Bool, Shape = new TensorShapeProto() } } };
+        var graph = new GraphProto { Name = "if", Input = { TinyModels.Float("x", 1, 64), cond }, Output = { TinyModels.Float("y", 1, 32) }, Node = { iff } };
+        var original = temp.Combine("if.onnx");
+        OnnxModel.FromProto(TinyModels.Model(graph)).Save(original);
+
+        var compressed = temp.Combine("if-int8.onnx");
+        var result = ModelCompressor.Compress(new CompressionRequest(original, compressed, "portable"));
+        Assert.Equal(2, result.Passes[0].TensorsChanged);
+        var branches = OnnxModel.Load(compressed).Graph.Node.Single().Attribute.Select(a => a.G).ToList();
+        Assert.All(branches, b => Assert.Contains(b.Node, n => n.OpType == "DequantizeLinear"));
+        Assert.All(branches, b => Assert.DoesNotContain(b.Initializer, t => t.DataType == (int)TensorProto.Types.DataType.Float && t.Dims.Count == 2));
+
+        foreach (var take in new[] { true, false })
+        {
+            var inputs = temp.CreateFolder($"inputs-{take}");
+            NpyFile.Write(Path.Combine(inputs, "input_0.npy"), TensorData.Create("x", [1, 64], (ReadOnlySpan<float>)Enumerable.Range(0, 64).Select(i => (float)Math.Sin(i)).ToArray()));
+            NpyFile.Write(Path.Combine(inputs, "input_1.npy"), TensorData.Create("cond", [], (ReadOnlySpan<bool>)[take]));
+            var expected = await OnnxRuntimeOracle.RunAsync(original, inputs, temp.Combine($"expected-{take}"));
+            var actual = await OnnxRuntimeOracle.RunAsync(compressed, inputs, temp.Combine($"actual-{take}"));
+            Assert.True(Fidelity.SqnrDb(expected, actual)[0] > 35);
+        }
+    }
 }
