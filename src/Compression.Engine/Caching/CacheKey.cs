@@ -25,8 +25,12 @@ public static class CacheKey
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         AddText(hash, "engine", EngineVersion);
         AddText(hash, "recipe", RecipeText.Format(recipe));
-        AddFile(hash, "model", modelPath);
-        foreach (var data in ExternalDataFiles(modelPath)) AddFile(hash, "external:" + Path.GetFileName(data), data);
+        // Read once: the same bytes are hashed and searched for the external data files they name.
+        var model = File.ReadAllBytes(modelPath);
+        AddText(hash, "model", model.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        hash.AppendData(model);
+        foreach (var data in ExternalDataFiles(model, Path.GetDirectoryName(Path.GetFullPath(modelPath))!))
+            AddFile(hash, "external:" + Path.GetFileName(data), data);
         foreach (var folder in dataSets.Where(d => d.Length > 0))
         {
             AddText(hash, "dataset", "");
@@ -45,24 +49,33 @@ public static class CacheKey
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
     }
 
-    /// <summary>Data files a model's tensors name (only those that exist; a missing one fails the load later).</summary>
-    private static IEnumerable<string> ExternalDataFiles(string modelPath)
+    /// <summary>Data files a model's tensors name (only those that exist and stay in its folder; the load that follows
+    /// reports a corrupt model, a missing file or an escaping location with its code).</summary>
+    private static IEnumerable<string> ExternalDataFiles(byte[] model, string folder)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
         Onnx.Protobuf.ModelProto proto;
         try
         {
-            proto = Onnx.Protobuf.ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath));
+            proto = Onnx.Protobuf.ModelProto.Parser.ParseFrom(model);
         }
         catch (Google.Protobuf.InvalidProtocolBufferException)
         {
-            return []; // a corrupt model: the load that follows reports it with its code
+            return [];
         }
-        return ModelTensors.Enumerate(proto)
-            .SelectMany(t => t.Tensor.ExternalData.Where(e => e.Key == "location").Select(e => e.Value))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(location => Path.Combine(folder, location))
-            .Where(p => File.Exists(p) && Path.GetFullPath(p).StartsWith(folder, StringComparison.Ordinal));
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var location in ModelTensors.Enumerate(proto).SelectMany(t => t.Tensor.ExternalData.Where(e => e.Key == "location").Select(e => e.Value)))
+        {
+            try
+            {
+                var path = ExternalDataLocation.Resolve(folder, location, null);
+                if (File.Exists(path)) files.Add(path);
+            }
+            catch (Onnx.Diagnostics.CompressionException)
+            {
+                // An escaping location: never read it here.
+            }
+        }
+        return files;
     }
 
     private static void AddText(IncrementalHash hash, string label, string text)

@@ -82,4 +82,20 @@ public class ContentCacheTests
         File.WriteAllBytes(Path.Combine(data, "input_0.npy"), [2]);
         Assert.NotEqual(key, CacheKey.Compute(a, int8, [data]));
     }
+
+    [Fact]
+    public void The_key_covers_a_models_external_data_file()
+    {
+        using var temp = new TempFolder("cache-key-external");
+        var path = temp.Combine("m.onnx");
+        Compression.Onnx.Model.OnnxModel.FromProto(TinyModels.Dense(64, 32))
+            .Save(path, new Compression.Onnx.Model.ModelSaveOptions { ExternalData = Compression.Onnx.Model.ExternalDataMode.Always });
+        var recipe = new Recipe { Quantization = QuantizationMode.Int8Weight };
+        var key = CacheKey.Compute(path, recipe, []);
+
+        var data = File.ReadAllBytes(path + ".data");
+        data[^1] ^= 1;
+        File.WriteAllBytes(path + ".data", data);
+        Assert.NotEqual(key, CacheKey.Compute(path, recipe, []));
+    }
 }
