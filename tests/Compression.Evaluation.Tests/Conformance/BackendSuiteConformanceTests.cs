@@ -1,4 +1,3 @@
-using Compression.Evaluation.Execution;
 using Compression.Testing;
 using Xunit.Abstractions;
 
@@ -34,34 +33,6 @@ public class BackendSuiteConformanceTests
         var cases = TestAssets.BackendModels().Select(p => new BackendCase(Path.GetDirectoryName(p)!)).ToList();
         Assert.True(cases.Count > 1000, "the backend suite is missing: run build/test-assets.sh");
 
-        var perOperator = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
-        var failures = new List<string>();
-        var totals = Enum.GetValues<CaseOutcome>().ToDictionary(o => o, o => 0);
-        var passedOps = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var c in cases)
-        {
-            var (outcome, detail, ops) = c.Run();
-            totals[outcome]++;
-            foreach (var op in ops)
-            {
-                if (!perOperator.TryGetValue(op, out var counts)) perOperator[op] = counts = new int[3];
-                counts[(int)outcome]++;
-                if (outcome == CaseOutcome.Passed) passedOps.Add(op);
-            }
-            if (outcome == CaseOutcome.Failed && !KnownExceptions.ContainsKey(c.Name))
-                failures.Add($"{c.Group}/{c.Name}: {detail}");
-        }
-
-        _output.WriteLine($"backend suite: {totals[CaseOutcome.Passed]} passed, {totals[CaseOutcome.Failed]} failed, " +
-            $"{totals[CaseOutcome.Unsupported]} unsupported of {cases.Count}; operators covered: {passedOps.Count}");
-        foreach (var (op, counts) in perOperator.Where(p => p.Value[0] + p.Value[1] > 0))
-            _output.WriteLine($"  {op,-28} passed {counts[0],4}  failed {counts[1],4}  unsupported {counts[2],4}");
-
-        Assert.True(failures.Count == 0, $"{failures.Count} supported cases failed:\n{string.Join('\n', failures.Take(40))}");
-
-        // Every operator with a kernel is proven by at least one case of the suite (where the suite has one).
-        var registered = KernelRegistry.Default.Registered.Select(r => r.Op).Distinct(StringComparer.Ordinal);
-        var unproven = registered.Where(op => perOperator.ContainsKey(op) && !passedOps.Contains(op)).ToList();
-        Assert.True(unproven.Count == 0, $"operators with kernels but no passing case: {string.Join(", ", unproven)}");
+        ConformanceTally.RunAll("backend suite", cases, KnownExceptions, _output);
     }
 }
