@@ -20,6 +20,7 @@ public static class CommandLine
             RunCommand.Create(stdout),
             ProfilesCommand.Create(stdout),
             BuildCommand.Create(),
+            ReportCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -19,7 +19,8 @@ public static class ProcessRunner
         TimeSpan timeout,
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<Process>? started = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -52,6 +53,7 @@ public static class ProcessRunner
         }
         // Nothing is ever written to stdin: closing it makes a child that reads stdin see EOF instead of waiting forever.
         process.StandardInput.Close();
+        started?.Invoke(process);
 
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 using Compression.Build.Diagnostics;
 using Compression.Build.Parsing;
@@ -13,23 +12,16 @@ using Microsoft.Build.Utilities;
 namespace Compression.Build.Tasks;
 
 /// <summary>
-/// Runs the engine (<c>modelc build</c>) out of process on the dotnet host for the given models, then reports its
-/// diagnostics as MSBuild errors and warnings and returns the compressed files (docs/build-protocol.md). Only the
-/// ToolTask hooks it needs are overridden: the tool path, the command line, the tool's output, and its failure.
+/// Runs the engine (<c>modelc build</c>) for the given models, then reports its diagnostics as MSBuild errors and
+/// warnings and returns the compressed files (docs/build-protocol.md). A model that fails leaves no output behind.
 /// </summary>
-public sealed class CompressModels : ToolTask
+public sealed class CompressModels : EngineToolTask
 {
-    private readonly List<string> _toolOutput = new List<string>();
-    private string _hostPath = "";
-    private string _enginePath = "";
-    private volatile bool _cancelled;
-
     /// <summary>Resolved ModelCompression items (see <see cref="ResolveModelCompressionItems"/>); all share one output folder.</summary>
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
     public ITaskItem[] Profiles { get; set; } = Array.Empty<ITaskItem>();
 
-    [Required] public string ProjectFile { get; set; } = "";
     [Required] public string OutputDirectory { get; set; } = "";
     [Required] public string RequestFile { get; set; } = "";
     [Required] public string ResponseFile { get; set; } = "";
@@ -40,106 +32,18 @@ public sealed class CompressModels : ToolTask
     public string Profile { get; set; } = "";
     public string CacheDirectory { get; set; } = "";
     public string MaxCacheBytes { get; set; } = "";
-    /// <summary>$(ModelCompressionEnginePath); wins over MODELC_ENGINE_PATH and the packaged engine.</summary>
-    public string EnginePath { get; set; } = "";
-    /// <summary>The modelc.dll inside the package.</summary>
-    public string PackagedEnginePath { get; set; } = "";
-    /// <summary>$(DOTNET_HOST_PATH), passed by the targets (empty in some hosts: then dotnet on PATH).</summary>
-    public string DotnetHostPath { get; set; } = "";
 
     [Output] public ITaskItem[] CompressedModels { get; private set; } = Array.Empty<ITaskItem>();
 
-    protected override string ToolName => RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
-
-    // The engine's progress and errors are read by this task, not echoed as build output.
-    protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
-    protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Low;
-
-    public override bool Execute()
+    protected override void AppendEngineArguments(CommandLineBuilder builder)
     {
-        try
-        {
-            Prepare();
-            var ran = base.Execute();
-            if (_cancelled) return false;
-            if (!ran || ExitCode != 0)
-            {
-                // HandleTaskExecutionErrors has logged the engine's own errors; a start failure was logged by ToolTask.
-                if (!Log.HasLoggedErrors) TaskDiagnostics.Error(Log, BuildErrorCodes.EngineFailed, ProjectFile, "modelc failed without a message.");
-                return false;
-            }
-            Collect();
-        }
-        catch (ModelCompressionException e)
-        {
-            TaskDiagnostics.Log(Log, e);
-        }
-        return !Log.HasLoggedErrors;
-    }
-
-    /// <summary>Ctrl+C: ToolTask kills the engine's whole process tree; nothing is reported as an error.</summary>
-    public override void Cancel()
-    {
-        _cancelled = true;
-        base.Cancel();
-    }
-
-    protected override string GenerateFullPathToTool() => _hostPath;
-
-    protected override string GenerateCommandLineCommands()
-    {
-        var builder = new CommandLineBuilder();
-        builder.AppendFileNameIfNotNull(_enginePath);
         builder.AppendSwitch("build");
         builder.AppendSwitchIfNotNull("--request ", RequestFile);
         builder.AppendSwitchIfNotNull("--response ", ResponseFile);
-        return builder.ToString();
     }
 
-    protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
+    protected override void BeforeEngine()
     {
-        lock (_toolOutput) _toolOutput.Add(singleLine);
-        Log.LogMessage(MessageImportance.Low, "modelc: {0}", singleLine);
-    }
-
-    /// <summary>
-    /// The engine exited with 2 or 3 (it writes a response otherwise). Its one-line errors become MSBuild errors with
-    /// their codes; anything else becomes MCB3003 with the engine's last lines. Never MSB6006, never a stack trace.
-    /// </summary>
-    protected override bool HandleTaskExecutionErrors()
-    {
-        if (_cancelled) return false;
-        string[] lines;
-        lock (_toolOutput) lines = _toolOutput.ToArray();
-        var reported = false;
-        foreach (var line in lines)
-        {
-            if (!EngineErrorLine.TryParse(line, out var file, out var code, out var message)) continue;
-            TaskDiagnostics.Error(Log, code, IsFile(file) ? file : ProjectFile, message);
-            reported = true;
-        }
-        if (!reported)
-        {
-            var tail = string.Join(" ", lines.Where(l => l.Trim().Length > 0 && !l.StartsWith("   at ", StringComparison.Ordinal)).Reverse().Take(3).Reverse());
-            TaskDiagnostics.Error(Log, BuildErrorCodes.EngineFailed, ProjectFile,
-                $"modelc exited with code {ExitCode} without a response. {tail}".Trim());
-        }
-        return false;
-    }
-
-    private void Prepare()
-    {
-        _enginePath = EngineLocator.ChooseEnginePath(EnginePath, Environment.GetEnvironmentVariable(EngineLocator.EnginePathVariable), PackagedEnginePath);
-        if (!File.Exists(_enginePath))
-        {
-            throw new ModelCompressionException(BuildErrorCodes.EngineNotFound, _enginePath,
-                "the compression engine (modelc.dll) is not there. Check ModelCompressionEnginePath and MODELC_ENGINE_PATH, or restore the Compression.Build package.");
-        }
-        var host = EngineLocator.FindHost(DotnetHostPath.Length > 0 ? DotnetHostPath : Environment.GetEnvironmentVariable(EngineLocator.HostPathVariable),
-            Environment.GetEnvironmentVariable("PATH"), RuntimeInformation.IsOSPlatform(OSPlatform.Windows), File.Exists);
-        _hostPath = host ?? throw new ModelCompressionException(BuildErrorCodes.HostNotFound, ProjectFile,
-            "no dotnet host to run the compression engine: DOTNET_HOST_PATH is empty and no dotnet is on PATH.");
-
         long maxCacheBytes = 0;
         if (MaxCacheBytes.Trim().Length > 0 && !ByteSize.TryParse(MaxCacheBytes, out maxCacheBytes))
         {
@@ -162,7 +66,7 @@ public sealed class CompressModels : ToolTask
         }
     }
 
-    private void Collect()
+    protected override void AfterEngine()
     {
         EngineResponse response;
         try
@@ -224,6 +128,4 @@ public sealed class CompressModels : ToolTask
         if (path.Length > 0 && File.Exists(path)) File.Delete(path);
     }
 
-    // modelc's usage errors name the program ("modelc: error MCB0001: ..."), not a file.
-    private static bool IsFile(string file) => file.Length > 0 && file != "modelc";
 }

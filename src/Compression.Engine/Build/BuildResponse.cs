@@ -1,7 +1,15 @@
 namespace Compression.Engine.Build;
 
 /// <summary>What the engine answers: one entry per model that succeeded, and every diagnostic (docs/build-protocol.md).</summary>
-public sealed record BuildResponse(IReadOnlyList<ModelOutput> Models, IReadOnlyList<BuildDiagnostic> Diagnostics);
+public sealed record BuildResponse(IReadOnlyList<ModelOutput> Models, IReadOnlyList<BuildDiagnostic> Diagnostics)
+{
+    /// <summary>The responses of one build's per-model engine runs as one, in the order given.</summary>
+    public static BuildResponse Merge(IEnumerable<BuildResponse> responses)
+    {
+        var all = responses.ToList();
+        return new BuildResponse(all.SelectMany(r => r.Models).ToList(), all.SelectMany(r => r.Diagnostics).ToList());
+    }
+}
 
 public sealed record ModelOutput(
     string ItemSpec,

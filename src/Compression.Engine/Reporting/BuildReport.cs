@@ -7,20 +7,24 @@ using Compression.Onnx.Model;
 namespace Compression.Engine.Reporting;
 
 /// <summary>
-/// The compression report of one build, as JSON (the response itself) and as a Markdown table a person reads in the
-/// report folder: per model, the profile, recipe, sizes and ratio, and whether the cache answered.
+/// The compression report, as JSON (the response itself) and as a Markdown table a person reads in the report folder:
+/// per model, the profile, recipe, sizes and ratio, fidelity, cost and whether the cache answered. The engine writes
+/// one per model run; <c>modelc report</c> merges a build's per-model responses into the report of the whole build.
 /// </summary>
 public static class BuildReport
 {
     public const string JsonFile = "compression-report.json";
     public const string MarkdownFile = "compression-report.md";
 
-    public static void Write(string folder, BuildRequest request, BuildResponse response, JsonSerializerOptions json)
+    public static void Write(string folder, BuildRequest request, BuildResponse response, JsonSerializerOptions json) =>
+        Write(folder, request.ProjectFile, request.RuntimeIdentifier, response, json);
+
+    public static void Write(string folder, string projectFile, string runtimeIdentifier, BuildResponse response, JsonSerializerOptions json)
     {
         Directory.CreateDirectory(folder);
         AtomicFile.Write(Path.Combine(folder, JsonFile), s => JsonSerializer.Serialize(s, response, json));
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"# Model compression: {Path.GetFileName(request.ProjectFile)} ({(request.RuntimeIdentifier.Length > 0 ? request.RuntimeIdentifier : "no RID")})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Model compression: {Path.GetFileName(projectFile)} ({(runtimeIdentifier.Length > 0 ? runtimeIdentifier : "no RID")})");
         md.AppendLine();
         md.AppendLine("| model | profile | recipe | original bytes | compressed bytes | ratio | SQNR per output (dB) | top-1 | MACs | weight bytes read | executor ms, original / compressed (build machine) | compression ms | cache |");
         md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | ---: | --- |");

@@ -66,14 +66,17 @@ internal sealed partial class ConsumerProject : IDisposable
     }
 
     /// <summary>Runs a dotnet command in the project folder; detailed verbosity so skipped targets are visible.</summary>
-    public async Task<BuildResult> RunAsync(params string[] arguments)
+    public Task<BuildResult> RunAsync(params string[] arguments) => RunAsync(arguments, started: null);
+
+    /// <summary>As <see cref="RunAsync(string[])"/>, with the running dotnet process handed to <paramref name="started"/>.</summary>
+    public async Task<BuildResult> RunAsync(string[] arguments, Action<System.Diagnostics.Process>? started)
     {
         var errorLog = _folder.Combine($"errors-{Guid.NewGuid():N}.log");
         var all = arguments.Concat(["-nodeReuse:false", "-v:d", $"-flp:errorsonly;logfile={errorLog}"]).ToList();
         var environment = CleanEnvironment();
         environment["NUGET_PACKAGES"] = _package.NuGetPackages;
         environment["ModelCompressionCacheDir"] = CacheDirectory;
-        var result = await ProcessRunner.RunAsync("dotnet", all, TimeSpan.FromMinutes(5), environment, ProjectDirectory);
+        var result = await ProcessRunner.RunAsync("dotnet", all, TimeSpan.FromMinutes(5), environment, ProjectDirectory, started: started);
         // Detailed verbosity prefixes each line with its node and project ("   1:7>"); the error itself follows.
         var errors = File.Exists(errorLog)
             ? File.ReadAllLines(errorLog).Where(l => l.Trim().Length > 0).Select(l => NodePrefix().Replace(l, "")).ToList()
@@ -107,6 +110,10 @@ internal sealed partial class ConsumerProject : IDisposable
         ["MSBUILDDISABLENODEREUSE"] = "1",
     };
 
+    /// <summary>Cache entries are folders two levels down: &lt;first two hex&gt;/&lt;key&gt;/ (docs/build-protocol.md); ".…tmp" folders are writes in flight.</summary>
+    public static int CacheEntries(string cache) => !Directory.Exists(cache) ? 0 :
+        Directory.GetDirectories(cache).Where(d => Path.GetFileName(d).Length == 2).SelectMany(Directory.GetDirectories).Count(d => !Path.GetFileName(d).StartsWith('.'));
+
     public void Dispose() => _folder.Dispose();
 
     [GeneratedRegex(@"^\s*\d+:\d+>")]
@@ -122,8 +129,11 @@ internal sealed record BuildResult(int ExitCode, string Output, IReadOnlyList<st
     /// <summary>How many times the engine was started (ToolTask logs each command line).</summary>
     public int EngineRuns => Output.Split('\n').Count(l => l.Contains("modelc.dll build --request", StringComparison.Ordinal));
 
-    public int CompressionsSkipped => Output.Split('\n').Count(l =>
-        l.Contains("Skipping target \"_ModelCompressionCompress\" because all output files are up-to-date", StringComparison.Ordinal));
+    public int CompressionsSkipped => Skipped("_ModelCompressionCompress");
+
+    /// <summary>How many times MSBuild skipped <paramref name="target"/> (or one of its batches) as up to date.</summary>
+    public int Skipped(string target) => Output.Split('\n').Count(l =>
+        l.Contains($"Skipping target \"{target}\" because all output files are up-to-date", StringComparison.Ordinal));
 
     public void AssertSucceeded()
     {

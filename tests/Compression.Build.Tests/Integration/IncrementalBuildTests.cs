@@ -19,11 +19,17 @@ public sealed class IncrementalBuildTests(PackageFixture package)
         var first = await app.RunAsync("build");
         first.AssertSucceeded();
         Assert.Equal(2, first.EngineRuns);
+        var report = ReportedModels(app);
+        Assert.Equal(["hello_deepa.onnx", "Models/classifier.onnx"], report.Select(m => m.ItemSpec));
+        var markdown = File.ReadAllText(Path.Combine(app.Obj(), "compression-report.md"));
+        Assert.Contains("| hello_deepa.onnx | portable | int8-weight |", markdown);
+        Assert.Contains("| Models/classifier.onnx | portable | int8-weight |", markdown);
 
         var second = await app.RunAsync("build");
         second.AssertSucceeded();
         Assert.Equal(0, second.EngineRuns);
         Assert.Equal(2, second.CompressionsSkipped);
+        Assert.Equal(1, second.Skipped("_ModelCompressionReport"));
 
         // Another real model's bytes in place of the classifier: a change of content and of timestamp.
         app.AddModel("face_detection_front_128x128_barracuda.onnx", "Models/classifier.onnx");
@@ -34,6 +40,44 @@ public sealed class IncrementalBuildTests(PackageFixture package)
         var accessor = app.Accessor();
         var original = new FileInfo(Path.Combine(app.ProjectDirectory, "Models", "classifier.onnx")).Length;
         Assert.Equal(original.ToString(System.Globalization.CultureInfo.InvariantCulture), ConsumerProject.Constant(accessor, "Classifier", "OriginalSize"));
+        // The build's report follows: both models, the changed one with its new size.
+        report = ReportedModels(app);
+        Assert.Equal(2, report.Count);
+        Assert.Equal(original, report.Single(m => m.ItemSpec == "Models/classifier.onnx").OriginalBytes);
+
+        // A model that leaves the project leaves the report.
+        app.Write("<ModelCompression Include=\"hello_deepa.onnx\" />");
+        (await app.RunAsync("build")).AssertSucceeded();
+        Assert.Equal(["hello_deepa.onnx"], ReportedModels(app).Select(m => m.ItemSpec));
+    }
+
+    [Fact]
+    public async Task A_changed_data_set_file_recompresses_that_model_and_its_fidelity_is_measured_on_it()
+    {
+        using var app = new ConsumerProject(package).Write("""
+            <ModelCompression Include="hello_deepa.onnx" ValidationData="Data/validation/" />
+            <ModelCompression Include="Models/classifier.onnx" />
+            """);
+        var model = app.AddModel("hello_deepa.onnx");
+        app.AddModel("ch_ppocr_mobile_v2.0_cls_infer.onnx", "Models/classifier.onnx");
+        var sample = Path.Combine(app.ProjectDirectory, "Data", "validation", "sample_0");
+        await Compression.Testing.ModelInputs.GenerateAsync(model, sample, seed: 1);
+        (await app.RunAsync("build")).AssertSucceeded();
+        var json = File.ReadAllText(Path.Combine(app.Obj(), "compression-report.json"));
+        Assert.Contains("validation data", json);
+
+        // Same file names, other values: only the model whose data set it is runs again.
+        await Compression.Testing.ModelInputs.GenerateAsync(model, sample, seed: 2);
+        var rebuild = await app.RunAsync("build");
+        rebuild.AssertSucceeded();
+        Assert.Equal(1, rebuild.EngineRuns);
+        Assert.Equal(1, rebuild.CompressionsSkipped);
+
+        // A sample added to the folder counts as a change too.
+        await Compression.Testing.ModelInputs.GenerateAsync(model, Path.Combine(app.ProjectDirectory, "Data", "validation", "sample_1"), seed: 3);
+        var again = await app.RunAsync("build");
+        again.AssertSucceeded();
+        Assert.Equal(1, again.EngineRuns);
     }
 
     [Fact]
@@ -49,6 +93,17 @@ public sealed class IncrementalBuildTests(PackageFixture package)
         rebuild.AssertSucceeded();
         Assert.Equal(1, rebuild.EngineRuns);
         Assert.Equal("fp16", ConsumerProject.Constant(app.Accessor(), "HelloDeepa", "Recipe"));
+    }
+
+    private sealed record ReportedModel(string ItemSpec, long OriginalBytes);
+
+    /// <summary>The models in the build's merged report (obj/.../ModelCompression/compression-report.json), in order.</summary>
+    private static List<ReportedModel> ReportedModels(ConsumerProject app)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(app.Obj(), "compression-report.json")));
+        return document.RootElement.GetProperty("models").EnumerateArray()
+            .Select(m => new ReportedModel(m.GetProperty("itemSpec").GetString()!, m.GetProperty("originalBytes").GetInt64()))
+            .ToList();
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class SharingTests(PackageFixture package)
         var result = await solution.RunAsync("build", sln, "-m:2");
         result.AssertSucceeded();
         Assert.Equal(2, result.EngineRuns);
-        Assert.Equal(1, CacheEntries(cache.Path));
+        Assert.Equal(1, ConsumerProject.CacheEntries(cache.Path));
         var one = ConsumerProject.Constant(File.ReadAllText(Path.Combine(solution.Root, "One", "obj", "Debug", "net10.0", "ModelCompression", "CompressedModels.g.cs")), "HelloDeepa", "Sha256");
         var two = ConsumerProject.Constant(File.ReadAllText(Path.Combine(solution.Root, "Two", "obj", "Debug", "net10.0", "ModelCompression", "CompressedModels.g.cs")), "HelloDeepa", "Sha256");
         Assert.Equal(one, two);
@@ -36,16 +36,38 @@ public sealed class SharingTests(PackageFixture package)
         // -m:1 orders the inner builds, so "once" means: the second one is a cache hit.
         var result = await app.RunAsync("build", "-m:1");
         result.AssertSucceeded();
-        Assert.Equal(1, CacheEntries(cache.Path));
+        Assert.Equal(1, ConsumerProject.CacheEntries(cache.Path));
         var hits = new[] { "net8.0", "net10.0" }
             .Select(tfm => Directory.GetFiles(app.Obj(tfm: tfm), "response.json", SearchOption.AllDirectories).Single())
             .Count(response => File.ReadAllText(response).Contains("\"cacheHit\": true", StringComparison.Ordinal));
         Assert.Equal(1, hits);
     }
 
-    /// <summary>Cache entries are folders two levels down: &lt;first two hex&gt;/&lt;key&gt;/ (docs/build-protocol.md).</summary>
-    private static int CacheEntries(string cache) =>
-        Directory.GetDirectories(cache).Where(d => Path.GetFileName(d).Length == 2).SelectMany(Directory.GetDirectories).Count();
+    [Fact]
+    public async Task With_RuntimeIdentifiers_one_restore_serves_each_RID_and_RIDs_of_one_variant_compress_it_once()
+    {
+        using var app = new ConsumerProject(package);
+        using var cache = new Compression.Testing.TempFolder("rids-cache");
+        app.CacheDirectory = cache.Path;
+        app.Write("<ModelCompression Include=\"hello_deepa.onnx\" />",
+            properties: "<RuntimeIdentifiers>linux-x64;linux-musl-x64;linux-arm64</RuntimeIdentifiers><UseAppHost>false</UseAppHost><SelfContained>false</SelfContained>" +
+                // Runtime and apphost packs for other RIDs are not on this machine's NuGet copy; a framework-dependent build without an apphost does not use them.
+                "<EnableRuntimePackDownload>false</EnableRuntimePackDownload><EnableAppHostPackDownload>false</EnableAppHostPackDownload>");
+        app.AddModel("hello_deepa.onnx");
+        (await app.RunAsync("restore")).AssertSucceeded();
+
+        var expected = new[] { ("linux-x64", "desktop-x64"), ("linux-musl-x64", "desktop-x64"), ("linux-arm64", "desktop-arm64") };
+        foreach (var (rid, profile) in expected)
+        {
+            (await app.RunAsync("build", "-r", rid, "--no-restore")).AssertSucceeded();
+            Assert.Equal(profile, ConsumerProject.Constant(app.Accessor(rid), "HelloDeepa", "Profile"));
+        }
+        // Today all three profiles share the int8-weight recipe: one variant, compressed by the first build only.
+        Assert.Equal(1, ConsumerProject.CacheEntries(cache.Path));
+        var hits = expected.Select(e => File.ReadAllText(Directory.GetFiles(app.Obj(e.Item1), "response.json", SearchOption.AllDirectories).Single()))
+            .Select(response => response.Contains("\"cacheHit\": true", StringComparison.Ordinal)).ToList();
+        Assert.Equal([false, true, true], hits);
+    }
 
     private static string Solution(params string[] projects)
     {
