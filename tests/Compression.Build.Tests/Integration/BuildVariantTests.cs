@@ -71,17 +71,22 @@ public sealed class BuildVariantTests(PackageFixture package)
     }
 
     [Fact]
-    public async Task The_accessor_compiles_in_a_netstandard2_0_library_at_CSharp_7_3()
+    public async Task The_accessor_compiles_for_netstandard2_0_net472_and_net8_0_libraries_at_CSharp_7_3()
     {
-        // C# 7.3 is what net48 and netstandard2.0 projects get by default; net48 reference assemblies are not on the feed.
+        // C# 7.3 is what .NET Framework and netstandard2.0 projects get by default. net48's reference assemblies are not on
+        // this machine's NuGet copy; net472's are, and the accessor uses nothing net48 added (Stream, Assembly resources,
+        // File, SHA-256 as a string), so net472 stands in for the .NET Framework consumer.
         const string properties = "<OutputType>Library</OutputType><LangVersion>7.3</LangVersion><ImplicitUsings>disable</ImplicitUsings><Nullable>disable</Nullable>";
         const string code = "namespace App { public static class Use { public static byte[] Bytes() { return CompressedModels.HelloDeepa.ReadAllBytes(); } public static string P() { return CompressedModels.HelloDeepa.Profile; } } }\n";
         using var library = new ConsumerProject(package).Write("<ModelCompression Include=\"hello_deepa.onnx\" />", properties,
-            "<TargetFramework>netstandard2.0</TargetFramework>", code);
+            "<TargetFrameworks>netstandard2.0;net472;net8.0</TargetFrameworks>", code);
         library.AddModel("hello_deepa.onnx");
         (await library.RunAsync("build")).AssertSucceeded();
-        var dll = Path.Combine(library.ProjectDirectory, "bin", "Debug", "netstandard2.0", "App.dll");
-        Assert.Contains("App.Models.hello_deepa.onnx", EmbeddedResources.Read(dll).Keys);
+        foreach (var tfm in new[] { "netstandard2.0", "net472", "net8.0" })
+        {
+            var dll = Path.Combine(library.ProjectDirectory, "bin", "Debug", tfm, "App.dll");
+            Assert.Contains("App.Models.hello_deepa.onnx", EmbeddedResources.Read(dll).Keys);
+        }
     }
 
     private static byte[] ResourceOf(ConsumerProject app, string rid)
