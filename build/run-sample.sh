@@ -26,3 +26,9 @@ rm -rf samples/ModelApp/obj samples/ModelApp/bin
 
 dotnet build samples/ModelApp -c Release
 dotnet run --project samples/ModelApp -c Release --no-build
+
+# The build's compression report (the same table the build wrote; JSON beside it).
+report=samples/ModelApp/obj/Release/net10.0/ModelCompression/compression-report.md
+echo
+echo "report:     $report"
+cat "$report"
