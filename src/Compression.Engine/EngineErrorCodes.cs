@@ -8,5 +8,6 @@ public static class EngineErrorCodes
     public const string UnknownOption = "MCB2003";
     public const string NotImplemented = "MCB2004";
     public const string UnknownInput = "MCB2005";
+    public const string OpsetConversionUnsupported = "MCB2006";
     public const string FidelityNotMeasured = "MCB2101";
 }

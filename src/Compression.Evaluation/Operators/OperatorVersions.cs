@@ -32,6 +32,9 @@ public sealed class OperatorVersions
         return found;
     }
 
+    /// <summary>The versions at which <paramref name="op"/> changed, ascending; empty for an unknown operator.</summary>
+    public IReadOnlyList<int> SinceVersions(string op) => _versions.TryGetValue(op, out var since) ? since : [];
+
     private static OperatorVersions Load()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Compression.Evaluation.OperatorVersions.txt")

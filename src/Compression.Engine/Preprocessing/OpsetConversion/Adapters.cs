@@ -1,0 +1,123 @@
+using Compression.Onnx.Protobuf;
+using AttributeType = Compression.Onnx.Protobuf.AttributeProto.Types.AttributeType;
+
+namespace Compression.Engine.Preprocessing.OpsetConversion;
+
+/// <summary>The rewrites behind the version steps that changed a node's form or meaning (see <see cref="VersionSteps"/>).</summary>
+internal static class Adapters
+{
+    /// <summary>Clip 6 → 11: the min and max attributes become optional scalar inputs of the input's type.</summary>
+    public static void ClipBoundsToInputs(AdapterContext context, NodeProto node)
+    {
+        var min = Take(node, "min");
+        var max = Take(node, "max");
+        if (min is null && max is null) return;
+        var type = context.ElementType(node, node.Input[0]);
+        while (node.Input.Count < 3) node.Input.Add("");
+        if (min is not null) node.Input[1] = context.Scalar(node, "min", type, min.F);
+        if (max is not null) node.Input[2] = context.Scalar(node, "max", type, max.F);
+        TrimTrailingEmpty(node);
+    }
+
+    /// <summary>Slice 1 → 10: starts, ends and axes become int64 inputs (steps did not exist: 1).</summary>
+    public static void SliceAttributesToInputs(AdapterContext context, NodeProto node)
+    {
+        var starts = Take(node, "starts") ?? throw context.Fail(node, "Slice-1 without starts");
+        var ends = Take(node, "ends") ?? throw context.Fail(node, "Slice-1 without ends");
+        var axes = Take(node, "axes");
+        node.Input.Add(context.Int64s(node, "starts", starts.Ints));
+        node.Input.Add(context.Int64s(node, "ends", ends.Ints));
+        if (axes is not null) node.Input.Add(context.Int64s(node, "axes", axes.Ints));
+    }
+
+    /// <summary>Pad 2 → 11: pads becomes an int64 input and value a scalar input of the data's type; mode stays.</summary>
+    public static void PadAttributesToInputs(AdapterContext context, NodeProto node)
+    {
+        var pads = Take(node, "pads") ?? throw context.Fail(node, "Pad-2 without pads");
+        var value = Take(node, "value");
+        node.Input.Add(context.Int64s(node, "pads", pads.Ints));
+        if (value is not null && value.F != 0)
+            node.Input.Add(context.Scalar(node, "constant_value", context.ElementType(node, node.Input[0]), value.F));
+    }
+
+    /// <summary>An ints (or int) attribute that became an optional int64 input at <paramref name="position"/>.</summary>
+    public static void AttributeToInput(AdapterContext context, NodeProto node, string name, int position, bool required = false)
+    {
+        var attribute = Take(node, name);
+        if (attribute is null)
+        {
+            if (required) throw context.Fail(node, $"the required attribute '{name}' is missing");
+            return;
+        }
+        var values = attribute.Type == AttributeType.Int ? [attribute.I] : attribute.Ints.ToList();
+        while (node.Input.Count < position) node.Input.Add("");
+        var constant = context.Int64s(node, name, values);
+        if (node.Input.Count == position) node.Input.Add(constant);
+        else node.Input[position] = constant;
+    }
+
+    /// <summary>Dropout is the identity at inference: the node becomes Identity, unless its mask output is read.</summary>
+    public static void DropoutToIdentity(AdapterContext context, NodeProto node)
+    {
+        if (node.OpType == "Identity") return;
+        if (node.Output.Count > 1 && node.Output[1].Length > 0 && context.IsRead(node.Output[1]))
+            throw context.Fail(node, "its mask output is used");
+        var input = node.Input[0];
+        var output = node.Output[0];
+        node.OpType = "Identity";
+        node.Attribute.Clear();
+        node.Input.Clear();
+        node.Input.Add(input);
+        node.Output.Clear();
+        node.Output.Add(output);
+    }
+
+    /// <summary>
+    /// Softmax, LogSoftmax and Hardmax 11 → 13: before 13 the input was coerced to 2-D at <c>axis</c> (default 1) and
+    /// normalised over all trailing dimensions; from 13 over the one axis (default −1). The same where axis is the last
+    /// dimension; otherwise Flatten at axis, the operator on the last axis, and Reshape back to the input's shape.
+    /// </summary>
+    public static void CoercedSoftmax(AdapterContext context, NodeProto node)
+    {
+        var rank = context.Rank(node.Input[0]) ?? throw context.Fail(node, "the input's rank is unknown");
+        var axisAttribute = Take(node, "axis");
+        var axis = axisAttribute is null ? 1 : (int)axisAttribute.I;
+        if (axis < 0) axis += rank;
+        if (axis < 0 || axis >= Math.Max(rank, 1)) throw context.Fail(node, $"axis {axisAttribute?.I} is outside rank {rank}");
+        node.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeType.Int, I = -1 });
+        if (axis == rank - 1) return;
+
+        var input = node.Input[0];
+        var output = node.Output[0];
+        var baseName = node.Name.Length > 0 ? node.Name : node.OpType;
+        var shape = context.Names.Next($"{baseName}_input_shape");
+        var flat = context.Names.Next($"{baseName}_flat");
+        var normalised = context.Names.Next($"{baseName}_flat_out");
+        context.InsertBefore(node, new NodeProto { OpType = "Shape", Name = context.Names.Next($"{baseName}_Shape"), Input = { input }, Output = { shape } });
+        var flatten = new NodeProto { OpType = "Flatten", Name = context.Names.Next($"{baseName}_Flatten"), Input = { input }, Output = { flat } };
+        flatten.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeType.Int, I = axis });
+        context.InsertBefore(node, flatten);
+        node.Input[0] = flat;
+        node.Output[0] = normalised;
+        context.InsertAfter(node, new NodeProto { OpType = "Reshape", Name = context.Names.Next($"{baseName}_Reshape"), Input = { normalised, shape }, Output = { output } });
+    }
+
+    /// <summary>BatchNormalization 7 → 9: the spatial attribute is gone; spatial=1 (its default) is what 9 always does.</summary>
+    public static void BatchNormalizationDropsSpatial(AdapterContext context, NodeProto node)
+    {
+        var spatial = Take(node, "spatial");
+        if (spatial is not null && spatial.I != 1) throw context.Fail(node, "spatial=0 (per-activation statistics) has no form at opset 9 and later");
+    }
+
+    private static AttributeProto? Take(NodeProto node, string name)
+    {
+        var attribute = node.Attribute.FirstOrDefault(a => a.Name == name);
+        if (attribute is not null) node.Attribute.Remove(attribute);
+        return attribute;
+    }
+
+    private static void TrimTrailingEmpty(NodeProto node)
+    {
+        while (node.Input.Count > 1 && node.Input[^1].Length == 0) node.Input.RemoveAt(node.Input.Count - 1);
+    }
+}
