@@ -7,7 +7,8 @@ namespace Compression.Evaluation.Kernels.TensorOps;
 /// <summary>
 /// OneHot (9; 11 negative indices): inserts a new axis of extent depth at <c>axis</c> (default -1, the last) holding
 /// values[1] where the position equals the index and values[0] elsewhere. Indices (any numeric type, truncated to
-/// integers) in [-depth, depth) are taken modulo depth; any other index gives a row of values[0].
+/// whole numbers) in [-depth, depth) are taken modulo depth; any other index, and (as in ONNX Runtime) a fractional
+/// one, gives a row of values[0].
 /// </summary>
 internal sealed class OneHot : IKernel
 {
@@ -40,8 +41,8 @@ internal sealed class OneHot : IKernel
         var hot = new int[indices.Length];
         for (var i = 0; i < hot.Length; i++)
         {
-            var v = (long)indices[i];
-            hot[i] = v >= -depth && v < depth ? (int)(v < 0 ? v + depth : v) : -1;
+            var v = indices[i];
+            hot[i] = v >= -depth && v < depth && v == Math.Floor(v) ? (int)(v < 0 ? v + depth : v) : -1;
         }
         if (output.Length > 0) ElementDispatch.Run(values.Data, output.Data, new Fill(hot, (int)depth, inner));
         context.SetOutput(0, output);

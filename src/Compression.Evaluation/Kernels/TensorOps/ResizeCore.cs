@@ -84,12 +84,16 @@ internal static class ResizeCore
             case "asymmetric": return j / scale;
             case "tf_half_pixel_for_nn": return (j + 0.5) / scale;
             case "tf_crop_and_resize":
+                // In float, as ONNX Runtime computes it: whether a sample lands just inside or outside the input (and
+                // so reads the extrapolation value) is decided by float rounding at the border.
                 var roi = options.Roi!;
-                var start = roi[axis];
-                var end = roi[axis + roi.Length / 2];
-                return resized > 1
-                    ? start * (inSize - 1) + j * (end - start) * (inSize - 1) / (resized - 1)
-                    : 0.5 * (start + end) * (inSize - 1);
+                var start = (float)roi[axis];
+                var end = (float)roi[axis + roi.Length / 2];
+                var last = (float)(inSize - 1);
+                var length = (float)resized;
+                return length > 1
+                    ? start * last + j * (end - start) * last / (length - 1)
+                    : 0.5f * (start + end) * last;
             default: throw new ArgumentException($"coordinate_transformation_mode '{options.CoordinateMode}' is not supported");
         }
     }
@@ -173,8 +177,9 @@ internal static class ResizeCore
         /// <summary>
         /// Antialiased taps (ONNX Runtime's scheme, after Pillow's): the filter (triangle of half-width 1, or Keys' cubic
         /// of half-width 2) is stretched by 1/scale when shrinking, centred on the mapped coordinate + 0.5, evaluated at
-        /// every input pixel centre it covers that lies inside the axis, and its weights normalised to sum 1. Outputs
-        /// with fewer taps than the widest get zero-weight taps, so every output has Count taps.
+        /// every input pixel centre it covers, and its weights normalised to sum 1; pixels past either end read the edge
+        /// pixel (as ONNX Runtime and ONNX's reference do). Outputs with fewer taps than the widest get zero-weight taps,
+        /// so every output has Count taps.
         /// </summary>
         private static AxisTaps BuildAntialias(int axis, int inSize, int outSize, double scale, int stride, ResizeOptions options)
         {
@@ -186,8 +191,8 @@ internal static class ResizeCore
             for (var j = 0; j < outSize; j++)
             {
                 var center = (scale == 1 ? j : Original(j, axis, inSize, outSize, scale, options)) + 0.5;
-                var min = Math.Max((long)Math.Floor(center - support + 0.5), 0);
-                var max = Math.Min((long)Math.Floor(center + support + 0.5), inSize);
+                var min = (long)Math.Floor(center - support + 0.5);
+                var max = (long)Math.Floor(center + support + 0.5);
                 windows[j] = (min, Math.Max(max, min), center);
                 count = (int)Math.Max(count, max - min);
             }
@@ -212,7 +217,7 @@ internal static class ResizeCore
                             w = u < 1 ? coefficients[1] : u < 2 ? coefficients[0] : 0;
                         }
                     }
-                    taps.Offsets[j * count + i] = (int)Math.Min(p, inSize - 1) * stride;
+                    taps.Offsets[j * count + i] = (int)Math.Clamp(p, 0, inSize - 1) * stride;
                     taps.Weights[j * count + i] = w;
                     total += w;
                 }
