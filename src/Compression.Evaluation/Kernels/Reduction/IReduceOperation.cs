@@ -1,3 +1,5 @@
+using Compression.Evaluation.Numerics;
+
 namespace Compression.Evaluation.Kernels.Reduction;
 
 /// <summary>
@@ -17,6 +19,15 @@ internal interface IReduceOperation
     static abstract long Accumulate(long accumulator, long value);
 
     static abstract long Finish(long accumulator, long count);
+
+    /// <summary>
+    /// When true each output first finds the largest of its inputs m, accumulates v - m, and Finish's result gets m
+    /// added back (log-sum-exp without overflow).
+    /// </summary>
+    static virtual bool ShiftByMax => false;
+
+    /// <summary>When true integer inputs go through the double path and are truncated (logarithms of integers).</summary>
+    static virtual bool IntegersInDouble => false;
 }
 
 internal struct SumOperation : IReduceOperation
@@ -98,4 +109,28 @@ internal struct L2Operation : IReduceOperation
     public static long SeedInteger => 0;
     public static long Accumulate(long a, long v) => unchecked(a + v * v);
     public static long Finish(long a, long n) => (long)Math.Sqrt(a);
+}
+
+internal struct LogSumOperation : IReduceOperation
+{
+    public static double Seed => 0;
+    public static double Accumulate(double a, double v) => a + v;
+    public static double Finish(double a, long n) => DeterministicMath.Log(a);
+    public static long SeedInteger => 0;
+    public static long Accumulate(long a, long v) => unchecked(a + v);
+    public static long Finish(long a, long n) => (long)DeterministicMath.Log(a);
+    public static bool IntegersInDouble => true;
+}
+
+/// <summary>log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the largest input, as ONNX Runtime does.</summary>
+internal struct LogSumExpOperation : IReduceOperation
+{
+    public static double Seed => 0;
+    public static double Accumulate(double a, double v) => a + DeterministicMath.Exp(v);
+    public static double Finish(double a, long n) => DeterministicMath.Log(a);
+    public static long SeedInteger => 0;
+    public static long Accumulate(long a, long v) => a;
+    public static long Finish(long a, long n) => a;
+    public static bool ShiftByMax => true;
+    public static bool IntegersInDouble => true;
 }

@@ -7,8 +7,9 @@ using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace Compression.Evaluation.Kernels.Reduction;
 
 /// <summary>
-/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceSumSquare, ReduceL1, ReduceL2 (axes attribute, or
-/// from <paramref name="axesInputFrom"/> on the axes input with noop_with_empty_axes; keepdims default 1). Each output
+/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceSumSquare, ReduceL1, ReduceL2, ReduceLogSum,
+/// ReduceLogSumExp (axes attribute, or from <paramref name="axesInputFrom"/> on the axes input with
+/// noop_with_empty_axes; keepdims default 1; ReduceMax/ReduceMin of bool from 20). Each output
 /// element adds its inputs sequentially in row-major order of the reduced axes (floating types in double, rounded
 /// once); threads split only the output elements, so the result does not depend on the thread count.
 /// </summary>
@@ -50,12 +51,19 @@ internal sealed class Reduce<TOp>(int axesInputFrom = int.MaxValue) : IKernel wh
                 case float[] x: Floating(x, (float[])output.Data, bases, offsets, group, par); break;
                 case double[] x: Floating(x, (double[])output.Data, bases, offsets, group, par); break;
                 case Half[] x: Floating(x, (Half[])output.Data, bases, offsets, group, par); break;
+                case int[] x when TOp.IntegersInDouble: Floating(x, (int[])output.Data, bases, offsets, 1, par); break;
+                case long[] x when TOp.IntegersInDouble: Floating(x, (long[])output.Data, bases, offsets, 1, par); break;
+                case uint[] x when TOp.IntegersInDouble: Floating(x, (uint[])output.Data, bases, offsets, 1, par); break;
+                case ulong[] x when TOp.IntegersInDouble: Floating(x, (ulong[])output.Data, bases, offsets, 1, par); break;
                 case int[] x: Integer(x, (int[])output.Data, bases, offsets, par); break;
                 case long[] x: Integer(x, (long[])output.Data, bases, offsets, par); break;
                 case uint[] x: Integer(x, (uint[])output.Data, bases, offsets, par); break;
                 case ulong[] x: Integer(x, (ulong[])output.Data, bases, offsets, par); break;
                 case sbyte[] x: Integer(x, (sbyte[])output.Data, bases, offsets, par); break;
                 case byte[] x: Integer(x, (byte[])output.Data, bases, offsets, par); break;
+                case bool[] x when context.OperatorVersion >= 20 && (typeof(TOp) == typeof(MaxOperation) || typeof(TOp) == typeof(MinOperation)):
+                    Logical(x, (bool[])output.Data, bases, offsets, typeof(TOp) == typeof(MaxOperation));
+                    break;
                 default: throw context.Fail($"element type {input.ElementType} is not supported");
             }
         }
@@ -73,13 +81,21 @@ internal sealed class Reduce<TOp>(int axesInputFrom = int.MaxValue) : IKernel wh
             {
                 var b = bases[g * group];
                 var acc = new double[group];
+                var shift = new double[group];
+                if (TOp.ShiftByMax)
+                {
+                    Array.Fill(shift, double.NegativeInfinity);
+                    foreach (var off in offsets)
+                        for (var i = 0; i < shift.Length; i++) shift[i] = MaxOperation.Accumulate(shift[i], double.CreateTruncating(x[b + off + i]));
+                    for (var i = 0; i < shift.Length; i++) shift[i] = Shift(shift[i]);
+                }
                 Array.Fill(acc, TOp.Seed);
                 foreach (var off in offsets)
                 {
                     var from = b + off;
-                    for (var i = 0; i < acc.Length; i++) acc[i] = TOp.Accumulate(acc[i], double.CreateTruncating(x[from + i]));
+                    for (var i = 0; i < acc.Length; i++) acc[i] = TOp.Accumulate(acc[i], double.CreateTruncating(x[from + i]) - shift[i]);
                 }
-                for (var i = 0; i < acc.Length; i++) y[g * group + i] = T.CreateTruncating(TOp.Finish(acc[i], offsets.Length));
+                for (var i = 0; i < acc.Length; i++) y[g * group + i] = T.CreateTruncating(TOp.Finish(acc[i], offsets.Length) + shift[i]);
             }, (long)group * Math.Max(1, offsets.Length));
             return;
         }
@@ -90,11 +106,37 @@ internal sealed class Reduce<TOp>(int axesInputFrom = int.MaxValue) : IKernel wh
             for (var o = c * Chunk; o < end; o++)
             {
                 var b = bases[o];
+                double shift = 0;
+                if (TOp.ShiftByMax)
+                {
+                    var m = double.NegativeInfinity;
+                    foreach (var off in offsets) m = MaxOperation.Accumulate(m, double.CreateTruncating(x[b + off]));
+                    shift = Shift(m);
+                }
                 var acc = TOp.Seed;
-                foreach (var off in offsets) acc = TOp.Accumulate(acc, double.CreateTruncating(x[b + off]));
-                y[o] = T.CreateTruncating(TOp.Finish(acc, offsets.Length));
+                foreach (var off in offsets) acc = TOp.Accumulate(acc, double.CreateTruncating(x[b + off]) - shift);
+                y[o] = T.CreateTruncating(TOp.Finish(acc, offsets.Length) + shift);
             }
         }, (long)Chunk * Math.Max(1, offsets.Length));
+    }
+
+    /// <summary>The max-shift of log-sum-exp; an infinite or NaN maximum is not subtracted (inf - inf would be NaN).</summary>
+    private static double Shift(double max) => double.IsFinite(max) ? max : 0;
+
+    /// <summary>ReduceMax (or) and ReduceMin (and) of booleans, from version 20.</summary>
+    private static void Logical(bool[] x, bool[] y, int[] bases, int[] offsets, bool any)
+    {
+        for (var o = 0; o < bases.Length; o++)
+        {
+            var acc = !any;
+            foreach (var off in offsets)
+                if (x[bases[o] + off] == any)
+                {
+                    acc = any;
+                    break;
+                }
+            y[o] = acc;
+        }
     }
 
     private static void Integer<T>(T[] x, T[] y, int[] bases, int[] offsets, Parallelism parallelism) where T : IBinaryInteger<T>

@@ -26,28 +26,7 @@ internal sealed class GatherElements : IKernel
             context.SetOutput(0, output);
             return;
         }
-        // The source offset of each output element: its own index on every axis but `axis`, the gathered one there.
-        var strides = ShapeMath.Strides(data.Shape);
-        var shape = indexTensor.Shape;
-        var offsets = new int[indices.Length];
-        var index = new int[shape.Length];
-        var extent = data.Shape[axis];
-        var baseOffset = 0;
-        for (var n = 0; n < offsets.Length; n++)
-        {
-            var i = indices[n];
-            if (i < -extent || i >= extent) throw context.Fail($"index {i} is out of range for extent {extent}");
-            if (i < 0) i += extent;
-            offsets[n] = baseOffset + (int)i * strides[axis];
-            for (var d = shape.Length - 1; d >= 0; d--)
-            {
-                index[d]++;
-                if (d != axis) baseOffset += strides[d];
-                if (index[d] < shape[d]) break;
-                if (d != axis) baseOffset -= strides[d] * shape[d];
-                index[d] = 0;
-            }
-        }
+        var offsets = AxisIndexing.Offsets(data.Shape, indexTensor.Shape, indices, axis, context.Fail);
         ElementDispatch.Run(data.Data, output.Data, new Move(offsets));
         context.SetOutput(0, output);
     }

@@ -7,7 +7,9 @@ namespace Compression.Evaluation.Kernels.TensorOps;
 /// <summary>
 /// Pad (2 with pads/value attributes; 11, 13 with the pads and optional constant_value inputs): adds pads[d] elements
 /// before and pads[d + rank] after each axis d (negative pads crop), filled by mode constant (the value, default 0),
-/// reflect (mirrored without repeating the edge) or edge (the edge repeated).
+/// reflect (mirrored without repeating the edge) or edge (the edge repeated); 18: the optional axes input names the
+/// axes the pads apply to (pads then has 2·len(axes) entries); 19: mode wrap (the axis repeated cyclically); 21 adds
+/// element types only.
 /// </summary>
 internal sealed class Pad : IKernel
 {
@@ -16,8 +18,13 @@ internal sealed class Pad : IKernel
         var input = context.Input(0);
         var type = input?.ElementType ?? default;
         if (input?.Shape is null) return [new ValueInfo(type, null)];
-        var pads = context.OperatorVersion < 11 ? context.Attributes.GetInts("pads") : TensorValues.ConstantLongs(context, 1);
         var rank = input.Shape.Length;
+        var pads = context.OperatorVersion < 11 ? context.Attributes.GetInts("pads") : TensorValues.ConstantLongs(context, 1);
+        if (context.OperatorVersion >= 18 && context.HasInput(3))
+        {
+            var axes = TensorValues.ConstantLongs(context, 3);
+            pads = axes is null || pads is null ? null : FullPads(pads, axes, rank, context.Fail);
+        }
         if (pads is null || pads.Length != 2 * rank) return [new ValueInfo(type, TensorValues.Unknown(rank))];
         return [new ValueInfo(type, input.Shape.Select((d, i) => pads[i] + pads[i + rank] == 0 ? d : d.IsKnown ? (Dim)(d.Value + pads[i] + pads[i + rank]) : Dim.Unknown).ToArray())];
     }
@@ -28,8 +35,10 @@ internal sealed class Pad : IKernel
         var rank = input.Rank;
         var pads = (context.OperatorVersion < 11 ? context.Attributes.GetInts("pads") : TensorValues.Longs(context, 1))
             ?? throw context.Fail("pads are required");
+        if (context.OperatorVersion >= 18 && TensorValues.Longs(context, 3) is { } axes) pads = FullPads(pads, axes, rank, context.Fail);
         if (pads.Length != 2 * rank) throw context.Fail($"pads has {pads.Length} entries, rank {rank} needs {2 * rank}");
         var mode = context.Attributes.GetString("mode", "constant");
+        if (mode == "wrap" && context.OperatorVersion < 19) throw context.Fail("mode 'wrap' needs Pad version 19");
         Array value;
         if (context.OperatorVersion < 11) value = TensorValues.ScalarArray(input.ElementType, context.Attributes.GetFloat("value", 0));
         else if (context.OptionalInput(2) is { Length: > 0 } given) value = given.Data;
@@ -69,8 +78,23 @@ internal sealed class Pad : IKernel
                 var period = 2L * (extent - 1);
                 var m = ((c % period) + period) % period;
                 return (int)(m < extent ? m : period - m);
+            case "wrap": return extent == 0 ? null : (int)(((c % extent) + extent) % extent);
             default: return null;
         }
+    }
+
+    /// <summary>Pads for every axis from pads for the listed axes (begins then ends, in the order of the axes).</summary>
+    private static long[] FullPads(long[] pads, long[] axes, int rank, Func<string, KernelException> fail)
+    {
+        if (pads.Length != 2 * axes.Length) throw fail($"pads has {pads.Length} entries for {axes.Length} axes");
+        var full = new long[2 * rank];
+        for (var i = 0; i < axes.Length; i++)
+        {
+            var axis = ShapeMath.NormalizeAxis(axes[i], rank);
+            full[axis] = pads[i];
+            full[axis + rank] = pads[i + axes.Length];
+        }
+        return full;
     }
 
     /// <summary>

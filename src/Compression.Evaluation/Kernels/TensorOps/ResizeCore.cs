@@ -13,7 +13,8 @@ internal sealed record ResizeOptions(
     double CubicA = -0.75,
     bool ExcludeOutside = false,
     double Extrapolation = 0,
-    double[]? Roi = null);
+    double[]? Roi = null,
+    bool Antialias = false);
 
 /// <summary>
 /// The interpolation of Resize and Upsample, separable per axis: each output coordinate of an axis reads a few input
@@ -75,16 +76,24 @@ internal static class ResizeCore
         {
             case "half_pixel": return (j + 0.5) / scale - 0.5;
             case "pytorch_half_pixel": return resized > 1 ? (j + 0.5) / scale - 0.5 : 0;
+            case "half_pixel_symmetric":
+                // Centres the resized image on the input's centre when the extent was rounded down from in · scale.
+                var adjustment = outSize / resized;
+                return inSize / 2.0 * (1 - adjustment) + (j + 0.5) / scale - 0.5;
             case "align_corners": return resized == 1 ? 0 : j * (double)(inSize - 1) / (resized - 1);
             case "asymmetric": return j / scale;
             case "tf_half_pixel_for_nn": return (j + 0.5) / scale;
             case "tf_crop_and_resize":
+                // In float, as ONNX Runtime computes it: whether a sample lands just inside or outside the input (and
+                // so reads the extrapolation value) is decided by float rounding at the border.
                 var roi = options.Roi!;
-                var start = roi[axis];
-                var end = roi[axis + roi.Length / 2];
-                return resized > 1
-                    ? start * (inSize - 1) + j * (end - start) * (inSize - 1) / (resized - 1)
-                    : 0.5 * (start + end) * (inSize - 1);
+                var start = (float)roi[axis];
+                var end = (float)roi[axis + roi.Length / 2];
+                var last = (float)(inSize - 1);
+                var length = (float)resized;
+                return length > 1
+                    ? start * last + j * (end - start) * last / (length - 1)
+                    : 0.5f * (start + end) * last;
             default: throw new ArgumentException($"coordinate_transformation_mode '{options.CoordinateMode}' is not supported");
         }
     }
@@ -118,6 +127,7 @@ internal static class ResizeCore
 
         public static AxisTaps Build(int axis, int inSize, int outSize, double scale, int stride, ResizeOptions options)
         {
+            if (options.Antialias) return BuildAntialias(axis, inSize, outSize, scale, stride, options);
             var k = options.Mode == ResizeMode.Linear ? 2 : 4;
             var taps = new AxisTaps { Offsets = new int[outSize * k], Weights = new double[outSize * k], Outside = new bool[outSize] };
             var identity = inSize == outSize;
@@ -160,6 +170,59 @@ internal static class ResizeCore
                 taps.Count = 1;
                 taps.Offsets = Enumerable.Range(0, outSize).Select(j => j * stride).ToArray();
                 taps.Weights = Enumerable.Repeat(1.0, outSize).ToArray();
+            }
+            return taps;
+        }
+
+        /// <summary>
+        /// Antialiased taps (ONNX Runtime's scheme, after Pillow's): the filter (triangle of half-width 1, or Keys' cubic
+        /// of half-width 2) is stretched by 1/scale when shrinking, centred on the mapped coordinate + 0.5, evaluated at
+        /// every input pixel centre it covers, and its weights normalised to sum 1; pixels past either end read the edge
+        /// pixel (as ONNX Runtime and ONNX's reference do). Outputs with fewer taps than the widest get zero-weight taps,
+        /// so every output has Count taps.
+        /// </summary>
+        private static AxisTaps BuildAntialias(int axis, int inSize, int outSize, double scale, int stride, ResizeOptions options)
+        {
+            var halfWidth = options.Mode == ResizeMode.Linear ? 1.0 : 2.0;
+            var stretch = scale < 1 ? 1 / scale : 1;
+            var support = halfWidth * stretch;
+            var windows = new (long Min, long Max, double Center)[outSize];
+            var count = 1;
+            for (var j = 0; j < outSize; j++)
+            {
+                var center = (scale == 1 ? j : Original(j, axis, inSize, outSize, scale, options)) + 0.5;
+                var min = (long)Math.Floor(center - support + 0.5);
+                var max = (long)Math.Floor(center + support + 0.5);
+                windows[j] = (min, Math.Max(max, min), center);
+                count = (int)Math.Max(count, max - min);
+            }
+            var taps = new AxisTaps { Count = count, Offsets = new int[outSize * count], Weights = new double[outSize * count], Outside = new bool[outSize] };
+            var coefficients = new double[4];
+            for (var j = 0; j < outSize; j++)
+            {
+                var (min, max, center) = windows[j];
+                double total = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    var p = min + i;
+                    double w = 0;
+                    if (p < max)
+                    {
+                        var u = Math.Abs((p - center + 0.5) / stretch);
+                        if (options.Mode == ResizeMode.Linear) w = Math.Max(0, 1 - u);
+                        else
+                        {
+                            // Keys' kernel at distance u, from the same polynomials as the plain cubic taps.
+                            Cubic(u < 1 ? u : u - 1, options.CubicA, coefficients);
+                            w = u < 1 ? coefficients[1] : u < 2 ? coefficients[0] : 0;
+                        }
+                    }
+                    taps.Offsets[j * count + i] = (int)Math.Clamp(p, 0, inSize - 1) * stride;
+                    taps.Weights[j * count + i] = w;
+                    total += w;
+                }
+                if (total != 0)
+                    for (var i = 0; i < count; i++) taps.Weights[j * count + i] /= total;
             }
             return taps;
         }
