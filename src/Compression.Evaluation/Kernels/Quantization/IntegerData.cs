@@ -114,6 +114,19 @@ internal static class IntegerData
         return (int)float.Round(v) + zeroPoint;
     }
 
+    /// <summary>
+    /// ONNX Runtime's float16 QuantizeLinear, which converts to int32 before saturating: round half to even, then an
+    /// x64 float-to-int conversion (NaN, ±inf and values beyond int32 give int.MinValue), a wrapping add of the zero
+    /// point, and the clamp. So +inf quantizes to the type's minimum, or to its maximum when a negative zero point
+    /// wraps int.MinValue around.
+    /// </summary>
+    public static int SaturateThroughInt32(float scaled, int zeroPoint, int min, int max)
+    {
+        var rounded = float.Round(scaled);
+        var value = rounded >= -2147483648f && rounded < 2147483648f ? (int)rounded : int.MinValue;
+        return Math.Clamp(unchecked(value + zeroPoint), min, max);
+    }
+
     private static void Copy<T>(ReadOnlySpan<T> source, Span<int> target) where T : unmanaged, IBinaryInteger<T>
     {
         for (var i = 0; i < source.Length; i++) target[i] = int.CreateTruncating(source[i]);

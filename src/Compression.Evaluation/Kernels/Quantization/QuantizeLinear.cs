@@ -13,6 +13,8 @@ namespace Compression.Evaluation.Kernels.Quantization;
 /// <para>
 /// The arithmetic is ONNX Runtime's (MLAS on x64): x and scale widened to float, one IEEE float division (not a
 /// multiplication by the reciprocal, which rounds differently), clamp, round half to even, add the zero point.
+/// Float16 inputs take ONNX Runtime's other path, which converts to int32 before clamping (see
+/// <see cref="IntegerData.SaturateThroughInt32"/>): the two differ only for ±inf, NaN and quotients beyond int32.
 /// </para>
 /// </summary>
 internal sealed class QuantizeLinear : IKernel
@@ -40,7 +42,8 @@ internal sealed class QuantizeLinear : IKernel
         var result = ArrayPool<int>.Shared.Rent(x.Length);
         try
         {
-            var row = new Row(values, IntegerData.Floats(scale)!, zeroPoint is null ? null : IntegerData.Widen(zeroPoint), result, min, max);
+            var row = new Row(values, IntegerData.Floats(scale)!, zeroPoint is null ? null : IntegerData.Widen(zeroPoint), result, min, max,
+                throughInt32: x.ElementType == DataType.Float16);
             layout.ForEachRow(ref row);
             var y = context.Allocate(type, x.Shape);
             IntegerData.Narrow(result.AsSpan(0, x.Length), y);
@@ -64,14 +67,19 @@ internal sealed class QuantizeLinear : IKernel
         return type;
     }
 
-    private readonly struct Row(float[] x, float[] scale, int[]? zeroPoint, int[] y, int min, int max) : QuantizationLayout.IRow
+    private readonly struct Row(float[] x, float[] scale, int[]? zeroPoint, int[] y, int min, int max, bool throughInt32)
+        : QuantizationLayout.IRow
     {
         public void Run(int start, int count, int parameter, int parameterStep)
         {
             for (var i = 0; i < count; i++)
             {
                 var p = parameter + i * parameterStep;
-                y[start + i] = IntegerData.Saturate(x[start + i] / scale[p], zeroPoint?[p] ?? 0, min, max);
+                var scaled = x[start + i] / scale[p];
+                var zero = zeroPoint?[p] ?? 0;
+                y[start + i] = throughInt32
+                    ? IntegerData.SaturateThroughInt32(scaled, zero, min, max)
+                    : IntegerData.Saturate(scaled, zero, min, max);
             }
         }
     }
