@@ -13,32 +13,14 @@ namespace Compression.Evaluation.Kernels.Quantization;
 /// zero and is skipped. A direct loop over (input channel, kernel d, h, w) per output element; int32 sums are exact
 /// in any order.
 /// </summary>
-internal sealed class IntegerConv
+internal sealed class IntegerConv(WindowGeometry geometry, int batch, int channels, int filters, int group, int[] outputShape)
 {
-    private IntegerConv(WindowGeometry geometry, int batch, int channels, int filters, int group, int[] outputShape)
-    {
-        Geometry = geometry;
-        Batch = batch;
-        Channels = channels;
-        Filters = filters;
-        Group = group;
-        OutputShape = outputShape;
-    }
+    public int Filters => filters;
 
-    private WindowGeometry Geometry { get; }
-
-    private int Batch { get; }
-
-    private int Channels { get; }
-
-    public int Filters { get; }
-
-    private int Group { get; }
-
-    public int[] OutputShape { get; }
+    public int[] OutputShape => outputShape;
 
     /// <summary>Output positions per image and channel.</summary>
-    public int Plane => Geometry.OutputSize;
+    public int Plane => geometry.OutputSize;
 
     public static IReadOnlyList<ValueInfo> Infer(InferenceContext context, ValueInfo? x, ValueInfo? w, DataType type)
     {
@@ -106,20 +88,20 @@ internal sealed class IntegerConv
     /// <summary>The int32 sums of each (image, output channel) plane, handed to <paramref name="epilogue"/>.</summary>
     public void Run<TEpilogue>(int[] x, int[] w, Parallelism parallelism, TEpilogue epilogue) where TEpilogue : struct, IEpilogue
     {
-        var g = Geometry;
-        var groupChannels = Channels / Group;
-        var groupFilters = Filters / Group;
+        var g = geometry;
+        var groupChannels = channels / group;
+        var groupFilters = filters / group;
         var plane = g.OutputSize;
         var kernelSize = g.KernelSize;
-        parallelism.For(Batch * Filters, item =>
+        parallelism.For(batch * filters, item =>
         {
-            var image = item / Filters;
-            var filter = item % Filters;
+            var image = item / filters;
+            var filter = item % filters;
             var firstChannel = filter / groupFilters * groupChannels;
             var sums = new int[plane];
             for (var c = 0; c < groupChannels; c++)
             {
-                var input = x.AsSpan((image * Channels + firstChannel + c) * g.InputSize, g.InputSize);
+                var input = x.AsSpan((image * channels + firstChannel + c) * g.InputSize, g.InputSize);
                 var weights = w.AsSpan((filter * groupChannels + c) * kernelSize, kernelSize);
                 Accumulate(input, weights, g, sums);
             }

@@ -12,32 +12,15 @@ namespace Compression.Evaluation.Kernels.Quantization;
 /// tensor or per column), so the product is of exact small integers; int32 sums are exact whatever their order
 /// (and wrap, as ONNX Runtime's int32 accumulators do, only for inputs far beyond any real model's).
 /// </summary>
-internal sealed class IntegerMatMul
+internal sealed class IntegerMatMul(int[] outputShape, int[] batch, int[] stridesA, int[] stridesB, int m, int k, int n)
 {
-    private IntegerMatMul(int[] outputShape, int[] batch, int[] stridesA, int[] stridesB, int m, int k, int n)
-    {
-        OutputShape = outputShape;
-        Batch = batch;
-        StridesA = stridesA;
-        StridesB = stridesB;
-        M = m;
-        K = k;
-        N = n;
-    }
+    public int[] OutputShape => outputShape;
 
-    public int[] OutputShape { get; }
+    public int M => m;
 
-    private int[] Batch { get; }
+    public int K => k;
 
-    private int[] StridesA { get; }
-
-    private int[] StridesB { get; }
-
-    public int M { get; }
-
-    public int K { get; }
-
-    public int N { get; }
+    public int N => n;
 
     public static IReadOnlyList<ValueInfo> Infer(ValueInfo? a, ValueInfo? b, DataType type)
     {
@@ -103,8 +86,7 @@ internal sealed class IntegerMatMul
     /// </summary>
     public void Run<TEpilogue>(int[] a, int[] b, Parallelism parallelism, TEpilogue epilogue) where TEpilogue : struct, IEpilogue
     {
-        var batches = ShapeMath.ElementCount(Batch);
-        int m = M, k = K, n = N;
+        var batches = ShapeMath.ElementCount(batch);
         var sizeA = m * k;
         var sizeB = k * n;
         parallelism.For(batches * m, row =>
@@ -128,12 +110,12 @@ internal sealed class IntegerMatMul
     private (int A, int B) Offsets(int index)
     {
         int offA = 0, offB = 0;
-        for (var axis = Batch.Length - 1; axis >= 0; axis--)
+        for (var axis = batch.Length - 1; axis >= 0; axis--)
         {
-            var i = index % Batch[axis];
-            index /= Batch[axis];
-            offA += i * StridesA[axis];
-            offB += i * StridesB[axis];
+            var i = index % batch[axis];
+            index /= batch[axis];
+            offA += i * stridesA[axis];
+            offB += i * stridesB[axis];
         }
         return (offA, offB);
     }

@@ -1,7 +1,5 @@
-using System.Buffers;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
-using Compression.Evaluation.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Evaluation.Kernels.Quantization;
@@ -26,41 +24,19 @@ internal sealed class QLinearConv : IKernel
         var conv = IntegerConv.Create(context, x, w);
         var xs = IntegerConv.WidenX(context, x, context.Input(2));
         var ws = conv.WidenW(context, w, context.Input(5));
-        var xScale = Scale(context, 1, "x_scale", 1);
-        var wScale = Scale(context, 4, "w_scale", conv.Filters);
-        var yScale = Scale(context, 6, "y_scale", 1);
-        if (yZeroPoint.Length != 1) throw context.Fail("y_zero_point must be a scalar");
-        var (min, max) = yZeroPoint.ElementType is DataType.Int8 or DataType.Uint8
-            ? IntegerData.Range(yZeroPoint.ElementType)!.Value
-            : throw context.Fail($"y_zero_point of type {yZeroPoint.ElementType} is not supported");
+        var xScale = Requantization.Scales(context, 1, "x_scale", 1, allowHalf: false);
+        var wScale = Requantization.Scales(context, 4, "w_scale", conv.Filters, allowHalf: false);
+        var yScale = Requantization.Scales(context, 6, "y_scale", 1, allowHalf: false);
+        var (min, max, zero) = Requantization.Output(context, yZeroPoint);
         if (bias is not null && (bias.ElementType != DataType.Int32 || bias.Length != conv.Filters))
             throw context.Fail($"bias must be {conv.Filters} int32 values");
 
         var multipliers = new float[wScale.Length];
         for (var i = 0; i < multipliers.Length; i++) multipliers[i] = xScale[0] * wScale[i] / yScale[0];
 
-        var y = context.Allocate(yZeroPoint.ElementType, conv.OutputShape);
-        var result = ArrayPool<int>.Shared.Rent(y.Length);
-        try
-        {
-            conv.Run(xs, ws, context.Parallelism, new Requantize(result, conv.Plane, multipliers, bias?.ToArray<int>(),
-                IntegerData.Widen(yZeroPoint)![0], min, max));
-            IntegerData.Narrow(result.AsSpan(0, y.Length), y);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(result);
-        }
-        context.SetOutput(0, y);
-    }
-
-    private static float[] Scale(KernelContext context, int input, string name, int perChannel)
-    {
-        var t = context.Input(input);
-        if (t.ElementType != DataType.Float) throw context.Fail($"{name} of type {t.ElementType} is not supported (float only)");
-        if (t.Length != 1 && !(t.Rank == 1 && t.Length == perChannel))
-            throw context.Fail($"{name} must be a scalar{(perChannel > 1 ? $" or hold {perChannel} values" : "")}, got {ShapeMath.Format(t.Shape)}");
-        return t.ToArray<float>();
+        var biasValues = bias?.ToArray<int>();
+        context.SetOutput(0, Requantization.Allocate(context, yZeroPoint.ElementType, conv.OutputShape, result =>
+            conv.Run(xs, ws, context.Parallelism, new Requantize(result, conv.Plane, multipliers, biasValues, zero, min, max))));
     }
 
     private readonly struct Requantize(int[] y, int plane, float[] multipliers, int[]? bias, int zeroPoint, int min, int max)
@@ -72,7 +48,7 @@ internal sealed class QLinearConv : IKernel
             var multiplier = multipliers[multipliers.Length == 1 ? 0 : filter];
             var offset = bias?[filter] ?? 0;
             for (var i = 0; i < target.Length; i++)
-                target[i] = IntegerData.Saturate((sums[i] + offset) * (float)multiplier, zeroPoint, min, max);
+                target[i] = IntegerData.Saturate((sums[i] + offset) * multiplier, zeroPoint, min, max);
         }
     }
 }

@@ -1,7 +1,5 @@
-using System.Buffers;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
-using Compression.Evaluation.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Evaluation.Kernels.Quantization;
@@ -25,12 +23,11 @@ internal sealed class QLinearMatMul : IKernel
         var product = IntegerMatMul.Create(context, a, b);
         var widenedA = product.WidenA(context, a, context.Input(2));
         var widenedB = product.WidenB(context, b, context.Input(5));
-        var aScale = Scales(context, 1, "a_scale", product.M);
-        var bScale = Scales(context, 4, "b_scale", product.N);
-        var yScale = Scales(context, 6, "y_scale", 1);
-        if (yZeroPoint.Length != 1) throw context.Fail("y_zero_point must be a scalar");
-        var (min, max) = IntegerData.Range(yZeroPoint.ElementType) is { } r && yZeroPoint.ElementType is DataType.Int8 or DataType.Uint8
-            ? r : throw context.Fail($"y_zero_point of type {yZeroPoint.ElementType} is not supported");
+        var halfScales = context.OperatorVersion >= 21;
+        var aScale = Requantization.Scales(context, 1, "a_scale", product.M, halfScales);
+        var bScale = Requantization.Scales(context, 4, "b_scale", product.N, halfScales);
+        var yScale = Requantization.Scales(context, 6, "y_scale", 1, halfScales);
+        var (min, max, zero) = Requantization.Output(context, yZeroPoint);
 
         // One multiplier per (row, column) pair is never needed: per-row A and per-column B are not combined.
         if (aScale.Length > 1 && bScale.Length > 1) throw context.Fail("per-row a_scale with per-column b_scale is not supported");
@@ -38,30 +35,9 @@ internal sealed class QLinearMatMul : IKernel
         for (var i = 0; i < multipliers.Length; i++)
             multipliers[i] = aScale[aScale.Length > 1 ? i : 0] * bScale[bScale.Length > 1 ? i : 0] / yScale[0];
 
-        var y = context.Allocate(yZeroPoint.ElementType, product.OutputShape);
-        var result = ArrayPool<int>.Shared.Rent(y.Length);
-        try
-        {
-            var zero = IntegerData.Widen(yZeroPoint)![0];
-            product.Run(widenedA, widenedB, context.Parallelism,
-                new Requantize(result, product.N, multipliers, aScale.Length > 1, zero, min, max));
-            IntegerData.Narrow(result.AsSpan(0, y.Length), y);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(result);
-        }
-        context.SetOutput(0, y);
-    }
-
-    private static float[] Scales(KernelContext context, int input, string name, int perSlice)
-    {
-        var t = context.Input(input);
-        if (t.ElementType != DataType.Float && !(context.OperatorVersion >= 21 && t.ElementType is DataType.Float16 or DataType.Bfloat16))
-            throw context.Fail($"{name} of type {t.ElementType} is not supported at version {context.OperatorVersion}");
-        if (t.Length != 1 && !(t.Rank == 1 && t.Length == perSlice))
-            throw context.Fail($"{name} must be a scalar{(perSlice > 1 ? $" or hold {perSlice} values" : "")}, got {ShapeMath.Format(t.Shape)}");
-        return IntegerData.Floats(t)!;
+        var perRow = aScale.Length > 1;
+        context.SetOutput(0, Requantization.Allocate(context, yZeroPoint.ElementType, product.OutputShape, result =>
+            product.Run(widenedA, widenedB, context.Parallelism, new Requantize(result, product.N, multipliers, perRow, zero, min, max))));
     }
 
     private readonly struct Requantize(int[] y, int n, float[] multipliers, bool perRow, int zeroPoint, int min, int max)

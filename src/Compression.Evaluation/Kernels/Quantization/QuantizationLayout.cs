@@ -10,40 +10,20 @@ namespace Compression.Evaluation.Kernels.Quantization;
 /// ceil(AxisDim / BlockSize) blocks. The element loop visits x in order, so the parameter row of (outer, a) is
 /// found once per row and indexed by the inner position.
 /// </summary>
-internal sealed class QuantizationLayout
+internal sealed class QuantizationLayout(int outer, int axisDim, int inner, int blockSize, bool perAxis)
 {
-    private QuantizationLayout(int outer, int axisDim, int inner, int blockSize, bool perAxis)
-    {
-        Outer = outer;
-        AxisDim = axisDim;
-        Inner = inner;
-        BlockSize = blockSize;
-        PerAxis = perAxis;
-    }
-
-    public int Outer { get; }
-
-    public int AxisDim { get; }
-
-    public int Inner { get; }
-
-    /// <summary>0 unless blocked.</summary>
-    public int BlockSize { get; }
-
-    public bool PerAxis { get; }
-
     /// <summary>Reads axis and block_size and checks the parameter shapes as ONNX Runtime does.</summary>
     public static QuantizationLayout Create(KernelContext context, Tensor x, Tensor scale, Tensor? zeroPoint)
     {
-        var blockSize = context.OperatorVersion >= 21 ? context.Attributes.GetInt("block_size", 0) : 0;
-        if (blockSize < 0) throw context.Fail($"block_size {blockSize} must not be negative");
+        var requestedBlock = context.OperatorVersion >= 21 ? context.Attributes.GetInt("block_size", 0) : 0;
+        if (requestedBlock < 0) throw context.Fail($"block_size {requestedBlock} must not be negative");
         if (zeroPoint is not null && !zeroPoint.Shape.AsSpan().SequenceEqual(scale.Shape))
             throw context.Fail($"zero point shape {ShapeMath.Format(zeroPoint.Shape)} differs from scale shape {ShapeMath.Format(scale.Shape)}");
 
         // A scalar or one-element vector is per-tensor (ONNX Runtime's rule, and the only form before version 13).
         if (scale.Length == 1 && scale.Rank <= 1)
         {
-            if (blockSize != 0) throw context.Fail("block_size must be 0 for per-tensor quantization");
+            if (requestedBlock != 0) throw context.Fail("block_size must be 0 for per-tensor quantization");
             return new QuantizationLayout(1, 1, x.Length, 0, perAxis: false);
         }
         if (context.OperatorVersion < 13)
@@ -53,13 +33,13 @@ internal sealed class QuantizationLayout
         var outer = ShapeMath.ElementCount(x.Shape.AsSpan(0, axis));
         var axisDim = x.Shape[axis];
         var inner = ShapeMath.ElementCount(x.Shape.AsSpan(axis + 1));
-        if (blockSize == 0)
+        if (requestedBlock == 0)
         {
             if (scale.Rank != 1 || scale.Length != axisDim)
                 throw context.Fail($"per-axis scale must be 1-D of {axisDim} (axis {axis}), got {ShapeMath.Format(scale.Shape)}");
             return new QuantizationLayout(outer, axisDim, inner, 0, perAxis: true);
         }
-        var block = checked((int)blockSize);
+        var block = checked((int)requestedBlock);
         var expected = (int[])x.Shape.Clone();
         expected[axis] = (axisDim + block - 1) / block;
         if (!scale.Shape.AsSpan().SequenceEqual(expected))
@@ -68,20 +48,20 @@ internal sealed class QuantizationLayout
     }
 
     /// <summary>
-    /// Calls <paramref name="row"/> for each run of <see cref="Inner"/> elements sharing a parameter row: the first
+    /// Calls <paramref name="row"/> for each run of inner elements sharing a parameter row: the first
     /// element's flat index, the first parameter's index, and the parameter step per element (0 when one parameter
     /// serves the run, 1 for blocked parameters that vary with the inner position).
     /// </summary>
     public void ForEachRow<TRow>(ref TRow row) where TRow : struct, IRow
     {
-        var blocks = BlockSize > 0 ? (AxisDim + BlockSize - 1) / BlockSize : 0;
+        var blocks = blockSize > 0 ? (axisDim + blockSize - 1) / blockSize : 0;
         var start = 0;
-        for (var o = 0; o < Outer; o++)
+        for (var o = 0; o < outer; o++)
         {
-            for (var a = 0; a < AxisDim; a++, start += Inner)
+            for (var a = 0; a < axisDim; a++, start += inner)
             {
-                if (BlockSize > 0) row.Run(start, Inner, (o * blocks + a / BlockSize) * Inner, 1);
-                else row.Run(start, Inner, PerAxis ? a : 0, 0);
+                if (blockSize > 0) row.Run(start, inner, (o * blocks + a / blockSize) * inner, 1);
+                else row.Run(start, inner, perAxis ? a : 0, 0);
             }
         }
     }

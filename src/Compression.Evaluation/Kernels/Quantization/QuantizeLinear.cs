@@ -1,4 +1,3 @@
-using System.Buffers;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -39,20 +38,14 @@ internal sealed class QuantizeLinear : IKernel
             throw context.Fail($"scale is {scale.ElementType}, input is {x.ElementType}");
         var layout = QuantizationLayout.Create(context, x, scale, zeroPoint);
 
-        var result = ArrayPool<int>.Shared.Rent(x.Length);
-        try
+        var scales = IntegerData.Floats(scale)!;
+        var zeros = zeroPoint is null ? null : IntegerData.Widen(zeroPoint);
+        var throughInt32 = x.ElementType == DataType.Float16;
+        context.SetOutput(0, Requantization.Allocate(context, type, x.Shape, result =>
         {
-            var row = new Row(values, IntegerData.Floats(scale)!, zeroPoint is null ? null : IntegerData.Widen(zeroPoint), result, min, max,
-                throughInt32: x.ElementType == DataType.Float16);
+            var row = new Row(values, scales, zeros, result, min, max, throughInt32);
             layout.ForEachRow(ref row);
-            var y = context.Allocate(type, x.Shape);
-            IntegerData.Narrow(result.AsSpan(0, x.Length), y);
-            context.SetOutput(0, y);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(result);
-        }
+        }));
     }
 
     private static DataType OutputType(int version, NodeAttributes attributes, DataType? zeroPointType,
