@@ -1,61 +1,68 @@
+using System.Buffers;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
-using Compression.Evaluation.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Evaluation.Kernels.Quantization;
 
 /// <summary>
-/// DequantizeLinear: y = (x − zero_point) · scale, in float. Version 10 has one scale and zero point per tensor;
-/// version 13 adds <c>axis</c> and 1-D scales for one per slice along it (per-channel weights). The difference is an
-/// exact integer, so the only rounding is the one multiplication, as in ONNX Runtime.
+/// DequantizeLinear: y = (x − zero_point) · scale. Version 10 is per-tensor over int8/uint8/int32; 13 adds per-axis
+/// parameters; 19 lets the scale (and so y) be float16 or bfloat16 (float8 inputs cannot reach the executor); 21 adds
+/// int16/uint16/int4/uint4 inputs and blocked parameters.
+/// <para>
+/// As in ONNX Runtime: the difference is an exact int32, converted to float, times the scale widened to float, and a
+/// float16/bfloat16 result is that float rounded once more (ONNX Runtime's order, which can differ in the last bit
+/// from one float16 multiplication).
+/// </para>
 /// </summary>
 internal sealed class DequantizeLinear : IKernel
 {
     public IReadOnlyList<ValueInfo> Infer(InferenceContext context) =>
-        [new ValueInfo(DataType.Float, context.Input(0)?.Shape)];
+        [new ValueInfo(context.OperatorVersion >= 19 ? context.Input(1)?.ElementType ?? DataType.Undefined : DataType.Float,
+            context.Input(0)?.Shape)];
 
     public void Execute(KernelContext context)
     {
         var x = context.Input(0);
         var scale = context.Input(1);
         var zeroPoint = context.OptionalInput(2);
-        if (scale.ElementType != DataType.Float) throw context.Fail($"scale of type {scale.ElementType} is not supported");
+        if (IntegerData.IsFloat8(x.ElementType))
+            throw context.Fail($"float8 input ({x.ElementType}) is not supported: the executor has no float8 tensors");
+        var allowed = x.ElementType is DataType.Int8 or DataType.Uint8 or DataType.Int32
+            || (context.OperatorVersion >= 21 && x.ElementType is DataType.Int16 or DataType.Uint16 or DataType.Int4 or DataType.Uint4);
+        if (!allowed) throw context.Fail($"input of type {x.ElementType} is not supported at version {context.OperatorVersion}");
+        var scaleAllowed = scale.ElementType == DataType.Float
+            || (context.OperatorVersion >= 19 && scale.ElementType is DataType.Float16 or DataType.Bfloat16);
+        if (!scaleAllowed) throw context.Fail($"scale of type {scale.ElementType} is not supported at version {context.OperatorVersion}");
         if (zeroPoint is not null && zeroPoint.ElementType != x.ElementType)
             throw context.Fail($"zero point of type {zeroPoint.ElementType} does not match the input's {x.ElementType}");
+        var layout = QuantizationLayout.Create(context, x, scale, zeroPoint);
 
-        // Per-tensor when the scale is a scalar; otherwise one scale per slice along the axis (version 13).
-        var perAxis = context.OperatorVersion >= 13 && scale.Rank == 1 && scale.Length > 1;
-        if (!perAxis && scale.Length != 1) throw context.Fail($"one scale per tensor expected, got {scale.Length}");
-        var axis = perAxis ? Axis(context, x) : 0;
-        var channels = perAxis ? x.Shape[axis] : 1;
-        if (perAxis && scale.Length != channels)
-            throw context.Fail($"{scale.Length} scales for {channels} slices along axis {axis}");
-        if (zeroPoint is not null && zeroPoint.Length != scale.Length)
-            throw context.Fail($"{zeroPoint.Length} zero points for {scale.Length} scales");
-        var inner = perAxis ? ShapeMath.ElementCount(x.Shape.AsSpan(axis + 1)) : x.Length;
-
-        var output = context.Allocate(DataType.Float, x.Shape);
-        var y = output.Span<float>();
-        var scales = scale.ReadOnlySpan<float>();
-        var values = Widen(x);
-        var zeros = zeroPoint is null ? null : Widen(zeroPoint);
-        for (var i = 0; i < y.Length; i++)
+        var result = ArrayPool<float>.Shared.Rent(x.Length);
+        try
         {
-            var c = perAxis ? i / inner % channels : 0;
-            y[i] = (values[i] - (zeros?[c] ?? 0)) * scales[c];
+            var row = new Row(IntegerData.Widen(x)!, IntegerData.Floats(scale)!, zeroPoint is null ? null : IntegerData.Widen(zeroPoint), result);
+            layout.ForEachRow(ref row);
+            var y = context.Allocate(scale.ElementType, x.Shape);
+            IntegerData.Narrow(result.AsSpan(0, x.Length), y);
+            context.SetOutput(0, y);
         }
-        context.SetOutput(0, output);
+        finally
+        {
+            ArrayPool<float>.Shared.Return(result);
+        }
     }
 
-    private static int Axis(KernelContext context, Tensor x) =>
-        ShapeMath.NormalizeAxis(context.Attributes.GetInt("axis", 1), x.Rank);
-
-    private static int[] Widen(Tensor t) => t.ElementType switch
+    private readonly struct Row(int[] x, float[] scale, int[]? zeroPoint, float[] y) : QuantizationLayout.IRow
     {
-        DataType.Int8 => Array.ConvertAll(t.ToArray<sbyte>(), v => (int)v),
-        DataType.Uint8 => Array.ConvertAll(t.ToArray<byte>(), v => (int)v),
-        DataType.Int32 => t.ToArray<int>(),
-        _ => throw new NotSupportedException($"DequantizeLinear of {t.ElementType}"),
-    };
+        public void Run(int start, int count, int parameter, int parameterStep)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var p = parameter + i * parameterStep;
+                // int32 inputs may wrap here, as they do in ONNX Runtime's int32 arithmetic.
+                y[start + i] = unchecked(x[start + i] - (zeroPoint?[p] ?? 0)) * scale[p];
+            }
+        }
+    }
 }

@@ -1,0 +1,1 @@
+ByJdhŒbŠ‚¡"ZgiX–ui}±Knnƒ^S{‘…_`{|b’8“t]Hku’Rƒk‡jnc¦‚uPˆ¤¯aŒo~‚“^œm„ƒj†xSŽ£±„“‹szY†©˜‚m–Y~tl•Ž`s…„_¤
