@@ -1,3 +1,4 @@
+using Compression.Testing.Conformance;
 using Compression.Testing;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using Compression.Testing.Conformance;
 using Compression.Evaluation.Execution;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using Compression.Testing.Conformance;
 using Compression.Evaluation.Tensors;
 using Compression.Evaluation.Tests.Conformance;
 using Compression.Onnx.DataFiles;

@@ -1,7 +1,7 @@
 using Compression.Evaluation.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
-namespace Compression.Evaluation.Tests.Conformance;
+namespace Compression.Testing.Conformance;
 
 /// <summary>Compares an actual tensor with an expected one as numpy.testing.assert_allclose does; null when they agree.</summary>
 public static class TensorComparison

@@ -3,7 +3,7 @@ using Compression.Evaluation.Tensors;
 using Compression.Onnx.DataFiles;
 using Compression.Onnx.Model;
 
-namespace Compression.Evaluation.Tests.Conformance;
+namespace Compression.Testing.Conformance;
 
 /// <summary>The outcome of one backend-suite case on the executor.</summary>
 public enum CaseOutcome { Passed, Failed, Unsupported }
@@ -25,10 +25,15 @@ public sealed record BackendCase(string Directory)
     public IReadOnlyList<string> Operators(OnnxModel model) =>
         model.Graph.Node.Select(n => n.OpType).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    public (CaseOutcome Outcome, string Detail, IReadOnlyList<string> Operators) Run(int threads = 1)
+    /// <summary>
+    /// Runs the case; <paramref name="transform"/> (e.g. a graph rewrite under test) may replace the model first, and
+    /// the operators counted are the original model's.
+    /// </summary>
+    public (CaseOutcome Outcome, string Detail, IReadOnlyList<string> Operators) Run(int threads = 1, Func<OnnxModel, OnnxModel>? transform = null)
     {
-        var model = OnnxModel.Load(Path.Combine(Directory, "model.onnx"));
-        var ops = Operators(model);
+        var original = OnnxModel.Load(Path.Combine(Directory, "model.onnx"));
+        var ops = Operators(original);
+        var model = transform is null ? original : transform(original);
         ModelExecutor executor;
         try
         {
