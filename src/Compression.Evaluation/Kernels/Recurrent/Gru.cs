@@ -95,6 +95,8 @@ internal sealed class Gru : IKernel
                 }
             }
             frame.ZeroUnrunSteps(ys, d, b);
+            // A row of length zero runs no step; its final state is zero, not the initial state (as ONNX Runtime).
+            if (length == 0) Array.Clear(h);
             h.CopyTo(yhs, state);
         }, (long)frame.SequenceLength * 3 * hidden * (inputSize + hidden));
 

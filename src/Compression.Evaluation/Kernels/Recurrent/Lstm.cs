@@ -99,7 +99,10 @@ internal sealed class Lstm : IKernel
                 }
             }
             frame.ZeroUnrunSteps(ys, d, b);
+            // A row of length zero runs no step; its final state is zero, not the initial state (as ONNX Runtime).
+            if (length == 0) Array.Clear(h);
             h.CopyTo(yhs, state);
+            if (length == 0) Array.Clear(c);
             c.CopyTo(ycs, state);
         }, (long)frame.SequenceLength * 4 * hidden * (inputSize + hidden));
 

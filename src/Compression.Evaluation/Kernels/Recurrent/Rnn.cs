@@ -56,6 +56,8 @@ internal sealed class Rnn : IKernel
                 h.CopyTo(ys, frame.YOffset(t, d, b));
             }
             frame.ZeroUnrunSteps(ys, d, b);
+            // A row of length zero runs no step; its final state is zero, not the initial state (as ONNX Runtime).
+            if (length == 0) Array.Clear(h);
             h.CopyTo(yhs, state);
         }, (long)frame.SequenceLength * hidden * (inputSize + hidden));
 
