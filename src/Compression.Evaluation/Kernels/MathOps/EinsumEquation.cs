@@ -20,7 +20,11 @@ internal sealed class EinsumEquation
         var inOutput = new bool[labelCount];
         foreach (var id in output) inOutput[id] = true;
         Reduced = Enumerable.Range(0, labelCount).Where(id => !inOutput[id]).ToArray();
+        _isEllipsis = new bool[labelCount];
+        foreach (var id in ellipsisIds) _isEllipsis[id] = true;
     }
+
+    private readonly bool[] _isEllipsis;
 
     public int[][] Operands { get; }
 
@@ -113,8 +117,7 @@ internal sealed class EinsumEquation
         var sizes = new long[LabelCount];
         Array.Fill(sizes, -1);
         conflict = null;
-        var isEllipsis = new bool[LabelCount];
-        foreach (var id in EllipsisIds) isEllipsis[id] = true;
+        var isEllipsis = _isEllipsis;
         for (var i = 0; i < Operands.Length; i++)
             for (var a = 0; a < Operands[i].Length; a++)
             {
@@ -136,15 +139,17 @@ internal sealed class EinsumEquation
     {
         var sizes = new Dim[LabelCount];
         Array.Fill(sizes, Dim.Unknown);
-        var isEllipsis = new bool[LabelCount];
-        foreach (var id in EllipsisIds) isEllipsis[id] = true;
+        var isEllipsis = _isEllipsis;
         for (var i = 0; i < Operands.Length; i++)
             for (var a = 0; a < Operands[i].Length; a++)
             {
                 var dim = shapes[i][a];
                 var id = Operands[i][a];
-                // A broadcast axis of size 1 says nothing about the other operands' size.
-                if (dim.IsKnown && (!sizes[id].IsKnown || (isEllipsis[id] && sizes[id].Value == 1))) sizes[id] = dim;
+                // A known size beats a symbol, a symbol beats nothing; a broadcast axis of size 1 says nothing about
+                // the other operands' size.
+                var current = sizes[id];
+                if (dim.IsKnown ? !current.IsKnown || (isEllipsis[id] && current.Value == 1) : !current.IsKnown && current.Symbol is null)
+                    sizes[id] = dim;
             }
         return Output.Select(id => sizes[id]).ToArray();
     }

@@ -1,6 +1,5 @@
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
-using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Evaluation.Kernels.Recurrent;
 
@@ -19,35 +18,25 @@ internal sealed class Gru : IKernel
     public void Execute(KernelContext context)
     {
         var frame = RecurrentFrame.Read(context, 3, DefaultActivations);
-        int hidden = frame.Hidden, inputSize = frame.InputSize, batch = frame.Batch;
-        var x = (float[])context.Input(0).Data;
-        var w = (float[])context.Input(1).Data;
-        var r = (float[])context.Input(2).Data;
-        var bias = frame.Vector(context, 3, 6 * hidden, "B");
-        var initialH = frame.State(context, 5, "initial_h");
+        int hidden = frame.Hidden, inputSize = frame.InputSize;
+        var x = frame.X;
         var linearBeforeReset = context.Attributes.GetInt("linear_before_reset", 0) != 0;
 
-        var y = context.Allocate(DataType.Float, frame.YShape());
-        var yh = context.Allocate(DataType.Float, frame.StateShape());
+        var (y, states) = frame.AllocateOutputs(context, 1);
         var ys = (float[])y.Data;
-        var yhs = (float[])yh.Data;
+        var yhs = (float[])states[0].Data;
 
-        context.Parallelism.For(frame.Directions * batch, item =>
+        frame.ForEachSequence(context.Parallelism, (d, b) =>
         {
-            var d = item / batch;
-            var b = item % batch;
-            var wd = w.AsSpan(d * 3 * hidden * inputSize, 3 * hidden * inputSize);
-            var rd = r.AsSpan(d * 3 * hidden * hidden, 3 * hidden * hidden);
-            var wb = bias.AsSpan(d * 6 * hidden, 3 * hidden);
-            var rb = bias.AsSpan(d * 6 * hidden + 3 * hidden, 3 * hidden);
-            var wh = wd.Slice(2 * hidden * inputSize);
-            var rh = rd.Slice(2 * hidden * hidden);
+            var wh = frame.WeightsOf(d).Slice(2 * hidden * inputSize);
+            var rh = frame.RecurrenceOf(d).Slice(2 * hidden * hidden);
+            var wb = frame.InputBiasOf(d);
+            var rb = frame.RecurrentBiasOf(d);
             var f = frame.Activations[2 * d];
             var g = frame.Activations[2 * d + 1];
 
             var state = frame.StateOffset(d, b);
-            var h = new float[hidden];
-            if (initialH is not null) Array.Copy(initialH, state, h, 0, hidden);
+            var h = frame.InitialState(frame.InitialH, d, b);
             var zr = new float[2 * hidden];
             var candidate = new float[hidden];
             var reset = new float[hidden];
@@ -59,7 +48,7 @@ internal sealed class Gru : IKernel
             {
                 var t = frame.Step(d, i, length);
                 var xt = x.AsSpan(frame.XOffset(t, b), inputSize);
-                RecurrentFrame.Project(wd, rd, wb, rb, xt, h, zr);
+                frame.Project(d, xt, h, zr);
                 frame.ClipInPlace(zr);
                 f.Apply(zr);
                 if (!linearBeforeReset)
@@ -98,9 +87,8 @@ internal sealed class Gru : IKernel
             // A row of length zero runs no step; its final state is zero, not the initial state (as ONNX Runtime).
             if (length == 0) Array.Clear(h);
             h.CopyTo(yhs, state);
-        }, (long)frame.SequenceLength * 3 * hidden * (inputSize + hidden));
+        });
 
-        context.SetOutput(0, y);
-        context.SetOutput(1, yh);
+        RecurrentFrame.SetOutputs(context, y, states);
     }
 }

@@ -1,6 +1,5 @@
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
-using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Evaluation.Kernels.Recurrent;
 
@@ -19,31 +18,19 @@ internal sealed class Lstm : IKernel
     public void Execute(KernelContext context)
     {
         var frame = RecurrentFrame.Read(context, 4, DefaultActivations);
-        int hidden = frame.Hidden, inputSize = frame.InputSize, batch = frame.Batch;
-        var x = (float[])context.Input(0).Data;
-        var w = (float[])context.Input(1).Data;
-        var r = (float[])context.Input(2).Data;
-        var bias = frame.Vector(context, 3, 8 * hidden, "B");
-        var initialH = frame.State(context, 5, "initial_h");
+        int hidden = frame.Hidden, inputSize = frame.InputSize;
+        var x = frame.X;
         var initialC = frame.State(context, 6, "initial_c");
         var peepholes = frame.Vector(context, 7, 3 * hidden, "P");
         var inputForget = context.Attributes.GetInt("input_forget", 0) != 0;
 
-        var y = context.Allocate(DataType.Float, frame.YShape());
-        var yh = context.Allocate(DataType.Float, frame.StateShape());
-        var yc = context.Allocate(DataType.Float, frame.StateShape());
+        var (y, states) = frame.AllocateOutputs(context, 2);
         var ys = (float[])y.Data;
-        var yhs = (float[])yh.Data;
-        var ycs = (float[])yc.Data;
+        var yhs = (float[])states[0].Data;
+        var ycs = (float[])states[1].Data;
 
-        context.Parallelism.For(frame.Directions * batch, item =>
+        frame.ForEachSequence(context.Parallelism, (d, b) =>
         {
-            var d = item / batch;
-            var b = item % batch;
-            var wd = w.AsSpan(d * 4 * hidden * inputSize, 4 * hidden * inputSize);
-            var rd = r.AsSpan(d * 4 * hidden * hidden, 4 * hidden * hidden);
-            var wb = bias.AsSpan(d * 8 * hidden, 4 * hidden);
-            var rb = bias.AsSpan(d * 8 * hidden + 4 * hidden, 4 * hidden);
             var pi = peepholes.AsSpan(d * 3 * hidden, hidden);
             var po = peepholes.AsSpan(d * 3 * hidden + hidden, hidden);
             var pf = peepholes.AsSpan(d * 3 * hidden + 2 * hidden, hidden);
@@ -52,10 +39,8 @@ internal sealed class Lstm : IKernel
             var hAct = frame.Activations[3 * d + 2];
 
             var state = frame.StateOffset(d, b);
-            var h = new float[hidden];
-            var c = new float[hidden];
-            if (initialH is not null) Array.Copy(initialH, state, h, 0, hidden);
-            if (initialC is not null) Array.Copy(initialC, state, c, 0, hidden);
+            var h = frame.InitialState(frame.InitialH, d, b);
+            var c = frame.InitialState(initialC, d, b);
             var gates = new float[4 * hidden];
             var cellOut = new float[hidden];
             var gi = gates.AsSpan(0, hidden);
@@ -67,7 +52,7 @@ internal sealed class Lstm : IKernel
             for (var i = 0; i < length; i++)
             {
                 var t = frame.Step(d, i, length);
-                RecurrentFrame.Project(wd, rd, wb, rb, x.AsSpan(frame.XOffset(t, b), inputSize), h, gates);
+                frame.Project(d, x.AsSpan(frame.XOffset(t, b), inputSize), h, gates);
                 for (var j = 0; j < hidden; j++)
                 {
                     gi[j] += pi[j] * c[j];
@@ -104,10 +89,8 @@ internal sealed class Lstm : IKernel
             h.CopyTo(yhs, state);
             if (length == 0) Array.Clear(c);
             c.CopyTo(ycs, state);
-        }, (long)frame.SequenceLength * 4 * hidden * (inputSize + hidden));
+        });
 
-        context.SetOutput(0, y);
-        context.SetOutput(1, yh);
-        context.SetOutput(2, yc);
+        RecurrentFrame.SetOutputs(context, y, states);
     }
 }

@@ -34,6 +34,30 @@ internal sealed class RecurrentFrame
 
     public required RecurrentActivation[] Activations { get; init; }
 
+    /// <summary>The data of X, W and R.</summary>
+    public required float[] X { get; init; }
+
+    public required float[] W { get; init; }
+
+    public required float[] R { get; init; }
+
+    /// <summary>Gate rows per direction in W and R (LSTM 4, GRU 3, RNN 1).</summary>
+    public required int Gates { get; init; }
+
+    /// <summary>B as [directions, 2·Gates·Hidden] (W's biases, then R's), zeros when absent.</summary>
+    public float[] Bias { get; private set; } = [];
+
+    /// <summary>initial_h in the state layout, or null (zeros).</summary>
+    public float[]? InitialH { get; private set; }
+
+    public ReadOnlySpan<float> WeightsOf(int d) => W.AsSpan(d * Gates * Hidden * InputSize, Gates * Hidden * InputSize);
+
+    public ReadOnlySpan<float> RecurrenceOf(int d) => R.AsSpan(d * Gates * Hidden * Hidden, Gates * Hidden * Hidden);
+
+    public ReadOnlySpan<float> InputBiasOf(int d) => Bias.AsSpan(2 * d * Gates * Hidden, Gates * Hidden);
+
+    public ReadOnlySpan<float> RecurrentBiasOf(int d) => Bias.AsSpan((2 * d + 1) * Gates * Hidden, Gates * Hidden);
+
     /// <summary>Each batch row's sequence length (all SequenceLength without sequence_lens).</summary>
     public required int[] Lengths { get; init; }
 
@@ -61,7 +85,10 @@ internal sealed class RecurrentFrame
         _ => throw fail($"direction '{direction}' is not valid"),
     };
 
-    /// <summary>Reads the node's inputs X, W, R, sequence_lens (input 4) and checks the shapes; <paramref name="gates"/> rows per direction in W.</summary>
+    /// <summary>
+    /// Reads the node's inputs X, W, R, B, sequence_lens and initial_h (inputs 0-5) and checks the shapes;
+    /// <paramref name="gates"/> rows per direction in W.
+    /// </summary>
     public static RecurrentFrame Read(KernelContext context, int gates, string[] defaultActivations)
     {
         var a = context.Attributes;
@@ -102,8 +129,9 @@ internal sealed class RecurrentFrame
         }
         var clip = a.Has("clip") ? a.GetFloat("clip", 0f) : float.PositiveInfinity;
         if (clip <= 0f) throw context.Fail("clip must be positive");
-        return new RecurrentFrame
+        var frame = new RecurrentFrame
         {
+            Gates = gates,
             SequenceLength = sequence,
             Batch = batch,
             InputSize = input,
@@ -115,7 +143,13 @@ internal sealed class RecurrentFrame
             Activations = RecurrentActivation.Read(a.GetStrings("activations"), a.GetFloats("activation_alpha"),
                 a.GetFloats("activation_beta"), defaultActivations, directions, context.Fail),
             Lengths = lengths,
+            X = (float[])x.Data,
+            W = (float[])w.Data,
+            R = (float[])r.Data,
         };
+        frame.Bias = frame.Vector(context, 3, 2 * gates * hidden, "B");
+        frame.InitialH = frame.State(context, 5, "initial_h");
+        return frame;
     }
 
     /// <summary>
@@ -140,6 +174,38 @@ internal sealed class RecurrentFrame
         return (float[])t.Data;
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/>(direction, batch row) for every independent sequence, split over threads; each
+    /// sequence is computed whole by one call, so results do not depend on the thread count.
+    /// </summary>
+    public void ForEachSequence(Parallelism parallelism, Action<int, int> body) =>
+        parallelism.For(Directions * Batch, item => body(item / Batch, item % Batch),
+            (long)SequenceLength * Gates * Hidden * (InputSize + Hidden));
+
+    /// <summary>Y and the state outputs (Y_h, then Y_c for LSTM), allocated in the layout's shapes.</summary>
+    public (Tensor Y, Tensor[] States) AllocateOutputs(KernelContext context, int states)
+    {
+        var y = context.Allocate(DataType.Float, YShape());
+        var result = new Tensor[states];
+        for (var i = 0; i < states; i++) result[i] = context.Allocate(DataType.Float, StateShape());
+        return (y, result);
+    }
+
+    /// <summary>Sets Y and the state outputs on the context.</summary>
+    public static void SetOutputs(KernelContext context, Tensor y, Tensor[] states)
+    {
+        context.SetOutput(0, y);
+        for (var i = 0; i < states.Length; i++) context.SetOutput(i + 1, states[i]);
+    }
+
+    /// <summary>A state vector of direction d and batch row b from an initial state, or zeros when there is none.</summary>
+    public float[] InitialState(float[]? initial, int d, int b)
+    {
+        var state = new float[Hidden];
+        if (initial is not null) Array.Copy(initial, StateOffset(d, b), state, 0, Hidden);
+        return state;
+    }
+
     /// <summary>The time step of iteration <paramref name="i"/> of direction d for a row of the given length.</summary>
     public int Step(int d, int i, int length) => IsReverse(d) ? length - 1 - i : i;
 
@@ -159,13 +225,13 @@ internal sealed class RecurrentFrame
     }
 
     /// <summary>
-    /// gates[row] = Σ_k W[row, k]·x[k] + Σ_k R[row, k]·h[k] + Wb[row] + Rb[row] for each row in [first, first + count),
-    /// with both sums in ascending k into one float accumulator, then the two biases added in that order: a fixed
-    /// order, so results do not depend on threads or hardware.
+    /// For direction d, gates[row] = Σ_k W[row, k]·x[k] + Σ_k R[row, k]·h[k] + Wb[row] + Rb[row] for the first
+    /// gates.Length rows, with both sums in ascending k into one float accumulator, then the two biases added in that
+    /// order: a fixed order, so results do not depend on threads or hardware.
     /// </summary>
-    public static void Project(ReadOnlySpan<float> w, ReadOnlySpan<float> r, ReadOnlySpan<float> wb, ReadOnlySpan<float> rb,
-        ReadOnlySpan<float> x, ReadOnlySpan<float> h, Span<float> gates)
+    public void Project(int d, ReadOnlySpan<float> x, ReadOnlySpan<float> h, Span<float> gates)
     {
+        ReadOnlySpan<float> w = WeightsOf(d), r = RecurrenceOf(d), wb = InputBiasOf(d), rb = RecurrentBiasOf(d);
         var inputSize = x.Length;
         var hidden = h.Length;
         for (var row = 0; row < gates.Length; row++)
