@@ -18,9 +18,9 @@ def weights(gates, directions, hidden=HIDDEN, scale=0.5):
     return w, rr, b
 
 
-def case(op, name, opset, gates, directions, layout=0, lens=None, initial=0, peepholes=False, outputs=None, **attributes):
-    """One case: X [seq, batch, input] (or batch-major at layout 1), W, R, B, optional sequence_lens, initial states, P."""
-    x = r.standard_normal((BATCH, SEQ, INPUT) if layout else (SEQ, BATCH, INPUT)).astype(np.float32)
+def case(op, name, opset, gates, directions, lens=None, initial=0, peepholes=False, outputs=None, **attributes):
+    """One case: X [seq, batch, input], W, R, B, optional sequence_lens, initial states and peepholes P."""
+    x = r.standard_normal((SEQ, BATCH, INPUT)).astype(np.float32)
     w, rr, b = weights(gates, directions)
     feeds = [("X", x), ("W", w), ("R", rr), ("B", b)]
     names = ["X", "W", "R", "B"]
@@ -29,7 +29,7 @@ def case(op, name, opset, gates, directions, layout=0, lens=None, initial=0, pee
         names.append("sequence_lens")
     elif initial or peepholes:
         names.append("")
-    state_shape = (BATCH, directions, HIDDEN) if layout else (directions, BATCH, HIDDEN)
+    state_shape = (directions, BATCH, HIDDEN)
     for i, state in enumerate(["initial_h", "initial_c"][:initial]):
         feeds.append((state, r.standard_normal(state_shape).astype(np.float32)))
         names.append(state)
@@ -38,8 +38,6 @@ def case(op, name, opset, gates, directions, layout=0, lens=None, initial=0, pee
             names.append("")
         feeds.append(("P", (r.standard_normal((directions, 3 * HIDDEN)) * 0.5).astype(np.float32)))
         names.append("P")
-    if layout:
-        attributes["layout"] = 1
     outputs = outputs or (["Y", "Y_h", "Y_c"] if op == "LSTM" else ["Y", "Y_h"])
     node = helper.make_node(op, names, outputs, hidden_size=HIDDEN,
                             direction={1: "forward", 2: "bidirectional"}[directions] if "direction" not in attributes
