@@ -13,5 +13,7 @@ internal static class KernelFamilies
         Reduction.ReductionKernels.Register(registry);
         ControlFlow.ControlFlowKernels.Register(registry);
         Quantization.QuantizationKernels.Register(registry);
+        Recurrent.RecurrentKernels.Register(registry);
+        MathOps.MathOpsKernels.Register(registry);
     }
 }

@@ -16,6 +16,12 @@ namespace Compression.Evaluation.Kernels.Elementwise;
 /// Strings: numbers format as the shortest round-trip decimal ("NaN", "INF", "-INF" for the specials, lower-case
 /// exponent, as NumPy prints), and strings parse as numbers (accepting "INF"/"inf"/"Infinity" with either sign).
 /// Bool from or to string is not supported: ONNX leaves its spelling undefined.
+/// <para>
+/// 19 adds the float8 types and 'saturate' (which only affects float8), 21 adds int4/uint4. The executor has no float8
+/// tensors, so a cast to or from float8 fails with a clear message. int4/uint4 (held unpacked in sbyte/byte) are read as
+/// their values; casting to them follows ONNX Runtime: floats round half away from zero, then every source keeps the
+/// low four bits (two's complement for int4), so 7.5 becomes −8 and 100 becomes 4; NaN becomes 0.
+/// </para>
 /// </summary>
 internal sealed class Cast : IKernel
 {
@@ -34,7 +40,9 @@ internal sealed class Cast : IKernel
     {
         var x = context.Input(0);
         var to = _like ? context.Input(1).ElementType : (DataType)context.Attributes.GetInt("to");
-        if (!ElementClrTypes.IsSupported(to)) throw context.Fail($"cast to {to} is not supported");
+        if (!ElementClrTypes.IsSupported(to)) throw context.Fail($"cast to {to} is not supported (the executor has no {to} tensors)");
+        if (to is DataType.Int4 or DataType.Uint4 && context.OperatorVersion < 21)
+            throw context.Fail($"cast to {to} needs {(_like ? "CastLike" : "Cast")} 21");
         if (to == x.ElementType)
         {
             context.SetOutput(0, x);
@@ -47,8 +55,8 @@ internal sealed class Cast : IKernel
             case DataType.Double: From((double[])x.Data, x.Length, output, context); break;
             case DataType.Float16: From((Half[])x.Data, x.Length, output, context); break;
             case DataType.Bfloat16: From(FloatData.Of(x), x.Length, output, context); break;
-            case DataType.Int8: From((sbyte[])x.Data, x.Length, output, context); break;
-            case DataType.Uint8: From((byte[])x.Data, x.Length, output, context); break;
+            case DataType.Int8 or DataType.Int4: From((sbyte[])x.Data, x.Length, output, context); break;
+            case DataType.Uint8 or DataType.Uint4: From((byte[])x.Data, x.Length, output, context); break;
             case DataType.Int16: From((short[])x.Data, x.Length, output, context); break;
             case DataType.Uint16: From((ushort[])x.Data, x.Length, output, context); break;
             case DataType.Int32: From((int[])x.Data, x.Length, output, context); break;
@@ -91,6 +99,19 @@ internal sealed class Cast : IKernel
                 for (var i = 0; i < x.Length; i++) target[i] = x[i] != TFrom.Zero;
                 break;
             }
+            case DataType.Int4:
+            {
+                var target = output.Span<sbyte>();
+                // Shifting the low nibble to the top and back sign-extends it.
+                for (var i = 0; i < x.Length; i++) target[i] = (sbyte)((sbyte)(LowNibble(x[i]) << 4) >> 4);
+                break;
+            }
+            case DataType.Uint4:
+            {
+                var target = output.Span<byte>();
+                for (var i = 0; i < x.Length; i++) target[i] = LowNibble(x[i]);
+                break;
+            }
             case DataType.String:
             {
                 var target = output.Span<string>();
@@ -99,6 +120,15 @@ internal sealed class Cast : IKernel
             }
             default: throw context.Fail($"cast to {output.ElementType} is not supported");
         }
+    }
+
+    /// <summary>The low four bits of a value's integer form (floats rounded half away from zero, NaN as 0).</summary>
+    private static byte LowNibble<TFrom>(TFrom value) where TFrom : INumber<TFrom>
+    {
+        if (TFrom.IsInteger(value)) return (byte)(long.CreateTruncating(value) & 0xF);
+        if (TFrom.IsNaN(value)) return 0;
+        var rounded = Math.Round(double.CreateTruncating(value), MidpointRounding.AwayFromZero);
+        return (byte)(long.CreateSaturating(rounded) & 0xF);
     }
 
     private static void To<TFrom, TTo>(ReadOnlySpan<TFrom> x, Span<TTo> target)

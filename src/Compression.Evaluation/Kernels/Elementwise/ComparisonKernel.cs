@@ -10,6 +10,9 @@ namespace Compression.Evaluation.Kernels.Elementwise;
 internal interface IComparison
 {
     static abstract bool Compare<T>(T a, T b) where T : INumber<T>;
+
+    /// <summary>Whether the comparison is defined for strings (Equal from 19: ordinal equality).</summary>
+    static virtual bool SupportsStrings => false;
 }
 
 /// <summary>
@@ -51,6 +54,9 @@ internal sealed class ComparisonKernel<TOp> : IKernel where TOp : struct, ICompa
             case DataType.Bool:
                 BinaryLoop.Run<bool, bool, bool, BoolComparison<TOp>>((bool[])a.Data, a.Shape, (bool[])b.Data, b.Shape, r, shape, p);
                 break;
+            case DataType.String when TOp.SupportsStrings:
+                BinaryLoop.Run<string, string, bool, StringEquality>((string[])a.Data, a.Shape, (string[])b.Data, b.Shape, r, shape, p);
+                break;
             default: throw context.Fail($"element type {a.ElementType} is not supported");
         }
         context.SetOutput(0, output);
@@ -68,4 +74,10 @@ internal struct Comparison<TOp, T> : IBinaryFunction<T, T, bool> where TOp : str
 internal struct BoolComparison<TOp> : IBinaryFunction<bool, bool, bool> where TOp : struct, IComparison
 {
     public static bool Apply(bool a, bool b) => TOp.Compare(a ? 1 : 0, b ? 1 : 0);
+}
+
+/// <summary>Ordinal string equality (the UTF-8 bytes equal), as ONNX Runtime compares std::string.</summary>
+internal struct StringEquality : IBinaryFunction<string, string, bool>
+{
+    public static bool Apply(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 }

@@ -42,10 +42,10 @@ internal static class ElementwiseKernels
         registry.Add("Softsign", new UnaryKernel<SoftsignOperation>(), 1);
         registry.Add("Clip", new Clip(), 6, 11, 12, 13);
 
-        registry.Add("Cast", new Cast(), 6, 9, 13);
-        registry.Add("CastLike", new Cast(like: true), 15);
+        registry.Add("Cast", new Cast(), 6, 9, 13, 19, 21);
+        registry.Add("CastLike", new Cast(like: true), 15, 19, 21);
 
-        registry.Add("Equal", new ComparisonKernel<EqualOperation>(), 7, 11, 13);
+        registry.Add("Equal", new ComparisonKernel<EqualOperation>(), 7, 11, 13, 19);
         registry.Add("Less", new ComparisonKernel<LessOperation>(), 7, 9, 13);
         registry.Add("LessOrEqual", new ComparisonKernel<LessOrEqualOperation>(), 12, 16);
         registry.Add("Greater", new ComparisonKernel<GreaterOperation>(), 7, 9, 13);

@@ -18,7 +18,7 @@ internal static class NeuralNetworkKernels
         registry.Add("Gemm", new HalfAsFloat(new Gemm()), 1, 6, 7, 9, 11, 13);
         registry.Add("MatMul", new HalfAsFloat(new MatMul()), 1, 9, 13);
         registry.Add("MaxPool", new MaxPool(), 1, 8, 10, 11, 12);
-        registry.Add("AveragePool", new HalfAsFloat(new AveragePool()), 1, 7, 10, 11);
+        registry.Add("AveragePool", new HalfAsFloat(new AveragePool()), 1, 7, 10, 11, 19);
         registry.Add("GlobalAveragePool", new HalfAsFloat(new GlobalAveragePool()), 1);
         registry.Add("GlobalMaxPool", new HalfAsFloat(new GlobalMaxPool()), 1);
         registry.Add("Softmax", new HalfAsFloat(new Softmax()), 1, 11, 13);
