@@ -62,6 +62,7 @@ internal static class ExecutorLatencyBenchmark
                 }
             }
         }
+        if (only is null) GemmThroughput.Print();
         return 0;
     }
 }
