@@ -36,6 +36,9 @@ public sealed class ModelExecutor
 
     public OnnxModel Model { get; }
 
+    /// <summary>How many elementwise nodes of the main graph run fused into a Conv's output store (for tests and benchmarks).</summary>
+    internal int FusedNodes => _main.FusedSteps.Sum(s => s.Tail.Length);
+
     public ModelIndex Index { get; }
 
     /// <summary>The inputs a caller provides (graph inputs that are not initializers), in order.</summary>

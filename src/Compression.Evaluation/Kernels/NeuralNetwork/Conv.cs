@@ -18,9 +18,11 @@ namespace Compression.Evaluation.Kernels.NeuralNetwork;
 /// <para>
 /// Grouped and ordinary convolutions run as a matrix product per image and group: weights [M/g, C/g·k] times the
 /// im2col matrix [C/g·k, output positions], written straight into the packed layout of <see cref="GemmCore"/>; a 1×1
-/// convolution at stride 1 packs its input directly. Depthwise convolutions (one input channel per group) run a direct
-/// loop. In both paths an output element is fma-accumulated over (input channel, kernel d, h, w) in ascending order
-/// from zero (the direct path skips padded positions, whose products are exactly zero), then the bias is added.
+/// convolution at stride 1 packs its input directly. Constant weights are packed once per plan (<see cref="Prepare"/>).
+/// Depthwise convolutions (one input channel per group) run a direct loop. In both paths an output element is
+/// fma-accumulated over (input channel, kernel d, h, w) in ascending order from zero (the direct path skips padded
+/// positions, whose products are exactly zero), then the bias is added, then any fused elementwise nodes run on the
+/// row (<see cref="Epilogue"/>: the unfused kernels' exact operations, so the bits do not change).
 /// </para>
 /// </summary>
 internal sealed class Conv : IKernel, IPreparedKernel
