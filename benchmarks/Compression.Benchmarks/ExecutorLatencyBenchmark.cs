@@ -15,12 +15,21 @@ internal static class ExecutorLatencyBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var iterations = args.Length >= 2 && args[0] == "--iterations" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var iterations = 20;
+        var profile = false;
+        string? only = null;
+        for (var a = 0; a < args.Length; a++)
+        {
+            if (args[a] == "--iterations") iterations = int.Parse(args[++a], CultureInfo.InvariantCulture);
+            else if (args[a] == "--profile") profile = true;
+            else if (args[a] == "--model") only = args[++a];
+        }
         Console.WriteLine($"median of {iterations} warm runs, batch 1");
         Console.WriteLine("| model | threads | executor ms | ONNX Runtime ms | ratio |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var real in TestAssets.RealModels)
         {
+            if (only is not null && real.Name != only) continue;
             using var temp = new TempFolder("bench-executor");
             var inputs = temp.CreateFolder("inputs");
             await RealInputs.WriteAsync(real.Name, inputs);
@@ -41,8 +50,19 @@ internal static class ExecutorLatencyBenchmark
                 var ours = times[times.Count / 2];
                 var ort = await OnnxRuntimeOracle.MeasureLatencyAsync(real.Path, inputs, iterations, 3, new OracleOptions { Threads = threads });
                 Console.WriteLine(FormattableString.Invariant($"| {real.Name} | {threads} | {ours:F2} | {ort:F2} | {ours / ort:F2} |"));
+                if (profile)
+                {
+                    var observer = new OperatorProfile();
+                    for (var i = 0; i < iterations; i++)
+                    {
+                        observer.Start();
+                        executor.Run(feeds, observer);
+                    }
+                    foreach (var line in observer.Lines(iterations)) Console.WriteLine(line);
+                }
             }
         }
+        if (only is null) GemmThroughput.Print();
         return 0;
     }
 }

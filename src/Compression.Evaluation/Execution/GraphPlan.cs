@@ -1,3 +1,4 @@
+using Compression.Evaluation.Kernels.NeuralNetwork.Fusion;
 using Compression.Evaluation.Operators;
 using Compression.Evaluation.Tensors;
 using Compression.Onnx.Graph;
@@ -54,7 +55,10 @@ internal sealed class GraphPlan
                 FoldedConstants.Add((node.Output[0], node));
                 continue;
             }
-            Steps.Add(new PlanStep(node, kernel, version!.Value, graph.ImplicitInputsOf(node)));
+            var prepared = kernel is IPreparedKernel preparing
+                ? preparing.Prepare(node, version!.Value, node.Input.Select(i => Constants.GetValueOrDefault(i)).ToArray())
+                : null;
+            Steps.Add(new PlanStep(node, kernel, version!.Value, graph.ImplicitInputsOf(node)) { Prepared = prepared });
         }
 
         foreach (var step in Steps)
@@ -62,11 +66,25 @@ internal sealed class GraphPlan
                 Readers[input] = Readers.GetValueOrDefault(input) + 1;
         foreach (var output in graph.Graph.Output)
             Pinned.Add(output.Name);
+
+        // Runs without an observer take the fused steps; an observer must see every value, so it gets the plain ones.
+        var groups = ConvFusion.Find(Steps, Constants, Readers, Pinned);
+        var absorbed = groups.Values.SelectMany(g => g.Members).ToHashSet();
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            if (absorbed.Contains(i)) continue;
+            FusedSteps.Add(groups.TryGetValue(i, out var group)
+                ? Steps[i] with { Fusion = group, Tail = group.Members.Select(m => Steps[m]).ToArray() }
+                : Steps[i]);
+        }
     }
 
     public GraphIndex Graph { get; }
 
     public List<PlanStep> Steps { get; } = [];
+
+    /// <summary><see cref="Steps"/> with each fusable Conv carrying the elementwise nodes after it (for runs without an observer).</summary>
+    public List<PlanStep> FusedSteps { get; } = [];
 
     /// <summary>Initializers and, once folded, Constant-node outputs: never pooled, alive for the whole run.</summary>
     public Dictionary<string, Tensor> Constants { get; } = new(StringComparer.Ordinal);
@@ -84,4 +102,16 @@ internal sealed class GraphPlan
 }
 
 /// <summary>One node with its kernel and the operator version it runs at.</summary>
-internal sealed record PlanStep(NodeProto Node, IKernel Kernel, int Version, IReadOnlyList<string> ImplicitInputs);
+internal sealed record PlanStep(NodeProto Node, IKernel Kernel, int Version, IReadOnlyList<string> ImplicitInputs)
+{
+    /// <summary>The kernel's per-node state from <see cref="IPreparedKernel.Prepare"/>, if any.</summary>
+    public object? Prepared { get; init; }
+
+    /// <summary>Elementwise nodes this step may run as its epilogue, and their steps (run one by one if it cannot).</summary>
+    public FusedGroup? Fusion { get; init; }
+
+    public PlanStep[] Tail { get; init; } = [];
+
+    /// <summary>The values whose reader count drops once this node has run: its inputs, each once.</summary>
+    public string[] Reads { get; } = Node.Input.Concat(ImplicitInputs).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+}

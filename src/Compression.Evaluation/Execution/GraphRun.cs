@@ -1,3 +1,4 @@
+using Compression.Evaluation.Kernels.NeuralNetwork.Fusion;
 using Compression.Evaluation.Tensors;
 using Compression.Onnx.Diagnostics;
 using Compression.Onnx.Protobuf;
@@ -43,40 +44,11 @@ internal sealed class GraphRun
         }
         var remaining = new Dictionary<string, int>(plan.Readers, StringComparer.Ordinal);
 
-        foreach (var step in plan.Steps)
+        foreach (var step in _observer is null ? plan.FusedSteps : plan.Steps)
         {
-            var node = step.Node;
-            var nodeInputs = new Tensor?[node.Input.Count];
-            for (var i = 0; i < nodeInputs.Length; i++)
-            {
-                var name = node.Input[i];
-                if (name.Length == 0) continue;
-                nodeInputs[i] = scope.Find(name) ?? throw new CompressionException(EvaluationErrorCodes.InputMissing,
-                    $"node {KernelException.Describe(node)} reads '{name}', which has no value (a missing graph input?).");
-            }
-            var context = new KernelContext(node, step.Version, nodeInputs, _pool, _parallelism, scope, this, plan);
-            try
-            {
-                step.Kernel.Execute(context);
-            }
-            catch (Exception e) when (e is not CompressionException)
-            {
-                throw new KernelException(node, $"{e.GetType().Name}: {e.Message}", e);
-            }
-            for (var i = 0; i < node.Output.Count; i++)
-            {
-                var name = node.Output[i];
-                if (name.Length == 0) continue;
-                var value = context.Outputs[i] ?? throw context.Fail($"produced no value for output {i} ('{name}')");
-                if (_rented.Contains(value.Data)) _liveViews[value.Data] = _liveViews.GetValueOrDefault(value.Data) + 1;
-                scope.Set(name, value);
-                _observer?.Observe(name, value, node);
-            }
-            foreach (var name in node.Input.Concat(step.ImplicitInputs).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal))
-                Release(name, scope, remaining, plan);
-            // Outputs nobody reads can go at once.
-            foreach (var name in node.Output)
-                if (name.Length > 0 && !remaining.ContainsKey(name)) Release(name, scope, remaining, plan);
+            if (step.Fusion is { } group && TryFused(step, group, scope, remaining, plan)) continue;
+            Execute(step, scope, remaining, plan, null);
+            foreach (var tail in step.Tail) Execute(tail, scope, remaining, plan, null);
         }
 
         var outputs = new Tensor[plan.Graph.Graph.Output.Count];
@@ -87,6 +59,79 @@ internal sealed class GraphRun
                 $"graph output '{name}' was never produced.");
         }
         return outputs;
+    }
+
+    /// <summary>Runs a Conv with its fused elementwise nodes as one step; false (nothing done) if this run's tensors do not fit.</summary>
+    private bool TryFused(PlanStep step, FusedGroup group, Scope scope, Dictionary<string, int> remaining, GraphPlan plan)
+    {
+        // Only float32 runs fuse (fp16 rounds between the nodes, which the epilogue does not).
+        if (scope.Find(step.Node.Input[0])?.ElementType != Onnx.Protobuf.TensorProto.Types.DataType.Float) return false;
+        var externals = new Tensor[group.Externals.Length];
+        for (var i = 0; i < externals.Length; i++)
+            if (scope.Find(group.Externals[i]) is { } t) externals[i] = t;
+            else return false;
+        var context = Execute(step, scope, remaining, plan, new EpilogueBinding(group.Epilogue, externals));
+        if (context is null) return false;
+        // The members ran inside the Conv: their reads are counted as if they had run, inner values were never bound.
+        foreach (var tail in step.Tail)
+            foreach (var name in tail.Reads) Release(name, scope, remaining, plan);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs one step and binds its outputs. With an epilogue, the step's output is bound as the group's result; if the
+    /// kernel declines the epilogue, nothing is bound and null is returned so the caller runs the plain steps.
+    /// </summary>
+    private KernelContext? Execute(PlanStep step, Scope scope, Dictionary<string, int> remaining, GraphPlan plan, EpilogueBinding? epilogue)
+    {
+        var node = step.Node;
+        var nodeInputs = new Tensor?[node.Input.Count];
+        for (var i = 0; i < nodeInputs.Length; i++)
+        {
+            var name = node.Input[i];
+            if (name.Length == 0) continue;
+            nodeInputs[i] = scope.Find(name) ?? throw new CompressionException(EvaluationErrorCodes.InputMissing,
+                $"node {KernelException.Describe(node)} reads '{name}', which has no value (a missing graph input?).");
+        }
+        var context = new KernelContext(node, step.Version, nodeInputs, _pool, _parallelism, scope, this, plan)
+        {
+            Prepared = step.Prepared,
+            Epilogue = epilogue,
+        };
+        try
+        {
+            step.Kernel.Execute(context);
+        }
+        catch (Exception e) when (e is not CompressionException)
+        {
+            throw new KernelException(node, $"{e.GetType().Name}: {e.Message}", e);
+        }
+        if (epilogue is not null)
+        {
+            // A kernel declines before it computes anything (this run's tensors do not fit): the caller runs the plain steps.
+            if (!context.EpilogueApplied) return null;
+            var result = context.Outputs[0] ?? throw context.Fail("produced no value");
+            if (_rented.Contains(result.Data)) _liveViews[result.Data] = _liveViews.GetValueOrDefault(result.Data) + 1;
+            var output = step.Fusion!.Output;
+            scope.Set(output, result);
+            foreach (var name in step.Reads) Release(name, scope, remaining, plan);
+            if (!remaining.ContainsKey(output)) Release(output, scope, remaining, plan);
+            return context;
+        }
+        for (var i = 0; i < node.Output.Count; i++)
+        {
+            var name = node.Output[i];
+            if (name.Length == 0) continue;
+            var value = context.Outputs[i] ?? throw context.Fail($"produced no value for output {i} ('{name}')");
+            if (_rented.Contains(value.Data)) _liveViews[value.Data] = _liveViews.GetValueOrDefault(value.Data) + 1;
+            scope.Set(name, value);
+            _observer?.Observe(name, value, node);
+        }
+        foreach (var name in step.Reads) Release(name, scope, remaining, plan);
+        // Outputs nobody reads can go at once.
+        foreach (var name in node.Output)
+            if (name.Length > 0 && !remaining.ContainsKey(name)) Release(name, scope, remaining, plan);
+        return context;
     }
 
     public Tensor[] RunSubgraph(GraphPlan parentPlan, GraphProto graph, Scope scope, IReadOnlyList<Tensor?> inputs) =>

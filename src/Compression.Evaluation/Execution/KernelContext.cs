@@ -1,3 +1,4 @@
+using Compression.Evaluation.Kernels.NeuralNetwork.Fusion;
 using Compression.Evaluation.Tensors;
 using Compression.Onnx.Protobuf;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -30,6 +31,15 @@ public sealed class KernelContext
 
     public NodeProto Node { get; }
 
+    /// <summary>What the kernel prepared for this node at plan time (<see cref="IPreparedKernel"/>), or null.</summary>
+    internal object? Prepared { get; init; }
+
+    /// <summary>Elementwise nodes the kernel may apply to its output as it stores it, with their tensors; null if none.</summary>
+    internal EpilogueBinding? Epilogue { get; init; }
+
+    /// <summary>Set by a kernel that applied <see cref="Epilogue"/>: its output is then the group's result.</summary>
+    internal bool EpilogueApplied { get; set; }
+
     /// <summary>The operator version in force (the since-version the node resolves to at the model's opset).</summary>
     public int OperatorVersion { get; }
 
@@ -46,7 +56,7 @@ public sealed class KernelContext
 
     /// <summary>The same node and run with other inputs (a wrapper kernel converting types); outputs are its own.</summary>
     internal KernelContext WithInputs(Tensor?[] inputs) =>
-        new(Node, OperatorVersion, inputs, _pool, Parallelism, Scope, _run, _plan);
+        new(Node, OperatorVersion, inputs, _pool, Parallelism, Scope, _run, _plan) { Prepared = Prepared };
 
     /// <summary>A context outside any run, for folding a node whose inputs are all constant (and for kernel tests).</summary>
     internal static KernelContext ForFolding(NodeProto node, int operatorVersion, Tensor?[] inputs, int threads = 1) =>
@@ -91,3 +101,6 @@ public sealed class KernelContext
 
     public KernelException Fail(string message) => new(Node, message);
 }
+
+/// <summary>An epilogue with the tensors it reads in this run (float arrays of the output's shape).</summary>
+internal sealed record EpilogueBinding(Epilogue Epilogue, Tensor[] Externals);

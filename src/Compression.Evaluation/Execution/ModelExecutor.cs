@@ -16,6 +16,12 @@ public sealed class ModelExecutor
     private readonly GraphPlan _main;
     private readonly ExecutorOptions _options;
 
+    /// <summary>
+    /// Buffers of the last finished run, handed to the next: a steady stream of runs then allocates nothing for its
+    /// intermediate values. Concurrent runs each take the idle pool or start an empty one.
+    /// </summary>
+    private TensorPool? _idlePool;
+
     public ModelExecutor(OnnxModel model, ExecutorOptions? options = null, KernelRegistry? registry = null)
     {
         Model = model;
@@ -29,6 +35,9 @@ public sealed class ModelExecutor
     }
 
     public OnnxModel Model { get; }
+
+    /// <summary>How many elementwise nodes of the main graph run fused into a Conv's output store (for tests and benchmarks).</summary>
+    internal int FusedNodes => _main.FusedSteps.Sum(s => s.Tail.Length);
 
     public ModelIndex Index { get; }
 
@@ -50,8 +59,11 @@ public sealed class ModelExecutor
                 throw new CompressionException(EvaluationErrorCodes.InputMissing,
                     $"input '{name}' was not given.", Model.SourcePath);
 
-        var run = new GraphRun(new TensorPool(), new Parallelism(_options.Threads), observer);
+        var pool = Interlocked.Exchange(ref _idlePool, null) ?? new TensorPool();
+        var run = new GraphRun(pool, new Parallelism(_options.Threads), observer);
         var outputs = run.Run(_main, null, bound);
+        // Outputs go to the caller and never return to the pool, so a later run cannot overwrite them.
+        Volatile.Write(ref _idlePool, pool);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         for (var i = 0; i < outputs.Length; i++) result[Outputs[i]] = outputs[i];
         return result;

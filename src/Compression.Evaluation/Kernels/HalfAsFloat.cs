@@ -10,11 +10,15 @@ namespace Compression.Evaluation.Kernels;
 /// output back to fp16 once — what a runtime without native fp16 arithmetic does. Lets the build measure fp16 models
 /// without a second implementation of each heavy kernel; results stay deterministic, the rounding being IEEE's.
 /// </summary>
-internal sealed class HalfAsFloat : IKernel
+internal sealed class HalfAsFloat : IKernel, IPreparedKernel
 {
     private readonly IKernel _inner;
 
     public HalfAsFloat(IKernel inner) => _inner = inner;
+
+    /// <summary>The inner kernel's plan-time state (used when the inputs are float; widened inputs are new tensors it will not match).</summary>
+    public object? Prepare(Onnx.Protobuf.NodeProto node, int version, IReadOnlyList<Tensor?> constants) =>
+        _inner is IPreparedKernel preparing ? preparing.Prepare(node, version, constants) : null;
 
     public IReadOnlyList<ValueInfo> Infer(InferenceContext context)
     {

@@ -44,14 +44,7 @@ internal sealed class BatchNormalization : IKernel
         var length = context.Input(1).Length;
         if (length != groups || Enumerable.Range(2, 3).Any(i => context.Input(i).Length != groups))
             throw context.Fail($"scale, B, mean and var must have {groups} elements");
-        var a = new float[groups];
-        var b = new float[groups];
-        for (var c = 0; c < groups; c++)
-        {
-            var inv = (double)parameters[0][c] / Math.Sqrt((double)parameters[3][c] + epsilon);
-            a[c] = (float)inv;
-            b[c] = (float)(parameters[1][c] - parameters[2][c] * inv);
-        }
+        var (a, b) = Coefficients(parameters[0], parameters[1], parameters[2], parameters[3], epsilon);
         var y = context.Allocate(DataType.Float, x.Shape);
         var xs = (float[])x.Data;
         var ys = (float[])y.Data;
@@ -73,5 +66,19 @@ internal sealed class BatchNormalization : IKernel
             for (; k < plane; k++) dst[k] = MathF.FusedMultiplyAdd(src[k], a[c], b[c]);
         }, plane);
         context.SetOutput(0, y);
+    }
+
+    /// <summary>The per-channel affine form y = fma(x, a, b); shared with Conv's fused epilogue so both round alike.</summary>
+    internal static (float[] A, float[] B) Coefficients(float[] scale, float[] bias, float[] mean, float[] variance, float epsilon)
+    {
+        var a = new float[scale.Length];
+        var b = new float[scale.Length];
+        for (var c = 0; c < a.Length; c++)
+        {
+            var inv = (double)scale[c] / Math.Sqrt((double)variance[c] + epsilon);
+            a[c] = (float)inv;
+            b[c] = (float)(bias[c] - mean[c] * inv);
+        }
+        return (a, b);
     }
 }

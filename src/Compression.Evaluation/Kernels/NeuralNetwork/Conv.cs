@@ -3,8 +3,11 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
+using Compression.Evaluation.Kernels.NeuralNetwork.Fusion;
 using Compression.Evaluation.Kernels.NeuralNetwork.Linear;
 using Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
+using Compression.Evaluation.Tensors;
+using Compression.Onnx.Protobuf;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Evaluation.Kernels.NeuralNetwork;
@@ -15,13 +18,33 @@ namespace Compression.Evaluation.Kernels.NeuralNetwork;
 /// <para>
 /// Grouped and ordinary convolutions run as a matrix product per image and group: weights [M/g, C/g·k] times the
 /// im2col matrix [C/g·k, output positions], written straight into the packed layout of <see cref="GemmCore"/>; a 1×1
-/// convolution at stride 1 packs its input directly. Depthwise convolutions (one input channel per group) run a direct
-/// loop. In both paths an output element is fma-accumulated over (input channel, kernel d, h, w) in ascending order
-/// from zero (the direct path skips padded positions, whose products are exactly zero), then the bias is added.
+/// convolution at stride 1 packs its input directly. Constant weights are packed once per plan (<see cref="Prepare"/>).
+/// Depthwise convolutions (one input channel per group) run a direct loop. In both paths an output element is
+/// fma-accumulated over (input channel, kernel d, h, w) in ascending order from zero (the direct path skips padded
+/// positions, whose products are exactly zero), then the bias is added, then any fused elementwise nodes run on the
+/// row (<see cref="Epilogue"/>: the unfused kernels' exact operations, so the bits do not change).
 /// </para>
 /// </summary>
-internal sealed class Conv : IKernel
+internal sealed class Conv : IKernel, IPreparedKernel
 {
+    /// <summary>Constant weights packed into <see cref="GemmCore"/>'s A layout once per plan, one block per group.</summary>
+    private sealed record PackedWeights(Tensor Source, float[] Packed, int GroupSize);
+
+    public object? Prepare(NodeProto node, int version, IReadOnlyList<Tensor?> constants)
+    {
+        if (constants.Count < 2 || constants[1] is not { ElementType: DataType.Float, Rank: >= 3 } w) return null;
+        var group = (int)new NodeAttributes(node).GetInt("group", 1);
+        var filters = w.Shape[0];
+        if (group < 1 || filters % group != 0 || w.Shape[1] == 1) return null; // depthwise reads weights directly
+        var groupFilters = filters / group;
+        var k = w.Length / Math.Max(1, filters);
+        var size = GemmCore.PackedASize(groupFilters, k);
+        var packed = new float[Math.Max(1, size * group)];
+        for (var gi = 0; gi < group; gi++)
+            GemmCore.PackA((float[])w.Data, gi * groupFilters * k, k, 1, groupFilters, k, packed.AsSpan(gi * size, size));
+        return new PackedWeights(w, packed, size);
+    }
+
     public IReadOnlyList<ValueInfo> Infer(InferenceContext context)
     {
         var x = context.Input(0);
@@ -61,34 +84,64 @@ internal sealed class Conv : IKernel
             throw context.Fail($"bias must be {filters} floats");
         var g = WindowGeometry.Create(WindowGeometry.Read(context.Attributes, kernel, context.Fail), x.Shape.AsSpan(2));
 
-        var y = context.Allocate(DataType.Float, [batch, filters, .. g.OutputDims()]);
+        int[] shape = [batch, filters, .. g.OutputDims()];
+        // The fused epilogue is taken only if this run's tensors fit it; deciding before any work lets the run fall back.
+        var epilogue = context.Epilogue is { } e && e.Epilogue.Fits(shape, e.Externals) ? e : null;
+        var y = context.Allocate(DataType.Float, shape);
         var xs = (float[])x.Data;
-        var ws = (float[])w.Data;
         var ys = (float[])y.Data;
-        var bs = (float[]?)bias?.Data;
+        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, epilogue?.Externals.Select(t => (float[])t.Data).ToArray() ?? [], ys);
         if (y.Length > 0)
         {
             if (groupChannels == 1)
-                Depthwise(xs, ws, bs, ys, batch, channels, groupFilters, g, context.Parallelism);
+                Depthwise(xs, (float[])w.Data, post, ys, batch, channels, groupFilters, g, context.Parallelism);
             else
-                Grouped(xs, ws, bs, ys, batch, group, groupChannels, groupFilters, g, context.Parallelism);
+            {
+                var packedA = context.Prepared is PackedWeights p && ReferenceEquals(p.Source, w) ? p : null;
+                Grouped(xs, w, packedA, post, ys, batch, group, groupChannels, groupFilters, g, context.Parallelism);
+            }
         }
+        context.EpilogueApplied = epilogue is not null;
         context.SetOutput(0, y);
     }
 
-    private static void Grouped(float[] x, float[] w, float[]? bias, float[] y, int batch, int group, int groupChannels, int groupFilters,
-        WindowGeometry g, Parallelism parallelism)
+    /// <summary>
+    /// What happens to an output row once its sums are final: the bias added (a float add, as before fusion existed),
+    /// then the fused epilogue if any. Done per row while the row is still in cache.
+    /// </summary>
+    private sealed class Store(float[]? bias, Epilogue? epilogue, float[][] externals, float[] y)
+    {
+        public bool IsEmpty => bias is null && epilogue is null;
+
+        /// <summary>Row y[offset, offset + length) of channel <paramref name="channel"/>.</summary>
+        public void Row(int offset, int length, int channel)
+        {
+            if (bias is not null)
+            {
+                var row = y.AsSpan(offset, length);
+                var b = Vector256.Create(bias[channel]);
+                var j = 0;
+                for (; j + 8 <= length; j += 8) (Vector256.Create<float>(row.Slice(j, 8)) + b).CopyTo(row.Slice(j, 8));
+                for (; j < length; j++) row[j] += bias[channel];
+            }
+            epilogue?.Apply(y, offset, length, channel, externals);
+        }
+    }
+
+    private static void Grouped(float[] x, Tensor weight, PackedWeights? prepared, Store post, float[] y, int batch, int group, int groupChannels,
+        int groupFilters, WindowGeometry g, Parallelism parallelism)
     {
         var k = groupChannels * g.KernelSize;
         var positions = g.OutputSize;
         var inputPlane = g.InputSize;
         var aSize = GemmCore.PackedASize(groupFilters, k);
-        var packedA = ArrayPool<float>.Shared.Rent(Math.Max(1, aSize * group));
+        var packedA = prepared?.Packed ?? ArrayPool<float>.Shared.Rent(Math.Max(1, aSize * group));
         var packedB = ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
         try
         {
-            for (var gi = 0; gi < group; gi++)
-                GemmCore.PackA(w, gi * groupFilters * k, k, 1, groupFilters, k, packedA.AsSpan(gi * aSize, aSize));
+            if (prepared is null)
+                for (var gi = 0; gi < group; gi++)
+                    GemmCore.PackA((float[])weight.Data, gi * groupFilters * k, k, 1, groupFilters, k, packedA.AsSpan(gi * aSize, aSize));
             var pointwise = g.IsPointwise;
             for (var n = 0; n < batch; n++)
                 for (var gi = 0; gi < group; gi++)
@@ -99,37 +152,33 @@ internal sealed class Conv : IKernel
                         GemmCore.PackB(x, xOffset, inputPlane, 1, k, positions, packedB, parallelism);
                     else
                         Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
-                    GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism);
+                    var firstFilter = gi * groupFilters;
+                    Action<int, int, int>? rowDone = post.IsEmpty ? null
+                        : (row, from, to) => post.Row(yOffset + row * positions + from, to - from, firstFilter + row);
+                    GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism, rowDone);
                 }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(packedA);
+            if (prepared is null) ArrayPool<float>.Shared.Return(packedA);
             ArrayPool<float>.Shared.Return(packedB);
         }
-        if (bias is not null) AddBias(y, bias, batch, group * groupFilters, positions, parallelism);
     }
 
-    internal static void AddBias(float[] y, float[] bias, int batch, int channels, int plane, Parallelism parallelism) =>
-        parallelism.For(batch * channels, i =>
-        {
-            var b = Vector256.Create(bias[i % channels]);
-            var row = y.AsSpan(i * plane, plane);
-            var j = 0;
-            for (; j + 8 <= plane; j += 8) (Vector256.Create<float>(row.Slice(j, 8)) + b).CopyTo(row.Slice(j, 8));
-            for (; j < plane; j++) row[j] += bias[i % channels];
-        }, plane);
-
     /// <summary>One input channel per group: each output plane from one input plane, a multiply-add per kernel tap.</summary>
-    private static void Depthwise(float[] x, float[] w, float[]? bias, float[] y, int batch, int channels, int multiplier,
+    private static void Depthwise(float[] x, float[] w, Store post, float[] y, int batch, int channels, int multiplier,
         WindowGeometry g, Parallelism parallelism)
     {
         var filters = channels * multiplier;
-        parallelism.For(batch * filters, plane => DepthwisePlane(x, w, bias, y, plane, channels, multiplier, g), (long)g.OutputSize * g.KernelSize);
+        parallelism.For(batch * filters, plane =>
+        {
+            DepthwisePlane(x, w, y, plane, channels, multiplier, g);
+            if (!post.IsEmpty) post.Row(plane * g.OutputSize, g.OutputSize, plane % filters);
+        }, (long)g.OutputSize * g.KernelSize);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DepthwisePlane(float[] x, float[] w, float[]? bias, float[] y, int plane, int channels, int multiplier, WindowGeometry g)
+    private static void DepthwisePlane(float[] x, float[] w, float[] y, int plane, int channels, int multiplier, WindowGeometry g)
     {
         var filters = channels * multiplier;
         int id = g.Input[0], ih = g.Input[1], iw = g.Input[2];
@@ -141,7 +190,6 @@ internal sealed class Conv : IKernel
         var input = x.AsSpan((n * channels + m / multiplier) * g.InputSize, g.InputSize);
         var weights = w.AsSpan(m * taps, taps);
         var output = y.AsSpan(plane * g.OutputSize, g.OutputSize);
-        var b = bias?[m] ?? 0f;
         for (var d = 0; d < od; d++)
             for (var h = 0; h < oh; h++)
             {
@@ -164,8 +212,6 @@ internal sealed class Conv : IKernel
                         }
                     }
                 }
-                if (bias is not null)
-                    for (var j = 0; j < ow; j++) row[j] += b;
             }
     }
 

@@ -93,13 +93,22 @@ internal static class GemmCore
         }, (long)k * NR);
     }
 
-    /// <summary>C[i, j] (at c[cOffset + i·ldc + j]) = Σ_k A[i, k]·B[k, j] over packed operands; C is overwritten.</summary>
-    public static void Multiply(float[] packedA, int aOffset, float[] packedB, int m, int n, int k, float[] c, int cOffset, int ldc, Parallelism parallelism)
+    /// <summary>
+    /// C[i, j] (at c[cOffset + i·ldc + j]) = Σ_k A[i, k]·B[k, j] over packed operands; C is overwritten. When given,
+    /// <paramref name="rowDone"/>(i, j0, j1) is called once C[i, j0..j1) is final, while that block is still in cache
+    /// (Conv adds its bias and fused activations there).
+    /// </summary>
+    public static void Multiply(float[] packedA, int aOffset, float[] packedB, int m, int n, int k, float[] c, int cOffset, int ldc, Parallelism parallelism,
+        Action<int, int, int>? rowDone = null)
     {
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
-            for (var i = 0; i < m; i++) c.AsSpan(cOffset + i * ldc, n).Clear();
+            for (var i = 0; i < m; i++)
+            {
+                c.AsSpan(cOffset + i * ldc, n).Clear();
+                rowDone?.Invoke(i, 0, n);
+            }
             return;
         }
         var rowBlocks = (m + MC - 1) / MC;
@@ -108,7 +117,10 @@ internal static class GemmCore
         {
             var rb = task / colBlocks;
             var cb = task % colBlocks;
-            Block(packedA, aOffset, packedB, m, n, k, c, cOffset, ldc, rb * MC, Math.Min(m, rb * MC + MC), cb * NC, Math.Min(n, cb * NC + NC));
+            int rowStart = rb * MC, rowEnd = Math.Min(m, rb * MC + MC), colStart = cb * NC, colEnd = Math.Min(n, cb * NC + NC);
+            Block(packedA, aOffset, packedB, m, n, k, c, cOffset, ldc, rowStart, rowEnd, colStart, colEnd);
+            if (rowDone is not null)
+                for (var i = rowStart; i < rowEnd; i++) rowDone(i, colStart, colEnd);
         }, (long)MC * NC * k);
     }
 
