@@ -16,7 +16,7 @@ public static class CommandLine
         var root = new RootCommand("modelc: compress ONNX models for the devices that run them.")
         {
             InspectCommand.Create(stdout),
-            CompressCommand.Create(stdout),
+            CompressCommand.Create(stdout, stderr),
             RunCommand.Create(stdout),
             ProfilesCommand.Create(stdout),
             BuildCommand.Create(),

@@ -10,4 +10,6 @@ public static class EngineErrorCodes
     public const string UnknownInput = "MCB2005";
     public const string OpsetConversionUnsupported = "MCB2006";
     public const string FidelityNotMeasured = "MCB2101";
+    public const string NoCalibrationData = "MCB2102";
+    public const string StaticInt8Unavailable = "MCB2103";
 }

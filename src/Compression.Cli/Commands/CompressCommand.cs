@@ -12,7 +12,7 @@ namespace Compression.Cli.Commands;
 /// </summary>
 internal static class CompressCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = new Argument<string>("model") { Description = "The ONNX model file." };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the compressed model.", Required = true };
@@ -22,7 +22,9 @@ internal static class CompressCommand
             DefaultValueFactory = _ => "portable",
         };
         var report = new Option<string?>("--report") { Description = "Write what was done, as JSON, to this file." };
-        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report };
+        var calibration = new Option<string?>("--calibration-data") { Description = "A data-set folder static int8 calibrates on (docs/calibration.md)." };
+        var validation = new Option<string?>("--validation-data") { Description = "A data-set folder fidelity is measured on (else seeded synthetic inputs)." };
+        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation };
         var flags = RecipeOptions.All.Select(o =>
         {
             var flag = new Option<string?>(o.Flag) { Description = $"Override the profile's {o.Name}: {o.Accepted}." };
@@ -39,7 +41,11 @@ internal static class CompressCommand
                 parse.GetRequiredValue(model), parse.GetRequiredValue(output), parse.GetRequiredValue(profile))
             {
                 Overrides = overrides,
+                CalibrationData = parse.GetValue(calibration),
+                ValidationData = parse.GetValue(validation),
             });
+            foreach (var warning in result.Warnings)
+                stderr.WriteLine($"{result.Model}: warning {warning.Code}: {warning.Message}");
             stdout.WriteLine($"{result.Output}: profile {result.Profile} ({result.Recipe}), {result.OriginalBytes:N0} -> {result.CompressedBytes:N0} bytes ({result.Ratio:F2}x)");
             if (parse.GetValue(report) is { } reportPath)
                 AtomicFile.Write(reportPath, s => JsonSerializer.Serialize(s, result, CliJson.Options));

@@ -69,6 +69,8 @@ public static class BuildRunner
             throw new CompressionException(ErrorCodes.ModelNotFound,
                 $"the model '{item.ItemSpec}' of a ModelCompression item does not exist.", item.FullPath);
 
+        (recipe, var fallback) = RecipeFallbacks.Apply(recipe, item.CalibrationData);
+        if (fallback is not null) diagnostics.Add(new BuildDiagnostic("warning", fallback.Code, item.FullPath, fallback.Message));
         var output = Path.Combine(request.OutputDirectory, names.For(item.FullPath));
         var key = CacheKey.Compute(item.FullPath, recipe, [item.CalibrationData, item.ValidationData]);
         // The key covers what determines the bytes (the recipe), not the profile's name: two profiles with one recipe
@@ -76,11 +78,13 @@ public static class BuildRunner
         if (cache?.TryGet(key, output) is { } hit)
             return Output(item, output, profile.Name, recipe.ToString(), hit, cacheHit: true, diagnostics);
 
-        var result = ModelCompressor.Compress(item.FullPath, output, profile.Name, recipe, item.ValidationData.Length > 0 ? item.ValidationData : null);
+        var result = ModelCompressor.Compress(item.FullPath, output, profile.Name, recipe,
+            item.ValidationData.Length > 0 ? item.ValidationData : null, item.CalibrationData.Length > 0 ? item.CalibrationData : null);
         var entry = new CacheEntry(profile.Name, result.Recipe, result.OriginalBytes, result.CompressedBytes, CacheKey.Sha256(output))
         {
             Fidelity = result.Fidelity,
             FidelityNote = result.FidelityNote,
+            Warnings = result.Warnings,
             Macs = result.Macs,
             WeightBytesRead = result.WeightBytesRead,
             CompressionMilliseconds = result.CompressionMilliseconds,
@@ -91,6 +95,9 @@ public static class BuildRunner
 
     private static ModelOutput Output(ModelItem item, string output, string profile, string recipe, CacheEntry entry, bool cacheHit, List<BuildDiagnostic> diagnostics)
     {
+        // The recipe fallbacks were reported before the lookup; these are the passes' own (replayed from the cache).
+        foreach (var warning in entry.Warnings.Where(w => w.Code != EngineErrorCodes.NoCalibrationData))
+            diagnostics.Add(new BuildDiagnostic("warning", warning.Code, item.FullPath, warning.Message));
         if (entry.FidelityNote is { } note)
             diagnostics.Add(new BuildDiagnostic("warning", EngineErrorCodes.FidelityNotMeasured, item.FullPath, note));
         return new ModelOutput(item.ItemSpec, output, profile, recipe, entry.OriginalBytes, entry.CompressedBytes, entry.Sha256, cacheHit)

@@ -7,4 +7,10 @@ namespace Compression.Engine.Pipeline;
 public sealed record CompressionRequest(string ModelPath, string OutputPath, string Profile)
 {
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A data-set folder (DESIGN.md layout) static int8 calibrates on; null for none.</summary>
+    public string? CalibrationData { get; init; }
+
+    /// <summary>A data-set folder fidelity is measured on; null for seeded synthetic inputs.</summary>
+    public string? ValidationData { get; init; }
 }

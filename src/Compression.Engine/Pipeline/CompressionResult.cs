@@ -15,6 +15,9 @@ public sealed record CompressionResult(
 
     public string? FidelityNote { get; init; }
 
+    /// <summary>What the passes warned about (fallbacks), each with its code.</summary>
+    public IReadOnlyList<EngineWarning> Warnings { get; init; } = [];
+
     /// <summary>Multiply-accumulates per inference (Conv, ConvTranspose, Gemm, MatMul) where shapes are known: the device-independent cost.</summary>
     public long Macs { get; init; }
 

@@ -19,20 +19,23 @@ public static class ModelCompressor
         catalog ??= new ProfileCatalog();
         var profile = catalog.Get(request.Profile);
         var recipe = RecipeOptions.Apply(profile.Recipe, request.Overrides);
-        return Compress(request.ModelPath, request.OutputPath, profile.Name, recipe);
+        return Compress(request.ModelPath, request.OutputPath, profile.Name, recipe, request.ValidationData, request.CalibrationData);
     }
 
     /// <summary>Compresses with an already resolved recipe (the build resolves profiles and options itself).</summary>
-    public static CompressionResult Compress(string modelPath, string outputPath, string profileName, Recipe recipe, string? validationData = null)
+    public static CompressionResult Compress(string modelPath, string outputPath, string profileName, Recipe recipe,
+        string? validationData = null, string? calibrationData = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        (recipe, var fallback) = RecipeFallbacks.Apply(recipe, calibrationData);
         var passes = PassPlan.For(recipe, modelPath);
 
         var model = OnnxModel.Load(modelPath);
         // A structurally broken model is refused before any work, so no pass has to guess what it meant.
         ModelChecker.ThrowIfInvalid(model.Proto, modelPath);
 
-        var context = new CompressionContext(model, recipe);
+        var context = new CompressionContext(model, recipe) { CalibrationData = calibrationData };
+        if (fallback is not null) context.Warnings.Add(fallback);
         var reports = passes.Select(p => p.Apply(context)).ToList();
         var result = OnnxModel.FromProto(context.Model, outputPath);
         var check = ModelChecker.Check(result.Proto);
@@ -56,11 +59,12 @@ public static class ModelCompressor
             note = $"fidelity not measured: {e.Message}";
         }
         var summary = Reporting.ModelInspection.Summarize(result);
-        return new CompressionResult(modelPath, outputPath, profileName, recipe.ToString(), reports,
+        return new CompressionResult(modelPath, outputPath, profileName, context.Recipe.ToString(), reports,
             new FileInfo(modelPath).Length, new FileInfo(outputPath).Length)
         {
             Fidelity = fidelity,
             FidelityNote = note,
+            Warnings = context.Warnings.ToList(),
             Macs = summary.Macs,
             WeightBytesRead = summary.WeightBytes,
             CompressionMilliseconds = elapsed,

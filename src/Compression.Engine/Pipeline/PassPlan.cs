@@ -23,6 +23,7 @@ public static class PassPlan
             case QuantizationMode.None: break;
             case QuantizationMode.Int8Weight: passes.Add(new Int8WeightPass()); break;
             case QuantizationMode.Fp16: passes.Add(new Fp16Pass()); break;
+            case QuantizationMode.Int8: passes.Add(new Quantization.Static.StaticInt8Pass()); break;
             default: throw NotYet("Quantization", RecipeOptions.Format(recipe.Quantization), file);
         }
         if (recipe.Packing != PackingMode.None) throw NotYet("Packing", RecipeOptions.Word(recipe.Packing), file);

@@ -22,6 +22,9 @@ public sealed record Recipe
 
     public ActivationType ActivationType { get; init; } = ActivationType.UInt8;
 
+    /// <summary>Static int8: 7-bit weights, for u8s8 integer kernels that can saturate on x64 CPUs without VNNI.</summary>
+    public bool ReduceRange { get; init; }
+
     public CalibrationMethod CalibrationMethod { get; init; } = new CalibrationMethod.MinMax();
 
     /// <summary>Node names and operator types that keep full precision.</summary>

@@ -25,6 +25,8 @@ public static class RecipeOptions
             (r, v) => r with { Packing = ParseWord<PackingMode>("Packing", v) }, r => Word(r.Packing)),
         new("ActivationType", "--activation-type", "uint8, int8",
             (r, v) => r with { ActivationType = ParseWord<ActivationType>("ActivationType", v) }, r => Word(r.ActivationType)),
+        new("ReduceRange", "--reduce-range", "true, false (7-bit weights for u8s8 kernels on x64 CPUs without VNNI)",
+            (r, v) => r with { ReduceRange = ParseBoolean("ReduceRange", v) }, r => r.ReduceRange ? "true" : "false"),
         new("CalibrationMethod", "--calibration-method", "minmax, percentile:P with P in (0, 100], entropy",
             (r, v) => r with { CalibrationMethod = ParseCalibration(v) }, r => Format(r.CalibrationMethod)),
         new("Exclude", "--exclude", "node names and operator types separated by ';'",
@@ -131,6 +133,13 @@ public static class RecipeOptions
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k is >= 2 and <= 256) return k;
         throw Bad("WeightSharing", value, "clusters must be a whole number from 2 to 256");
     }
+
+    public static bool ParseBoolean(string option, string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw Bad(option, value),
+    };
 
     public static CalibrationMethod ParseCalibration(string value)
     {

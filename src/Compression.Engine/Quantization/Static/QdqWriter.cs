@@ -16,15 +16,16 @@ namespace Compression.Engine.Quantization.Static;
 /// </summary>
 public sealed class QdqWriter
 {
-    private const int WeightQMax = 127;
+    private readonly int _weightQMax;
     private readonly ModelIndex _model;
     private readonly UniqueNames _names;
     private readonly QdqPlan _plan;
     private readonly IReadOnlyDictionary<string, QdqParameters> _parameters;
     private readonly GraphProto _graph;
 
-    public QdqWriter(ModelIndex model, QdqPlan plan, IReadOnlyDictionary<string, QdqParameters> parameters)
+    public QdqWriter(ModelIndex model, QdqPlan plan, IReadOnlyDictionary<string, QdqParameters> parameters, int weightQMax = 127)
     {
+        _weightQMax = weightQMax;
         _model = model;
         _plan = plan;
         _parameters = parameters;
@@ -134,7 +135,7 @@ public sealed class QdqWriter
         var channels = dims[axis];
         var outer = dims[..axis].Aggregate(1, (a, d) => a * d);
         var inner = dims[(axis + 1)..].Aggregate(1, (a, d) => a * d);
-        var (q, scales, halfScales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, WeightQMax, halfScales: true);
+        var (q, scales, halfScales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, _weightQMax, halfScales: true);
 
         var qName = AddInitializer($"{weight.Name}_quantized", TensorData.Create("", dims.Select(d => (long)d).ToArray(), (ReadOnlySpan<sbyte>)q));
         string scaleName;

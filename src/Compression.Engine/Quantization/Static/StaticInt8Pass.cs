@@ -1,0 +1,78 @@
+using Compression.Engine.Calibration;
+using Compression.Engine.Pipeline;
+using Compression.Engine.Preprocessing.OpsetConversion;
+using Compression.Engine.Recipes;
+using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Graph;
+using Compression.Onnx.Model;
+using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace Compression.Engine.Quantization.Static;
+
+/// <summary>
+/// <c>Quantization=int8</c>: static QDQ quantization calibrated on the item's CalibrationData. The model is raised to
+/// opset 13 (per-channel QuantizeLinear/DequantizeLinear), the values <see cref="QdqPlan"/> picks are calibrated with
+/// the executor over the data set (<see cref="ActivationCalibrator"/>, the recipe's CalibrationMethod), and
+/// <see cref="QdqWriter"/> writes the pairs, int8 weights and int32 biases. Without calibration data, or when the model
+/// cannot reach opset 13, it warns with a code and quantizes the weights only (int8-weight) — never a silently bad model.
+/// </summary>
+public sealed class StaticInt8Pass : ICompressionPass
+{
+    /// <summary>QuantizeLinear/DequantizeLinear take an axis (per-channel weights) from this opset.</summary>
+    public const long MinimumOpset = 13;
+
+    public string Name => "int8";
+
+    public PassReport Apply(CompressionContext context)
+    {
+        if (RecipeFallbacks.Apply(context.Recipe, context.CalibrationData) is (var recipe, { } warning))
+        {
+            context.FallBack(recipe, warning.Code, warning.Message);
+            return new Int8WeightPass().Apply(context);
+        }
+        if (context.DefaultOpset < MinimumOpset)
+        {
+            try
+            {
+                OpsetConverter.Convert(context.Model, MinimumOpset, context.Original.SourcePath);
+            }
+            catch (CompressionException e) when (e.Code == EngineErrorCodes.OpsetConversionUnsupported)
+            {
+                context.FallBack(context.Recipe with { Quantization = QuantizationMode.Int8Weight }, EngineErrorCodes.StaticInt8Unavailable,
+                    $"static int8 needs opset {MinimumOpset}: {e.Message}; the weights were quantized to int8 (int8-weight) instead.");
+                return new Int8WeightPass().Apply(context);
+            }
+        }
+
+        var index = new ModelIndex(context.Model);
+        var types = context.InferredTypes(index);
+        var unsigned = context.Recipe.ActivationType == ActivationType.UInt8;
+        var plan = QdqPlan.Build(index, types, context.IsExcluded, unsigned);
+        if (plan.ComputeNodes.Count == 0)
+            return PassReport.Nothing(Name, "no Conv, ConvTranspose, Gemm or MatMul with a constant float weight to quantize");
+
+        // Calibrate on the float model as it stands now (converted, preprocessed), before any pair is written.
+        var calibration = ActivationCalibrator.Calibrate(OnnxModel.FromProto(context.Model.Clone(), context.Original.SourcePath),
+            plan.CalibratedValues, context.CalibrationData, context.Recipe.CalibrationMethod, context.Recipe.ActivationType, context.Threads);
+        var parameters = plan.CalibratedValues.ToDictionary(v => v, v =>
+        {
+            var p = calibration.Parameters(v);
+            return new QdqParameters(p.Scale, p.ZeroPoint, unsigned ? DataType.Uint8 : DataType.Int8);
+        }, StringComparer.Ordinal);
+
+        var writer = new QdqWriter(index, plan, parameters, context.Recipe.ReduceRange ? ReducedWeightQMax : WeightQMax);
+        writer.Write();
+        var (before, after) = writer.WeightBytes;
+        return new PassReport(Name, plan.ComputeNodes.Count, before, after,
+        [
+            $"{plan.ComputeNodes.Count} nodes in int8 (weights per channel{(context.Recipe.ReduceRange ? ", 7-bit (reduce range)" : "")}), "
+            + $"{plan.QuantizedValues.Count} activations {(unsigned ? "uint8 asymmetric" : "int8 symmetric")} calibrated by "
+            + $"{RecipeOptions.Format(context.Recipe.CalibrationMethod)} on {calibration.Samples} sample(s); {plan.AbsorbedActivations.Count} Relu/Clip absorbed",
+        ]);
+    }
+
+    /// <summary>Symmetric int8 weights use ±127; with reduce_range ±64 (7 bits), as ONNX Runtime's tool does.</summary>
+    private const int WeightQMax = 127;
+
+    private const int ReducedWeightQMax = 64;
+}
