@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Compression.Testing;
+
+/// <summary>
+/// Calibration and validation data sets for the real models, made from real data (rendered text, photos) by Debian's
+/// python3 with numpy, Pillow, FreeType fonts and scikit-image, in the data-set layout of DESIGN.md: one folder per
+/// sample (<c>sample_000</c>, …) holding <c>input_0.npy</c>, and <c>labels.npy</c> (int64, one class index per sample
+/// in ordinal sample order) at the top when the set is labelled. Preprocessing per model is RealInputs' (the upstream
+/// projects'), written out in the script. Everything is derived from the sample index: the same bytes on every run.
+/// <para>
+/// Rendering dozens of samples takes seconds, so sets are cached under the temp folder
+/// (compression-tests/datasets/NAME-COUNT-KEY), KEY hashing the script and the arguments: a changed script makes a new
+/// folder, an unchanged one is reused. A set is written to a private folder and renamed into place, so a reader never
+/// sees half a set and two test processes racing both end with the same complete folder.
+/// </para>
+/// </summary>
+public static class RealDataSets
+{
+    /// <summary>The direction classifier's classes in PaddleOCR's label_list order: index 0 is "0", index 1 is "180".</summary>
+    public static IReadOnlyList<string> DirectionClasses { get; } = ["0", "180"];
+
+    private const string Script = """
+        import sys
+        import numpy as np
+        from PIL import Image, ImageDraw, ImageFont
+
+        name, folder, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        FONTS = [
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+            "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+            "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+            "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+            "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf",
+            "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
+            "/usr/share/fonts/truetype/lato/Lato-Regular.ttf",
+            "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
+        ]
+        WORDS = ("invoice total amount paid date order number customer address street city phone email "
+                 "account balance due tax price quantity item shipping delivery receipt store cash card change "
+                 "thank you welcome monday friday january october station platform train ticket gate seat "
+                 "Hello World Pharmacy Bakery Coffee Market Museum Library Hospital Airport Hotel Office").split()
+
+        def phrase(i, words):
+            # A deterministic phrase per index: a multiplicative walk over the word list, plus a number now and then.
+            picked = [WORDS[(i * 7 + k * 13 + (i // 5) * 3) % len(WORDS)] for k in range(words)]
+            if i % 3 == 0:
+                picked.append(str(10 + (i * 37) % 990))
+            return " ".join(picked)
+
+        def font(path, size):
+            return ImageFont.truetype(path, size)
+
+        def nchw(hwc):
+            return np.ascontiguousarray(hwc.transpose(2, 0, 1)[np.newaxis]).astype(np.float32)
+
+        def save(index, array):
+            import os
+            sample = os.path.join(folder, f"sample_{index:03d}")
+            os.makedirs(sample)
+            np.save(os.path.join(sample, "input_0.npy"), array)
+
+        if name == "paddleocr-cls":
+            # PaddleOCR's direction classifier (ClsResizeImg + NormalizeImage, as RealInputs): a cropped text line is
+            # scaled to height 48 and width min(192, ceil(48 * w / h)), mapped to [-1, 1] by (x / 255 - 0.5) / 0.5, and
+            # zero-padded on the right to 192 (zero is mid-grey after normalisation), CHW, batch 1 -> [1, 3, 48, 192].
+            # Lines are rendered at height 48 directly (black on white, one of eight fonts, 22-34 px), so no resampling
+            # is involved; odd samples are rotated by 180 degrees (label 1, "180"), even ones are upright (label 0, "0").
+            labels = []
+            for i in range(count):
+                path = FONTS[i % len(FONTS)]
+                size = 22 + (i * 5) % 13
+                text = phrase(i, 1 + i % 3)
+                f = font(path, size)
+                while f.getlength(text) > 184 and size > 14:
+                    size -= 1
+                    f = font(path, size)
+                width = min(192, int(np.ceil(f.getlength(text))) + 8)
+                image = Image.new("RGB", (width, 48), "white")
+                ImageDraw.Draw(image).text((4, 24), text, fill="black", font=f, anchor="lm")
+                rotated = i % 2 == 1
+                if rotated:
+                    image = image.transpose(Image.Transpose.ROTATE_180)
+                normalised = (np.asarray(image, dtype=np.float32) / 255.0 - 0.5) / 0.5
+                padded = np.zeros((48, 192, 3), dtype=np.float32)
+                padded[:, :width] = normalised
+                save(i, nchw(padded))
+                labels.append(1 if rotated else 0)
+            np.save(f"{folder}/labels.npy", np.array(labels, dtype=np.int64))
+        elif name == "paddleocr-det":
+            # PaddleOCR's DB detector (DetResizeForTest + NormalizeImage, as RealInputs): a 96 x 320 block of two or three
+            # text lines at varying positions, fonts and sizes, scaled to [0, 1], ImageNet mean/std, CHW -> [1, 3, 96, 320].
+            mean = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+            std = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+            for i in range(count):
+                image = Image.new("RGB", (320, 96), "white")
+                draw = ImageDraw.Draw(image)
+                lines = 2 + i % 2
+                size = 18 + (i * 3) % 7
+                for k in range(lines):
+                    f = font(FONTS[(i + k) % len(FONTS)], size)
+                    x = 6 + (i * 11 + k * 23) % 40
+                    y = 8 + k * (84 // lines) + size // 2
+                    draw.text((x, y), phrase(i * 3 + k, 2 + (i + k) % 2), fill="black", font=f, anchor="lm")
+                array = nchw((np.asarray(image, dtype=np.float32) / 255.0 - mean) / std)
+                save(i, array)
+        elif name in ("blazeface-front", "blazeface-back"):
+            # MediaPipe BlazeFace (as RealInputs): an RGB photo cropped to a square and resized to the model's side
+            # (128 front, 256 back), [0, 1] mapped to [-1, 1], NHWC -> [1, S, S, 3]. Photos from scikit-image's data
+            # folder: the astronaut's head and shoulders (RealInputs' crop), then other photos centre-cropped (a man
+            # with a camera, a cat, a cup, a rocket, coins, the moon, a retina, a galaxy field, tissue), then faces from
+            # its LFW subset (25 x 25 greyscale, upscaled); grey images are repeated over the three channels.
+            from skimage import data, transform
+            side = 128 if name == "blazeface-front" else 256
+
+            def square(image):
+                h, w = image.shape[:2]
+                s = min(h, w)
+                top, left = (h - s) // 2, (w - s) // 2
+                return image[top:top + s, left:left + s]
+
+            def rgb(image):
+                image = np.asarray(image)
+                if image.dtype == np.bool_:
+                    image = image.astype(np.uint8) * 255
+                if image.ndim == 2:
+                    image = np.stack([image] * 3, axis=-1)
+                return image[..., :3].astype(np.float64) / 255.0
+
+            photos = [data.astronaut()[0:320, 90:410], square(data.camera()), square(data.chelsea()), square(data.coffee()),
+                      square(data.rocket()), square(data.coins()), square(data.moon()), square(data.retina()),
+                      square(data.hubble_deep_field()), square(data.immunohistochemistry())]
+            faces = data.lfw_subset()[:100]
+            k = 0
+            while len(photos) < count:
+                photos.append((faces[k * 7 % 100] * 255.0).astype(np.uint8))
+                k += 1
+            for i in range(count):
+                image = rgb(photos[i])
+                resized = transform.resize(image, (side, side), order=1, anti_aliasing=True)
+                save(i, (resized * 2.0 - 1.0).astype(np.float32)[np.newaxis])
+        else:
+            sys.exit(f"no data set is defined for model '{name}'")
+        print(count)
+        """;
+
+    /// <summary>
+    /// The data set of <paramref name="count"/> samples for the real model named <paramref name="modelName"/>
+    /// (paddleocr-cls, paddleocr-det, blazeface-front, blazeface-back), rendered once and then read from the cache.
+    /// </summary>
+    public static async Task<string> GetAsync(string modelName, int count)
+    {
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{Script}\n{modelName}\n{count}")))[..16].ToLowerInvariant();
+        var root = Path.Combine(Path.GetTempPath(), "compression-tests", "datasets");
+        var folder = Path.Combine(root, $"{modelName}-{count.ToString(CultureInfo.InvariantCulture)}-{key}");
+        if (Directory.Exists(folder)) return folder;
+
+        var staging = Path.Combine(root, $"staging-{Guid.NewGuid():N}");
+        try
+        {
+            await WriteAsync(modelName, staging, count).ConfigureAwait(false);
+            try
+            {
+                Directory.Move(staging, folder);
+            }
+            catch (IOException) when (Directory.Exists(folder))
+            {
+                // Another test process finished the same set first; its folder holds the same bytes.
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+        return folder;
+    }
+
+    /// <summary>Renders the data set into <paramref name="folder"/> (created; must not hold samples already), uncached.</summary>
+    public static async Task WriteAsync(string modelName, string folder, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        Directory.CreateDirectory(folder);
+        await Python.RunAsync(Script, modelName, folder, count.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+    }
+}
