@@ -54,6 +54,23 @@ public static class OnnxRuntimeOracle
     }
 
     /// <summary>
+    /// Runs the model once per sample of a data set (DESIGN.md layout) in one session; returns each sample's output
+    /// files (output_&lt;i&gt;.npy, in model output order), samples in ordinal order.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<string>>> RunDataSetAsync(string model, string dataSet, string outputsFolder, OracleOptions? options = null)
+    {
+        options ??= new OracleOptions();
+        List<string> args = ["--model", model, "--data-set", dataSet, "--outputs", outputsFolder,
+            "--threads", options.Threads.ToString(CultureInfo.InvariantCulture), "--optimization", options.Optimization];
+        var json = ParseReport(await RunRawAsync(args, options.Timeout).ConfigureAwait(false), model);
+        var outputs = json.GetProperty("outputs").GetArrayLength();
+        return json.GetProperty("samples").EnumerateArray()
+            .Select(sample => (IReadOnlyList<string>)Enumerable.Range(0, outputs)
+                .Select(i => Path.Combine(outputsFolder, sample.GetString()!, $"output_{i}.npy")).ToList())
+            .ToList();
+    }
+
+    /// <summary>
     /// The median time in ms of <paramref name="iterations"/> runs after <paramref name="warmup"/> untimed ones,
     /// in one session (model load excluded).
     /// </summary>

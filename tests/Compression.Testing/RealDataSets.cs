@@ -27,7 +27,7 @@ public static class RealDataSets
         import numpy as np
         from PIL import Image, ImageDraw, ImageFont
 
-        name, folder, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        name, folder, count, first = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
         FONTS = [
             "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
             "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
@@ -58,7 +58,7 @@ public static class RealDataSets
 
         def save(index, array):
             import os
-            sample = os.path.join(folder, f"sample_{index:03d}")
+            sample = os.path.join(folder, f"sample_{index - first:03d}")
             os.makedirs(sample)
             np.save(os.path.join(sample, "input_0.npy"), array)
 
@@ -69,7 +69,7 @@ public static class RealDataSets
             # Lines are rendered at height 48 directly (black on white, one of eight fonts, 22-34 px), so no resampling
             # is involved; odd samples are rotated by 180 degrees (label 1, "180"), even ones are upright (label 0, "0").
             labels = []
-            for i in range(count):
+            for i in range(first, first + count):
                 path = FONTS[i % len(FONTS)]
                 size = 22 + (i * 5) % 13
                 text = phrase(i, 1 + i % 3)
@@ -94,7 +94,7 @@ public static class RealDataSets
             # text lines at varying positions, fonts and sizes, scaled to [0, 1], ImageNet mean/std, CHW -> [1, 3, 96, 320].
             mean = np.array([0.485, 0.456, 0.406], dtype=np.float32)
             std = np.array([0.229, 0.224, 0.225], dtype=np.float32)
-            for i in range(count):
+            for i in range(first, first + count):
                 image = Image.new("RGB", (320, 96), "white")
                 draw = ImageDraw.Draw(image)
                 lines = 2 + i % 2
@@ -134,10 +134,10 @@ public static class RealDataSets
                       square(data.hubble_deep_field()), square(data.immunohistochemistry())]
             faces = data.lfw_subset()[:100]
             k = 0
-            while len(photos) < count:
+            while len(photos) < first + count:
                 photos.append((faces[k * 7 % 100] * 255.0).astype(np.uint8))
                 k += 1
-            for i in range(count):
+            for i in range(first, first + count):
                 image = rgb(photos[i])
                 resized = transform.resize(image, (side, side), order=1, anti_aliasing=True)
                 save(i, (resized * 2.0 - 1.0).astype(np.float32)[np.newaxis])
@@ -149,18 +149,20 @@ public static class RealDataSets
     /// <summary>
     /// The data set of <paramref name="count"/> samples for the real model named <paramref name="modelName"/>
     /// (paddleocr-cls, paddleocr-det, blazeface-front, blazeface-back), rendered once and then read from the cache.
+    /// Samples are numbered in one sequence per model; the set holds numbers <paramref name="first"/> to first + count − 1
+    /// (written as sample_000 …), so a calibration set and a validation set with disjoint ranges share no sample.
     /// </summary>
-    public static async Task<string> GetAsync(string modelName, int count)
+    public static async Task<string> GetAsync(string modelName, int count, int first = 0)
     {
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{Script}\n{modelName}\n{count}")))[..16].ToLowerInvariant();
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{Script}\n{modelName}\n{count}\n{first}")))[..16].ToLowerInvariant();
         var root = Path.Combine(Path.GetTempPath(), "compression-tests", "datasets");
-        var folder = Path.Combine(root, $"{modelName}-{count.ToString(CultureInfo.InvariantCulture)}-{key}");
+        var folder = Path.Combine(root, $"{modelName}-{first.ToString(CultureInfo.InvariantCulture)}-{count.ToString(CultureInfo.InvariantCulture)}-{key}");
         if (Directory.Exists(folder)) return folder;
 
         var staging = Path.Combine(root, $"staging-{Guid.NewGuid():N}");
         try
         {
-            await WriteAsync(modelName, staging, count).ConfigureAwait(false);
+            await WriteAsync(modelName, staging, count, first).ConfigureAwait(false);
             try
             {
                 Directory.Move(staging, folder);
@@ -178,10 +180,11 @@ public static class RealDataSets
     }
 
     /// <summary>Renders the data set into <paramref name="folder"/> (created; must not hold samples already), uncached.</summary>
-    public static async Task WriteAsync(string modelName, string folder, int count)
+    public static async Task WriteAsync(string modelName, string folder, int count, int first = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
         Directory.CreateDirectory(folder);
-        await Python.RunAsync(Script, modelName, folder, count.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        await Python.RunAsync(Script, modelName, folder, count.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
     }
 }

@@ -24,7 +24,7 @@ public static class ModelCompressor
 
     /// <summary>Compresses with an already resolved recipe (the build resolves profiles and options itself).</summary>
     public static CompressionResult Compress(string modelPath, string outputPath, string profileName, Recipe recipe,
-        string? validationData = null, string? calibrationData = null)
+        string? validationData = null, string? calibrationData = null, int? threads = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         (recipe, var fallback) = RecipeFallbacks.Apply(recipe, calibrationData);
@@ -34,7 +34,7 @@ public static class ModelCompressor
         // A structurally broken model is refused before any work, so no pass has to guess what it meant.
         ModelChecker.ThrowIfInvalid(model.Proto, modelPath);
 
-        var context = new CompressionContext(model, recipe) { CalibrationData = calibrationData };
+        var context = new CompressionContext(model, recipe) { CalibrationData = calibrationData, Threads = threads ?? Environment.ProcessorCount };
         if (fallback is not null) context.Warnings.Add(fallback);
         var reports = passes.Select(p => p.Apply(context)).ToList();
         var result = OnnxModel.FromProto(context.Model, outputPath);

@@ -4,6 +4,10 @@
 //
 //   node ort-run.mjs --model M.onnx --inputs DIR --outputs DIR [--optimized-model-out PATH] [--threads N]
 //                    [--optimization all|extended|basic|disabled] [--latency N [--warmup W]] [--ort-dir DIR]
+//   node ort-run.mjs --model M.onnx --data-set DIR --outputs DIR [...]
+//
+// --data-set runs one session over every sample of a data set (DESIGN.md layout: its subfolders, or the folder
+// itself when it has none) and writes each sample's outputs to DIR/<sample folder name>/output_<i>.npy.
 //
 // Inputs: input_<i>.npy or input_<i>.pb by position, or <name>.npy by name (see DESIGN.md, `modelc run`).
 // stdout: one JSON line (inputs, outputs with name/shape/dtype/file, run time in ms; with --latency also the median).
@@ -48,6 +52,20 @@ async function main() {
     ...(options.optimizedModelOut ? { optimizedModelFilePath: options.optimizedModelOut } : {}),
   });
   const sessionMs = performance.now() - sessionStart;
+
+  if (options.dataSet) {
+    const samples = sampleFolders(options.dataSet);
+    const written = [];
+    for (const sample of samples) {
+      const { feeds } = readInputs(ort, session, sample);
+      const results = await session.run(feeds);
+      writeOutputs(session, results, path.join(options.outputs, path.basename(sample)));
+      written.push(path.basename(sample));
+    }
+    await session.release();
+    process.stdout.write(JSON.stringify({ model: path.resolve(options.model), samples: written, outputs: session.outputNames }) + '\n');
+    return;
+  }
 
   const { feeds, inputs } = readInputs(ort, session, options.inputs);
 
@@ -99,6 +117,7 @@ function parseOptions() {
       options: {
         model: { type: 'string' },
         inputs: { type: 'string' },
+        'data-set': { type: 'string' },
         outputs: { type: 'string' },
         'optimized-model-out': { type: 'string' },
         threads: { type: 'string', default: '1' },
@@ -114,11 +133,13 @@ function parseOptions() {
     throw new UsageError(error.message);
   }
   if (!values.model) throw new UsageError('--model is required');
-  if (!values.inputs) throw new UsageError('--inputs is required');
+  if (!values.inputs === !values['data-set']) throw new UsageError('one of --inputs and --data-set is required');
   if (!values.outputs && values.latency === undefined) throw new UsageError('--outputs is required (optional only with --latency)');
+  if (values['data-set'] && values.latency !== undefined) throw new UsageError('--latency runs one input folder, not a data set');
   if (!fs.existsSync(values.model)) throw new UsageError(`model not found: ${values.model}`);
-  if (!fs.statSync(values.inputs, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`inputs folder not found: ${values.inputs}`);
+  const folder = values.inputs ?? values['data-set'];
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`inputs folder not found: ${folder}`);
   }
   if (!OPTIMIZATION_LEVELS.includes(values.optimization)) {
     throw new UsageError(`--optimization must be one of ${OPTIMIZATION_LEVELS.join(', ')}`);
@@ -126,6 +147,7 @@ function parseOptions() {
   return {
     model: values.model,
     inputs: values.inputs,
+    dataSet: values['data-set'],
     outputs: values.outputs,
     optimizedModelOut: values['optimized-model-out'],
     threads: positiveInt(values.threads, '--threads'),
@@ -157,6 +179,15 @@ function loadOnnxRuntime(ortDir) {
   if (!fs.existsSync(packageJson)) throw new UsageError(`onnxruntime-node not found in ${ortDir}: ${hint}`);
   // createRequire anchored inside the asset folder resolves its node_modules, not any global install.
   return createRequire(path.join(path.resolve(ortDir), 'ort-run.cjs'))('onnxruntime-node');
+}
+
+/** A data set's samples in ordinal order, as the engine reads them: its subfolders, or the folder itself when it has none. */
+function sampleFolders(folder) {
+  const subfolders = fs.readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return subfolders.length > 0 ? subfolders.map((name) => path.join(folder, name)) : [folder];
 }
 
 /** The file-name rule of `modelc run`: characters outside [A-Za-z0-9_.-] become '_'. */

@@ -10,7 +10,7 @@ namespace Compression.Engine.Quantization.Static;
 /// in the QDQ form runtimes fuse into integer kernels (ONNX Runtime: QLinearConv, QLinearMatMul, QGemm, QLinearAdd,
 /// int8 MaxPool and data movement):
 /// <list type="bullet">
-/// <item>compute nodes — Conv, ConvTranspose, Gemm and MatMul with a constant float weight — get their activation input
+/// <item>compute nodes — Conv, Gemm and MatMul with a constant float weight (not ConvTranspose: see IsComputeNode) — get their activation input
 /// and output quantized, the weight per channel (int8, symmetric) and the bias as int32;</item>
 /// <item>a Relu (or Clip from 0) that alone reads a compute node's output is absorbed when activations are uint8: the
 /// output is quantized with the activation's own range, whose zero point is 0, so quantization itself clamps at 0
@@ -135,8 +135,10 @@ public sealed class QdqPlan
                 var beta = node.Attribute.FirstOrDefault(a => a.Name == "beta")?.F ?? 1f;
                 return node.Input.Count < 3 || node.Input[2].Length == 0 || (beta == 1f && ConstantWeights.Find(graph, node.Input[2]) is not null);
             case "ConvTranspose":
-                // Per-channel weights along axis 1 hold one scale per output channel only without groups.
-                return (node.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1) == 1 && HasConstantBiasOrNone(graph, node);
+                // ONNX Runtime's CPU provider has no integer ConvTranspose to fuse a QDQ ConvTranspose into, so it would
+                // run dequantized float with extra conversions: it stays float (its input and output may still be
+                // quantized for the nodes around it).
+                return false;
             default:
                 return HasConstantBiasOrNone(graph, node);
         }

@@ -53,7 +53,7 @@ public sealed class StaticInt8Pass : ICompressionPass
 
         // Calibrate on the float model as it stands now (converted, preprocessed), before any pair is written.
         var calibration = ActivationCalibrator.Calibrate(OnnxModel.FromProto(context.Model.Clone(), context.Original.SourcePath),
-            plan.CalibratedValues, context.CalibrationData, context.Recipe.CalibrationMethod, context.Recipe.ActivationType, context.Threads);
+            plan.CalibratedValues, context.CalibrationData!, context.Recipe.CalibrationMethod, context.Recipe.ActivationType, context.Threads);
         var parameters = plan.CalibratedValues.ToDictionary(v => v, v =>
         {
             var p = calibration.Parameters(v);
