@@ -64,25 +64,24 @@ public static class RealDataSets
 
         if name == "paddleocr-cls":
             # PaddleOCR's direction classifier (ClsResizeImg + NormalizeImage, as RealInputs): a cropped text line is
-            # scaled to height 48 and width min(192, ceil(48 * w / h)), mapped to [-1, 1] by (x / 255 - 0.5) / 0.5, and
-            # zero-padded on the right to 192 (zero is mid-grey after normalisation), CHW, batch 1 -> [1, 3, 48, 192].
-            # Lines are rendered at height 48 directly (black on white, one of eight fonts, 22-34 px), so no resampling
-            # is involved; odd samples are rotated by 180 degrees (label 1, "180"), even ones are upright (label 0, "0").
+            # scaled to height 48 and width min(192, ceil(48 * w / h)) (bilinear; longer lines are squeezed), mapped to
+            # [-1, 1] by (x / 255 - 0.5) / 0.5, and zero-padded on the right to 192 (zero is mid-grey after
+            # normalisation), CHW, batch 1 -> [1, 3, 48, 192]. Lines are rendered as the detector would crop them:
+            # black on white, 48 px high with the text filling most of it (one of eight fonts, 26-36 px), 4 px margins.
+            # Odd samples are rotated by 180 degrees (label 1, "180"), even ones are upright (label 0, "0").
             labels = []
             for i in range(first, first + count):
-                path = FONTS[i % len(FONTS)]
-                size = 22 + (i * 5) % 13
+                f = font(FONTS[i % len(FONTS)], 26 + (i * 5) % 11)
                 text = phrase(i, 1 + i % 3)
-                f = font(path, size)
-                while f.getlength(text) > 184 and size > 14:
-                    size -= 1
-                    f = font(path, size)
-                width = min(192, int(np.ceil(f.getlength(text))) + 8)
+                width = int(np.ceil(f.getlength(text))) + 8
                 image = Image.new("RGB", (width, 48), "white")
                 ImageDraw.Draw(image).text((4, 24), text, fill="black", font=f, anchor="lm")
                 rotated = i % 2 == 1
-                if rotated:
+                if rotated:  # the crop itself is upside down; the classifier's resizing comes after
                     image = image.transpose(Image.Transpose.ROTATE_180)
+                if width > 192:
+                    image = image.resize((192, 48), Image.Resampling.BILINEAR)
+                    width = 192
                 normalised = (np.asarray(image, dtype=np.float32) / 255.0 - 0.5) / 0.5
                 padded = np.zeros((48, 192, 3), dtype=np.float32)
                 padded[:, :width] = normalised

@@ -26,9 +26,9 @@ namespace Compression.Engine.Calibration;
 /// </para>
 /// <para>
 /// KL. With S = ΣP (all values) and S_Q = ΣQ (the window's), S·KL = Σ P log P − Σ_g M_g log(Mq_g / nz_g)
-/// + S·(log S_Q − log S), M_g and Mq_g a group's mass in P and in Q (Mq_g/nz_g read as ε when Mq_g is 0), nz_g its bins where P is not zero; all from prefix
-/// sums of H, H log H and non-zero flags, so each candidate costs O(L) logarithms, not O(bins). Logs come
-/// from <see cref="DeterministicMath"/> and sums run in a fixed order, so the choice is the same bits everywhere. The
+/// + S·(log S_Q − log S), M_g and Mq_g a group's mass in P and in Q (Mq_g/nz_g read as ε when Mq_g is 0), nz_g its
+/// bins where P is not zero; all from prefix sums of H, H log H and non-zero flags, so each candidate costs O(L)
+/// logarithms, not O(bins). Logs come from <see cref="DeterministicMath"/> and sums run in a fixed order, so the choice is the same bits everywhere. The
 /// smallest divergence wins; ties go to the narrower window. The threshold is the window's outer edge, cut to the
 /// observed [min, max]. Data that fill fewer than L bins are not clipped: the range is MinMax.
 /// </para>
