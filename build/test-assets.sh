@@ -8,7 +8,8 @@ set -euo pipefail
 # Bump when the layout of $ASSETS changes, so old folders are rebuilt instead of half-trusted.
 ASSETS_LAYOUT_VERSION=1
 
-DEBIAN_PACKAGES="libonnx-testdata python3-onnx python3-numpy imagemagick python3-skimage protobuf-compiler"
+# python3-pil and the font packages render the real data sets' text lines (tests/Compression.Testing/RealDataSets.cs).
+DEBIAN_PACKAGES="libonnx-testdata python3-onnx python3-numpy imagemagick python3-skimage protobuf-compiler python3-pil fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-lato fonts-noto-mono"
 
 ORT_PACKAGE="onnxruntime-node"
 ORT_VERSION="1.30.0"
@@ -68,10 +69,10 @@ else
   log "Debian packages present: $DEBIAN_PACKAGES"
 fi
 # The PATH python may be another interpreter (pyenv); tests always use Debian's, so check that one.
-if ! stamp_matches python "onnx numpy skimage"; then
-  /usr/bin/python3 -c 'import onnx, numpy, skimage' || die "/usr/bin/python3 cannot import onnx, numpy and skimage"
+if ! stamp_matches python "onnx numpy skimage PIL"; then
+  /usr/bin/python3 -c 'import onnx, numpy, skimage, PIL' || die "/usr/bin/python3 cannot import onnx, numpy, skimage and PIL"
   [[ -d /usr/share/libonnx-testdata/data/node ]] || die "libonnx-testdata is installed but /usr/share/libonnx-testdata/data/node is missing"
-  write_stamp python "onnx numpy skimage"
+  write_stamp python "onnx numpy skimage PIL"
 fi
 
 # --- ONNX Runtime (npm) ----------------------------------------------------------------------------------------
