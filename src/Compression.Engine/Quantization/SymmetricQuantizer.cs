@@ -8,9 +8,9 @@ namespace Compression.Engine.Quantization;
 public static class SymmetricQuantizer
 {
     /// <summary>Quantizes <paramref name="weights"/> with <paramref name="channels"/> channels along an axis that splits the flat array into <paramref name="outer"/> blocks of channels × <paramref name="inner"/>.</summary>
-    /// <param name="halfScales">Round each scale to float16 before quantizing with it, so scales can be stored in
-    /// half the bytes and still match the weights exactly; ignored (float32 scales) when a scale falls outside the
-    /// normal float16 range. The returned flag says which was done.</param>
+    /// <param name="halfScales">Round each scale up to float16 before quantizing with it, so scales can be stored in
+    /// half the bytes and still match the weights exactly; ignored (float32 scales) when a scale falls outside what
+    /// float16 holds. The returned flag says which was done.</param>
     public static (sbyte[] Values, float[] Scales, bool HalfScales) Quantize(ReadOnlySpan<float> weights, int outer, int channels, int inner, int qmax, bool halfScales = false)
     {
         var scales = new float[channels];
@@ -25,8 +25,8 @@ public static class SymmetricQuantizer
             scales[c] = scales[c] > 0 ? scales[c] / qmax : 1f; // an all-zero channel: any scale reproduces it
         if (halfScales)
         {
-            var rounded = scales.Select(v => (float)(Half)v).ToArray();
-            halfScales = rounded.All(v => v >= MinNormalHalf && v <= (float)Half.MaxValue);
+            var rounded = scales.Select(RoundUpToHalf).ToArray();
+            halfScales = rounded.All(v => v > 0 && float.IsFinite(v));
             if (halfScales) scales = rounded;
         }
 
@@ -44,6 +44,16 @@ public static class SymmetricQuantizer
         return (values, scales, halfScales);
     }
 
-    /// <summary>The smallest normal float16; smaller scales would lose precision as subnormals.</summary>
-    private const float MinNormalHalf = 6.1035156e-5f;
+    /// <summary>
+    /// The float16 value at or above <paramref name="scale"/>: rounding up means the channel's largest weight still maps
+    /// inside ±qmax, so no weight is clipped. Below float16's normal range (a channel of weights under ~0.008, nearly
+    /// dead) the grid coarsens with the subnormal spacing, which costs those tiny weights a little resolution and
+    /// nothing else; a scale under the smallest subnormal or above float16's range gives 0 or ∞, and float32 scales.
+    /// </summary>
+    private static float RoundUpToHalf(float scale)
+    {
+        var half = (Half)scale;
+        if ((float)half < scale) half = Half.BitIncrement(half);
+        return (float)half;
+    }
 }

@@ -22,7 +22,7 @@ public class Int8WeightPassTests
     /// 20.1/25.0/23.3/28.3 dB; wake word 74.3 dB). Each floor sits about 3 dB under the worst output, so float noise
     /// passes and a real regression (a wrong channel axis or scale costs 20 dB and more) fails.
     /// </summary>
-    public const double MinWeightRatio = 3.75;
+    public const double MinWeightRatio = 3.8;
 
     public static TheoryData<string, double> Floors() => new()
     {
@@ -45,8 +45,9 @@ public class Int8WeightPassTests
         var pass = Assert.Single(result.Passes);
         Assert.True(pass.TensorsChanged > 0);
         var ratio = (double)pass.BytesBefore / pass.BytesAfter;
-        // Per-channel scales cost 2 bytes a channel (float16): a layer with K weights per channel shrinks 4K / (K + 2),
-        // under 3.8x for depthwise 3x3 layers (K = 9) and 1x1 layers with few inputs, which BlazeFace is made of.
+        // Per-channel scales cost 2 bytes a channel (float16, rounded up so no weight clips; nearly dead channels use
+        // float16's subnormals rather than forcing float32 scales on their whole tensor): a layer with K weights per
+        // channel shrinks 4K / (K + 2), 3.27x for depthwise 3x3 layers, so BlazeFace's mix lands just above 3.8x.
         Assert.True(ratio >= MinWeightRatio, $"quantized weights shrank {ratio:F3}x, scales included");
 
         var inputs = temp.CreateFolder("inputs");
