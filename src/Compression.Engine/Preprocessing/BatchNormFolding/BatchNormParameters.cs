@@ -1,0 +1,68 @@
+using Compression.Engine.Graphs;
+using Compression.Onnx.Graph;
+using Compression.Onnx.Protobuf;
+using Compression.Onnx.Tensors;
+using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace Compression.Engine.Preprocessing.BatchNormFolding;
+
+/// <summary>
+/// An inference-mode BatchNormalization as the per-channel affine map it computes,
+/// y = (x − mean) / √(var + ε) · scale + B = x · Scale[c] + Shift[c], in double so folding adds no rounding of its own.
+/// </summary>
+internal sealed record BatchNormParameters(double[] Scale, double[] Shift)
+{
+    public int Channels => Scale.Length;
+
+    /// <summary>The map of <paramref name="node"/>, or null with <paramref name="reason"/> when it is not a fixed one.</summary>
+    public static BatchNormParameters? Read(GraphIndex graph, NodeProto node, long opset, bool freeInitializers, out string? reason)
+    {
+        reason = InferenceModeProblem(node, opset);
+        if (reason is not null) return null;
+        if (node.Input.Count < 5)
+        {
+            reason = "it has fewer than five inputs";
+            return null;
+        }
+        var values = new double[4][];
+        for (var i = 0; i < 4; i++)
+        {
+            var weight = ConstantWeights.Find(graph, node.Input[i + 1]);
+            if (weight is null || weight.Tensor.DataType != (int)DataType.Float || weight.Tensor.Dims.Count != 1
+                || FixedWeights.IsOverridable(weight, freeInitializers))
+            {
+                reason = "its scale, bias, mean and variance are not constant float vectors";
+                return null;
+            }
+            values[i] = TensorData.Read<float>(weight.Tensor).Select(v => (double)v).ToArray();
+        }
+        var channels = values[0].Length;
+        if (values.Any(v => v.Length != channels))
+        {
+            reason = "its parameter vectors differ in length";
+            return null;
+        }
+        var epsilon = (double)(node.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f);
+        var (gamma, beta, mean, variance) = (values[0], values[1], values[2], values[3]);
+        var scale = new double[channels];
+        var shift = new double[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            scale[c] = gamma[c] / Math.Sqrt(variance[c] + epsilon);
+            shift[c] = beta[c] - mean[c] * scale[c];
+        }
+        return new BatchNormParameters(scale, shift);
+    }
+
+    /// <summary>Why the node does not normalize with fixed statistics, or null when it does.</summary>
+    private static string? InferenceModeProblem(NodeProto node, long opset)
+    {
+        long? Int(string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I;
+        // training_mode (opset 14) uses the batch's own statistics; is_test (before opset 7) defaults to training.
+        if (Int("training_mode") == 1) return "it runs in training mode";
+        if (opset < 7 && Int("is_test") != 1) return "it runs in training mode (is_test is not set)";
+        // spatial = 0 (opsets 7 and 8) keeps statistics per element, not per channel.
+        if (Int("spatial") == 0) return "its statistics are per element (spatial = 0)";
+        return null;
+    }
+}
