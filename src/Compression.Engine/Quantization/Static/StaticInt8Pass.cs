@@ -11,7 +11,8 @@ namespace Compression.Engine.Quantization.Static;
 
 /// <summary>
 /// <c>Quantization=int8</c>: static QDQ quantization calibrated on the item's CalibrationData. The model is raised to
-/// opset 13 (per-channel QuantizeLinear/DequantizeLinear), the values <see cref="QdqPlan"/> picks are calibrated with
+/// opset 13 (per-channel QuantizeLinear/DequantizeLinear) and preprocessed (constants and BatchNormalization folded),
+/// the values <see cref="QdqPlan"/> picks are calibrated with
 /// the executor over the data set (<see cref="ActivationCalibrator"/>, the recipe's CalibrationMethod), and
 /// <see cref="QdqWriter"/> writes the pairs, int8 weights and int32 biases. Without calibration data, or when the model
 /// cannot reach opset 13, it warns with a code and quantizes the weights only (int8-weight) — never a silently bad model.
@@ -44,6 +45,10 @@ public sealed class StaticInt8Pass : ICompressionPass
             }
         }
 
+        // Constants folded and BatchNormalization folded into its Conv/Gemm first, so the integer kernels absorb it
+        // instead of a float BatchNormalization running between two quantized tensors.
+        var preprocessing = Compression.Engine.Preprocessing.Preprocessor.Run(context);
+
         var index = new ModelIndex(context.Model);
         var types = context.InferredTypes(index);
         var unsigned = context.Recipe.ActivationType == ActivationType.UInt8;
@@ -68,6 +73,7 @@ public sealed class StaticInt8Pass : ICompressionPass
             $"{plan.ComputeNodes.Count} nodes in int8 (weights per channel{(context.Recipe.ReduceRange ? ", 7-bit (reduce range)" : "")}), "
             + $"{plan.QuantizedValues.Count} activations {(unsigned ? "uint8 asymmetric" : "int8 symmetric")} calibrated by "
             + $"{RecipeOptions.Format(context.Recipe.CalibrationMethod)} on {calibration.Samples} sample(s); {plan.AbsorbedActivations.Count} Relu/Clip absorbed",
+            .. preprocessing.SelectMany(r => r.Notes).Select(n => $"preprocessing: {n}"),
         ]);
     }
 
