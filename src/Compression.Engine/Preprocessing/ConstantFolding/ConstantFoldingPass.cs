@@ -126,6 +126,7 @@ public sealed class ConstantFoldingPass(ConstantFoldingOptions? options = null) 
         var names = new UniqueNames(model);
         var nodes = new List<NodeProto>(graph.Graph.Node.Count);
         var written = 0;
+        var dropped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in graph.Graph.Node)
         {
             if (!folded.Contains(node))
@@ -135,7 +136,12 @@ public sealed class ConstantFoldingPass(ConstantFoldingOptions? options = null) 
             }
             foreach (var output in node.Output)
             {
-                if (output.Length == 0 || graph.ConsumersOf(output).All(folded.Contains)) continue;
+                if (output.Length == 0) continue;
+                if (graph.ConsumersOf(output).All(folded.Contains))
+                {
+                    dropped.Add(output);
+                    continue;
+                }
                 var tensor = table.Stored(output)?.Clone() ?? TensorConversion.ToProto(table.Value(output)!, output);
                 tensor.Name = output;
                 // Before IR 4 the value takes the folded node's place, which keeps the node order topological.
@@ -146,6 +152,8 @@ public sealed class ConstantFoldingPass(ConstantFoldingOptions? options = null) 
         }
         graph.Graph.Node.Clear();
         graph.Graph.Node.Add(nodes);
+        // A declared type for a value that no longer exists would describe nothing (and confuse the next reader).
+        foreach (var info in graph.Graph.ValueInfo.Where(v => dropped.Contains(v.Name)).ToList()) graph.Graph.ValueInfo.Remove(info);
         return written;
     }
 
