@@ -13,7 +13,16 @@ public static class RecipeFallbacks
     {
         if (recipe.Quantization == QuantizationMode.Int8 && string.IsNullOrEmpty(calibrationData))
         {
-            return (recipe with { Quantization = QuantizationMode.Int8Weight }, new EngineWarning(EngineErrorCodes.NoCalibrationData,
+            // The options only static int8 reads go back to their defaults, so the fallback is exactly the int8-weight
+            // recipe (one cache entry, one recorded recipe, whichever profile fell back).
+            var weightOnly = recipe with
+            {
+                Quantization = QuantizationMode.Int8Weight,
+                ActivationType = Recipe.Identity.ActivationType,
+                CalibrationMethod = Recipe.Identity.CalibrationMethod,
+                ReduceRange = Recipe.Identity.ReduceRange,
+            };
+            return (weightOnly, new EngineWarning(EngineErrorCodes.NoCalibrationData,
                 "static int8 needs CalibrationData (a folder of sample inputs, see docs/calibration.md) to choose activation ranges; the weights were quantized to int8 (int8-weight) instead."));
         }
         return (recipe, null);

@@ -5,6 +5,7 @@
 //   node ort-run.mjs --model M.onnx --inputs DIR --outputs DIR [--optimized-model-out PATH] [--threads N]
 //                    [--optimization all|extended|basic|disabled] [--latency N [--warmup W]] [--ort-dir DIR]
 //   node ort-run.mjs --model M.onnx --data-set DIR --outputs DIR [...]
+//   [--profile PREFIX] writes ONNX Runtime's per-node profile (chrome trace JSON) to PREFIX_<date>.json
 //
 // --data-set runs one session over every sample of a data set (DESIGN.md layout: its subfolders, or the folder
 // itself when it has none) and writes each sample's outputs to DIR/<sample folder name>/output_<i>.npy.
@@ -50,6 +51,7 @@ async function main() {
     executionMode: 'sequential',
     logSeverityLevel: 3,
     ...(options.optimizedModelOut ? { optimizedModelFilePath: options.optimizedModelOut } : {}),
+    ...(options.profile ? { enableProfiling: true, profileFilePrefix: options.profile } : {}),
   });
   const sessionMs = performance.now() - sessionStart;
 
@@ -95,6 +97,7 @@ async function main() {
   }
 
   const outputs = options.outputs ? writeOutputs(session, results, options.outputs) : describeOutputs(session, results);
+  if (options.profile) session.endProfiling();
   await session.release();
 
   const report = {
@@ -125,6 +128,7 @@ function parseOptions() {
         latency: { type: 'string' },
         warmup: { type: 'string', default: '3' },
         'ort-dir': { type: 'string' },
+        profile: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -155,6 +159,7 @@ function parseOptions() {
     latency: values.latency === undefined ? undefined : positiveInt(values.latency, '--latency'),
     warmup: nonNegativeInt(values.warmup, '--warmup'),
     ortDir: values['ort-dir'] ?? process.env.COMPRESSION_ORT_DIR ?? findAssetFolder(),
+    profile: values.profile,
   };
 }
 
