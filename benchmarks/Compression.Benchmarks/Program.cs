@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "io" => ModelIoBenchmark.Run(args[1..]),
     "executor" => await ExecutorLatencyBenchmark.RunAsync(args[1..]),
     "child" => ChildProcess.RunChild(args[1..]),
+    "profile" => await NodeProfile.RunAsync(args[1..]),
     _ => Usage(),
 };
 
