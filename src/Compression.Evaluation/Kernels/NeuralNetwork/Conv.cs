@@ -143,6 +143,14 @@ internal sealed class Conv : IKernel, IPreparedKernel
                 for (var gi = 0; gi < group; gi++)
                     GemmCore.PackA((float[])weight.Data, gi * groupFilters * k, k, 1, groupFilters, k, packedA.AsSpan(gi * aSize, aSize));
             var pointwise = g.IsPointwise;
+            if (!pointwise && DirectFits(g))
+            {
+                for (var n = 0; n < batch; n++)
+                    for (var gi = 0; gi < group; gi++)
+                        Direct(x, (n * group + gi) * groupChannels * inputPlane, groupChannels, packedA, gi * aSize, groupFilters, gi * groupFilters,
+                            post, y, (n * group + gi) * groupFilters * positions, g, parallelism);
+                return;
+            }
             for (var n = 0; n < batch; n++)
                 for (var gi = 0; gi < group; gi++)
                 {
@@ -162,6 +170,120 @@ internal sealed class Conv : IKernel, IPreparedKernel
         {
             if (prepared is null) ArrayPool<float>.Shared.Return(packedA);
             ArrayPool<float>.Shared.Return(packedB);
+        }
+    }
+
+    /// <summary>Whether <see cref="Direct"/> serves this geometry: 1-D or 2-D, no dilation, stride 1 or 2 along the row.</summary>
+    private static bool DirectFits(WindowGeometry g) =>
+        g.Kernel[0] == 1 && g.Input[0] == 1 && g.Output[0] == 1 && g.Dilation[1] == 1 && g.Dilation[2] == 1 && g.Stride[2] is 1 or 2;
+
+    /// <summary>
+    /// A convolution without im2col: the input is copied once into a zero-padded buffer, and the 6×16 register tile of
+    /// <see cref="GemmCore"/> reads its B operand straight from the padded rows (deinterleaved for stride 2). The packed
+    /// weights are the GEMM's A panels, so every output is the same chain — fma over (channel, kernel h, w) ascending from
+    /// +0, padded taps contributing fma(w, 0, acc) — as the im2col product, bit for bit, without writing and re-reading
+    /// the nine-times-larger im2col matrix. Work is split over (filter panel, output row); each row's bias and epilogue
+    /// run as soon as it is done.
+    /// </summary>
+    private static void Direct(float[] x, int xOffset, int channels, float[] packedA, int aOffset, int filters, int firstFilter, Store post,
+        float[] y, int yOffset, WindowGeometry g, Parallelism parallelism)
+    {
+        const int mr = GemmCore.MR, nr = GemmCore.NR;
+        int ih = g.Input[1], iw = g.Input[2], oh = g.Output[1], ow = g.Output[2], kh = g.Kernel[1], kw = g.Kernel[2];
+        int sh = g.Stride[1], sw = g.Stride[2], top = g.PadBegin[1], left = g.PadBegin[2];
+        var tiles = (ow + nr - 1) / nr;
+        // Padded rows wide enough for every vector load of the last tile (two loads of 8, or of 16 for stride 2).
+        var width = Math.Max(left + iw, (tiles * nr - 1) * sw + kw) + 16;
+        var height = Math.Max(top + ih, (oh - 1) * sh + kh);
+        var plane = height * width;
+        var padded = ArrayPool<float>.Shared.Rent(channels * plane);
+        try
+        {
+            Array.Clear(padded, 0, channels * plane);
+            for (var c = 0; c < channels; c++)
+                for (var r = 0; r < ih; r++)
+                    x.AsSpan(xOffset + (c * ih + r) * iw, iw).CopyTo(padded.AsSpan(c * plane + (top + r) * width + left, iw));
+            var panels = (filters + mr - 1) / mr;
+            var k = channels * kh * kw;
+            var positions = oh * ow;
+            parallelism.For(panels * oh, task =>
+            {
+                var panel = task / oh;
+                var h = task % oh;
+                DirectRow(padded, plane, width, channels, kh, kw, sh * h, sw, packedA, aOffset + panel * mr * k, k, y,
+                    yOffset + panel * mr * positions + h * ow, positions, Math.Min(mr, filters - panel * mr), ow);
+                if (post.IsEmpty) return;
+                for (var r = 0; r < mr && panel * mr + r < filters; r++)
+                    post.Row(yOffset + (panel * mr + r) * positions + h * ow, ow, firstFilter + panel * mr + r);
+            }, (long)mr * ow * k);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+        }
+    }
+
+    /// <summary>One output row of up to six filters: 16 outputs at a time, all k taps accumulated in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void DirectRow(float[] padded, int plane, int width, int channels, int kh, int kw, int firstRow, int sw,
+        float[] packedA, int aOffset, int k, float[] y, int yOffset, int ldy, int rows, int ow)
+    {
+        const int mr = GemmCore.MR, nr = GemmCore.NR;
+        var tile = stackalloc float[mr * nr];
+        fixed (float* xp = padded, ap = packedA, yp = y)
+        {
+            for (var j = 0; j < ow; j += nr)
+            {
+                Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+                Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+                var a = ap + aOffset;
+                for (var c = 0; c < channels; c++)
+                    for (var r = 0; r < kh; r++)
+                    {
+                        var row = xp + c * plane + (firstRow + r) * width + j * sw;
+                        for (var e = 0; e < kw; e++, a += mr)
+                        {
+                            Vector256<float> b0, b1;
+                            if (sw == 1)
+                            {
+                                b0 = Vector256.Load(row + e);
+                                b1 = Vector256.Load(row + e + 8);
+                            }
+                            else
+                            {
+                                b0 = Evens(row + e);
+                                b1 = Evens(row + e + 16);
+                            }
+                            var a0 = Vector256.Create(a[0]);
+                            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+                            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+                            var a1 = Vector256.Create(a[1]);
+                            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+                            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+                            var a2 = Vector256.Create(a[2]);
+                            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+                            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+                            var a3 = Vector256.Create(a[3]);
+                            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+                            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+                            var a4 = Vector256.Create(a[4]);
+                            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+                            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
+                            var a5 = Vector256.Create(a[5]);
+                            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+                            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+                        }
+                    }
+                c00.Store(tile); c01.Store(tile + 8);
+                c10.Store(tile + nr); c11.Store(tile + nr + 8);
+                c20.Store(tile + 2 * nr); c21.Store(tile + 2 * nr + 8);
+                c30.Store(tile + 3 * nr); c31.Store(tile + 3 * nr + 8);
+                c40.Store(tile + 4 * nr); c41.Store(tile + 4 * nr + 8);
+                c50.Store(tile + 5 * nr); c51.Store(tile + 5 * nr + 8);
+                var cols = Math.Min(nr, ow - j);
+                for (var i = 0; i < rows; i++)
+                    new ReadOnlySpan<float>(tile + i * nr, cols).CopyTo(new Span<float>(yp + yOffset + (long)i * ldy + j, cols));
+            }
         }
     }
 
