@@ -7,8 +7,23 @@ return args.FirstOrDefault() switch
     "executor" => await ExecutorLatencyBenchmark.RunAsync(args[1..]),
     "quantized" => await QuantizedLatencyBenchmark.RunAsync(args[1..]),
     "child" => ChildProcess.RunChild(args[1..]),
+    "profile" => await NodeProfile.RunAsync(args[1..]),
+    // Writes each real model's input files to DIR/<model>, to compare builds with `modelc run` (bit-identity checks).
+    "inputs" => await WriteInputsAsync(args[1]),
     _ => Usage(),
 };
+
+static async Task<int> WriteInputsAsync(string folder)
+{
+    foreach (var real in Compression.Testing.TestAssets.RealModels)
+    {
+        var target = Path.Combine(folder, real.Name);
+        Directory.CreateDirectory(target);
+        await Compression.Testing.RealInputs.WriteAsync(real.Name, target);
+        Console.WriteLine($"{real.Name}\t{real.RequirePath()}\t{target}");
+    }
+    return 0;
+}
 
 static int Usage()
 {

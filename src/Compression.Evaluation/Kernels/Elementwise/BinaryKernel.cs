@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
 using Compression.Evaluation.Tensors;
@@ -67,4 +68,8 @@ internal sealed class BinaryKernel<TOp> : IKernel where TOp : struct, IBinaryOpe
 internal struct Arithmetic<TOp, T> : IBinaryFunction<T, T, T> where TOp : struct, IBinaryOperation where T : INumber<T>
 {
     public static T Apply(T a, T b) => TOp.Apply(a, b);
+
+    public static bool VectorizesFloat => typeof(T) == typeof(float) && TOp.VectorizesFloat;
+
+    public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => TOp.Apply(a, b);
 }

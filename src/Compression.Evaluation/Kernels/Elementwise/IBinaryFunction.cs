@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Compression.Evaluation.Kernels.Elementwise;
 
 /// <summary>
@@ -8,4 +10,12 @@ namespace Compression.Evaluation.Kernels.Elementwise;
 internal interface IBinaryFunction<TA, TB, TR>
 {
     static abstract TR Apply(TA a, TB b);
+
+    /// <summary>
+    /// Whether TA, TB and TR are float and <see cref="Apply(Vector256{float}, Vector256{float})"/> computes eight lanes
+    /// with exactly the scalar form's IEEE operation (so vector and scalar elements are bit-identical).
+    /// </summary>
+    static virtual bool VectorizesFloat => false;
+
+    static virtual Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => throw new NotSupportedException();
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Compression.Evaluation.Kernels.Elementwise;
 
@@ -15,6 +16,14 @@ internal interface IUnaryOperation
     static abstract float Apply(float x, UnaryParameters p);
 
     static abstract double Apply(double x, UnaryParameters p);
+
+    /// <summary>
+    /// Whether <see cref="Apply(Vector256{float}, UnaryParameters)"/> exists: eight lanes of exactly the float form's IEEE
+    /// operations (no function approximations), so vector and scalar elements are bit-identical.
+    /// </summary>
+    static virtual bool VectorizesFloat => false;
+
+    static virtual Vector256<float> Apply(Vector256<float> x, UnaryParameters p) => throw new NotSupportedException();
 
     static virtual bool SupportsIntegers => false;
 

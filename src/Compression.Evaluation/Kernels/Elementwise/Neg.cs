@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Compression.Evaluation.Kernels.Elementwise;
 
@@ -8,6 +9,10 @@ internal struct NegOperation : IUnaryOperation
     public static float Apply(float x, UnaryParameters p) => -x;
 
     public static double Apply(double x, UnaryParameters p) => -x;
+
+    public static bool VectorizesFloat => true;
+
+    public static Vector256<float> Apply(Vector256<float> x, UnaryParameters p) => -x;
 
     public static bool SupportsIntegers => true;
 

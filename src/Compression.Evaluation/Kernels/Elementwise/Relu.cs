@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Compression.Evaluation.Kernels.Elementwise;
 
@@ -8,6 +9,11 @@ internal struct ReluOperation : IUnaryOperation
     public static float Apply(float x, UnaryParameters p) => x < 0 ? 0f : x;
 
     public static double Apply(double x, UnaryParameters p) => x < 0 ? 0.0 : x;
+
+    public static bool VectorizesFloat => true;
+
+    public static Vector256<float> Apply(Vector256<float> x, UnaryParameters p) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
 
     public static bool SupportsIntegers => true;
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Compression.Evaluation.Kernels.Elementwise;
 
@@ -6,4 +7,8 @@ namespace Compression.Evaluation.Kernels.Elementwise;
 internal struct SubOperation : IBinaryOperation
 {
     public static T Apply<T>(T a, T b) where T : INumber<T> => a - b;
+
+    public static bool VectorizesFloat => true;
+
+    public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a - b;
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
 using Compression.Evaluation.Tensors;
@@ -64,11 +66,15 @@ internal sealed class UnaryKernel<TOp> : IKernel where TOp : struct, IUnaryOpera
             count / pieces);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Floats(float[] x, float[] r, int start, int end, UnaryParameters p)
     {
         var source = x.AsSpan(start, end - start);
         var target = r.AsSpan(start, end - start);
-        for (var i = 0; i < source.Length; i++) target[i] = TOp.Apply(source[i], p);
+        var i = 0;
+        if (TOp.VectorizesFloat)
+            for (; i + 8 <= source.Length; i += 8) TOp.Apply(Vector256.Create<float>(source.Slice(i, 8)), p).CopyTo(target.Slice(i, 8));
+        for (; i < source.Length; i++) target[i] = TOp.Apply(source[i], p);
     }
 
     private static void Doubles(double[] x, double[] r, int start, int end, UnaryParameters p)

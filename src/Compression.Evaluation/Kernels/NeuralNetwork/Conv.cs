@@ -143,6 +143,14 @@ internal sealed class Conv : IKernel, IPreparedKernel
                 for (var gi = 0; gi < group; gi++)
                     GemmCore.PackA((float[])weight.Data, gi * groupFilters * k, k, 1, groupFilters, k, packedA.AsSpan(gi * aSize, aSize));
             var pointwise = g.IsPointwise;
+            if (!pointwise && DirectFits(g))
+            {
+                for (var n = 0; n < batch; n++)
+                    for (var gi = 0; gi < group; gi++)
+                        Direct(x, (n * group + gi) * groupChannels * inputPlane, groupChannels, packedA, gi * aSize, groupFilters, gi * groupFilters,
+                            post, y, (n * group + gi) * groupFilters * positions, g, parallelism);
+                return;
+            }
             for (var n = 0; n < batch; n++)
                 for (var gi = 0; gi < group; gi++)
                 {
@@ -165,6 +173,120 @@ internal sealed class Conv : IKernel, IPreparedKernel
         }
     }
 
+    /// <summary>Whether <see cref="Direct"/> serves this geometry: 1-D or 2-D, no dilation, stride 1 or 2 along the row.</summary>
+    private static bool DirectFits(WindowGeometry g) =>
+        g.Kernel[0] == 1 && g.Input[0] == 1 && g.Output[0] == 1 && g.Dilation[1] == 1 && g.Dilation[2] == 1 && g.Stride[2] is 1 or 2;
+
+    /// <summary>
+    /// A convolution without im2col: the input is copied once into a zero-padded buffer, and the 6×16 register tile of
+    /// <see cref="GemmCore"/> reads its B operand straight from the padded rows (deinterleaved for stride 2). The packed
+    /// weights are the GEMM's A panels, so every output is the same chain — fma over (channel, kernel h, w) ascending from
+    /// +0, padded taps contributing fma(w, 0, acc) — as the im2col product, bit for bit, without writing and re-reading
+    /// the nine-times-larger im2col matrix. Work is split over (filter panel, output row); each row's bias and epilogue
+    /// run as soon as it is done.
+    /// </summary>
+    private static void Direct(float[] x, int xOffset, int channels, float[] packedA, int aOffset, int filters, int firstFilter, Store post,
+        float[] y, int yOffset, WindowGeometry g, Parallelism parallelism)
+    {
+        const int mr = GemmCore.MR, nr = GemmCore.NR;
+        int ih = g.Input[1], iw = g.Input[2], oh = g.Output[1], ow = g.Output[2], kh = g.Kernel[1], kw = g.Kernel[2];
+        int sh = g.Stride[1], sw = g.Stride[2], top = g.PadBegin[1], left = g.PadBegin[2];
+        var tiles = (ow + nr - 1) / nr;
+        // Padded rows wide enough for every vector load of the last tile (two loads of 8, or of 16 for stride 2).
+        var width = Math.Max(left + iw, (tiles * nr - 1) * sw + kw) + 16;
+        var height = Math.Max(top + ih, (oh - 1) * sh + kh);
+        var plane = height * width;
+        var padded = ArrayPool<float>.Shared.Rent(channels * plane);
+        try
+        {
+            Array.Clear(padded, 0, channels * plane);
+            for (var c = 0; c < channels; c++)
+                for (var r = 0; r < ih; r++)
+                    x.AsSpan(xOffset + (c * ih + r) * iw, iw).CopyTo(padded.AsSpan(c * plane + (top + r) * width + left, iw));
+            var panels = (filters + mr - 1) / mr;
+            var k = channels * kh * kw;
+            var positions = oh * ow;
+            parallelism.For(panels * oh, task =>
+            {
+                var panel = task / oh;
+                var h = task % oh;
+                DirectRow(padded, plane, width, channels, kh, kw, sh * h, sw, packedA, aOffset + panel * mr * k, k, y,
+                    yOffset + panel * mr * positions + h * ow, positions, Math.Min(mr, filters - panel * mr), ow);
+                if (post.IsEmpty) return;
+                for (var r = 0; r < mr && panel * mr + r < filters; r++)
+                    post.Row(yOffset + (panel * mr + r) * positions + h * ow, ow, firstFilter + panel * mr + r);
+            }, (long)mr * ow * k);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+        }
+    }
+
+    /// <summary>One output row of up to six filters: 16 outputs at a time, all k taps accumulated in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void DirectRow(float[] padded, int plane, int width, int channels, int kh, int kw, int firstRow, int sw,
+        float[] packedA, int aOffset, int k, float[] y, int yOffset, int ldy, int rows, int ow)
+    {
+        const int mr = GemmCore.MR, nr = GemmCore.NR;
+        var tile = stackalloc float[mr * nr];
+        fixed (float* xp = padded, ap = packedA, yp = y)
+        {
+            for (var j = 0; j < ow; j += nr)
+            {
+                Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+                Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+                var a = ap + aOffset;
+                for (var c = 0; c < channels; c++)
+                    for (var r = 0; r < kh; r++)
+                    {
+                        var row = xp + c * plane + (firstRow + r) * width + j * sw;
+                        for (var e = 0; e < kw; e++, a += mr)
+                        {
+                            Vector256<float> b0, b1;
+                            if (sw == 1)
+                            {
+                                b0 = Vector256.Load(row + e);
+                                b1 = Vector256.Load(row + e + 8);
+                            }
+                            else
+                            {
+                                b0 = Evens(row + e);
+                                b1 = Evens(row + e + 16);
+                            }
+                            var a0 = Vector256.Create(a[0]);
+                            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+                            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+                            var a1 = Vector256.Create(a[1]);
+                            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+                            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+                            var a2 = Vector256.Create(a[2]);
+                            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+                            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+                            var a3 = Vector256.Create(a[3]);
+                            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+                            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+                            var a4 = Vector256.Create(a[4]);
+                            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+                            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
+                            var a5 = Vector256.Create(a[5]);
+                            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+                            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+                        }
+                    }
+                c00.Store(tile); c01.Store(tile + 8);
+                c10.Store(tile + nr); c11.Store(tile + nr + 8);
+                c20.Store(tile + 2 * nr); c21.Store(tile + 2 * nr + 8);
+                c30.Store(tile + 3 * nr); c31.Store(tile + 3 * nr + 8);
+                c40.Store(tile + 4 * nr); c41.Store(tile + 4 * nr + 8);
+                c50.Store(tile + 5 * nr); c51.Store(tile + 5 * nr + 8);
+                var cols = Math.Min(nr, ow - j);
+                for (var i = 0; i < rows; i++)
+                    new ReadOnlySpan<float>(tile + i * nr, cols).CopyTo(new Span<float>(yp + yOffset + (long)i * ldy + j, cols));
+            }
+        }
+    }
+
     /// <summary>One input channel per group: each output plane from one input plane, a multiply-add per kernel tap.</summary>
     private static void Depthwise(float[] x, float[] w, Store post, float[] y, int batch, int channels, int multiplier,
         WindowGeometry g, Parallelism parallelism)
@@ -177,6 +299,13 @@ internal sealed class Conv : IKernel, IPreparedKernel
         }, (long)g.OutputSize * g.KernelSize);
     }
 
+    /// <summary>
+    /// One output plane of a depthwise convolution, row by row. An output is fma-accumulated from +0 over the window taps
+    /// (kernel d, h, w) in ascending order, skipping taps in the padding (their products are zero). Outputs whose
+    /// window columns are all inside the row are computed 16 or 8 at a time with the sums held in registers across all
+    /// taps (strided loads for stride 2); edge outputs one at a time in the same order, so every element is the same
+    /// chain of fused multiply-adds either way.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DepthwisePlane(float[] x, float[] w, float[] y, int plane, int channels, int multiplier, WindowGeometry g)
     {
@@ -184,17 +313,23 @@ internal sealed class Conv : IKernel, IPreparedKernel
         int id = g.Input[0], ih = g.Input[1], iw = g.Input[2];
         int od = g.Output[0], oh = g.Output[1], ow = g.Output[2];
         int kd = g.Kernel[0], kh = g.Kernel[1], kw = g.Kernel[2];
+        int stride = g.Stride[2], dilation = g.Dilation[2], pad = g.PadBegin[2];
         var taps = g.KernelSize;
         var n = plane / filters;
         var m = plane % filters;
-        var input = x.AsSpan((n * channels + m / multiplier) * g.InputSize, g.InputSize);
-        var weights = w.AsSpan(m * taps, taps);
-        var output = y.AsSpan(plane * g.OutputSize, g.OutputSize);
+        var input = new ReadOnlySpan<float>(x, (n * channels + m / multiplier) * g.InputSize, g.InputSize);
+        var weights = new ReadOnlySpan<float>(w, m * taps, taps);
+        var output = new Span<float>(y, plane * g.OutputSize, g.OutputSize);
+        Span<int> rows = stackalloc int[kd * kh];
+        Span<int> rowWeights = stackalloc int[kd * kh];
+        var (lo, _) = ValidRange(-pad, stride, iw, ow);
+        var (_, hi) = ValidRange((kw - 1) * dilation - pad, stride, iw, ow);
+        var reach = StridedLoad.Reach(stride);
+        var fast3x3 = kd == 1 && kh == 3 && kw == 3 && dilation == 1 && g.Dilation[1] == 1 && stride is 1 or 2;
         for (var d = 0; d < od; d++)
             for (var h = 0; h < oh; h++)
             {
-                var row = output.Slice((d * oh + h) * ow, ow);
-                row.Clear();
+                var count = 0;
                 for (var a = 0; a < kd; a++)
                 {
                     var inD = d * g.Stride[0] - g.PadBegin[0] + a * g.Dilation[0];
@@ -203,16 +338,134 @@ internal sealed class Conv : IKernel, IPreparedKernel
                     {
                         var inH = h * g.Stride[1] - g.PadBegin[1] + c * g.Dilation[1];
                         if ((uint)inH >= (uint)ih) continue;
-                        var inputRow = input.Slice((inD * ih + inH) * iw, iw);
-                        for (var e = 0; e < kw; e++)
-                        {
-                            var shift = e * g.Dilation[2] - g.PadBegin[2];
-                            var (lo, hi) = ValidRange(shift, g.Stride[2], iw, ow);
-                            TapRow(row, inputRow, weights[(a * kh + c) * kw + e], lo, hi, g.Stride[2], shift);
-                        }
+                        rows[count] = (inD * ih + inH) * iw;
+                        rowWeights[count++] = (a * kh + c) * kw;
                     }
                 }
+                var validRows = rows[..count];
+                var validWeights = rowWeights[..count];
+                var row = output.Slice((d * oh + h) * ow, ow);
+                var o = 0;
+                for (; o < lo && o < ow; o++) row[o] = DepthwiseOne(input, weights, validRows, validWeights, o * stride - pad, kw, dilation, iw);
+                var last = count == 0 ? 0 : validRows[^1] + (kw - 1) * dilation + reach - pad;
+                if (fast3x3 && count == 3)
+                {
+                    // Vector outputs whose loads stay inside the plane: last + o·stride <= length.
+                    var end = Math.Min(hi, (input.Length - last) / stride + 1);
+                    o = Depthwise3x3(input, weights, validRows, row, o, end, stride, pad);
+                }
+                for (; o + 16 <= hi && last + (o + 8) * stride <= input.Length; o += 16)
+                {
+                    var first = o * stride - pad;
+                    Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
+                    for (var r = 0; r < validRows.Length; r++)
+                    {
+                        var start = validRows[r] + first;
+                        var wr = validWeights[r];
+                        for (var e = 0; e < kw; e++)
+                        {
+                            var wv = Vector256.Create(weights[wr + e]);
+                            var at = start + e * dilation;
+                            acc0 = Vector256.FusedMultiplyAdd(wv, StridedLoad.Load(input, at, stride), acc0);
+                            acc1 = Vector256.FusedMultiplyAdd(wv, StridedLoad.Load(input, at + 8 * stride, stride), acc1);
+                        }
+                    }
+                    acc0.CopyTo(row.Slice(o, 8));
+                    acc1.CopyTo(row.Slice(o + 8, 8));
+                }
+                for (; o + 8 <= hi && last + o * stride <= input.Length; o += 8)
+                {
+                    var first = o * stride - pad;
+                    var acc = Vector256<float>.Zero;
+                    for (var r = 0; r < validRows.Length; r++)
+                    {
+                        var start = validRows[r] + first;
+                        var wr = validWeights[r];
+                        for (var e = 0; e < kw; e++)
+                            acc = Vector256.FusedMultiplyAdd(Vector256.Create(weights[wr + e]), StridedLoad.Load(input, start + e * dilation, stride), acc);
+                    }
+                    acc.CopyTo(row.Slice(o, 8));
+                }
+                for (; o < ow; o++) row[o] = DepthwiseOne(input, weights, validRows, validWeights, o * stride - pad, kw, dilation, iw);
             }
+    }
+
+    /// <summary>
+    /// Outputs [from, to) of one row of a 3×3 depthwise convolution whose three window rows are all inside the input,
+    /// eight at a time with the nine weights held in registers: the taps in the same order as the generic loop
+    /// (window row, then column), so the same fma chain per element. Returns the first output not computed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int Depthwise3x3(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<int> rows, Span<float> row,
+        int from, int to, int stride, int pad)
+    {
+        var o = from;
+        if (to - from < 8) return o;
+        fixed (float* x = input, w = weights, y = row)
+        {
+            var r0 = x + rows[0] - pad;
+            var r1 = x + rows[1] - pad;
+            var r2 = x + rows[2] - pad;
+            Vector256<float> w00 = Vector256.Create(w[0]), w01 = Vector256.Create(w[1]), w02 = Vector256.Create(w[2]);
+            Vector256<float> w10 = Vector256.Create(w[3]), w11 = Vector256.Create(w[4]), w12 = Vector256.Create(w[5]);
+            Vector256<float> w20 = Vector256.Create(w[6]), w21 = Vector256.Create(w[7]), w22 = Vector256.Create(w[8]);
+            if (stride == 1)
+            {
+                for (; o + 8 <= to; o += 8)
+                {
+                    var acc = Vector256.FusedMultiplyAdd(w00, Vector256.Load(r0 + o), Vector256<float>.Zero);
+                    acc = Vector256.FusedMultiplyAdd(w01, Vector256.Load(r0 + o + 1), acc);
+                    acc = Vector256.FusedMultiplyAdd(w02, Vector256.Load(r0 + o + 2), acc);
+                    acc = Vector256.FusedMultiplyAdd(w10, Vector256.Load(r1 + o), acc);
+                    acc = Vector256.FusedMultiplyAdd(w11, Vector256.Load(r1 + o + 1), acc);
+                    acc = Vector256.FusedMultiplyAdd(w12, Vector256.Load(r1 + o + 2), acc);
+                    acc = Vector256.FusedMultiplyAdd(w20, Vector256.Load(r2 + o), acc);
+                    acc = Vector256.FusedMultiplyAdd(w21, Vector256.Load(r2 + o + 1), acc);
+                    acc = Vector256.FusedMultiplyAdd(w22, Vector256.Load(r2 + o + 2), acc);
+                    acc.Store(y + o);
+                }
+            }
+            else
+            {
+                for (; o + 8 <= to; o += 8)
+                {
+                    var i = 2 * o;
+                    var acc = Vector256.FusedMultiplyAdd(w00, Evens(r0 + i), Vector256<float>.Zero);
+                    acc = Vector256.FusedMultiplyAdd(w01, Evens(r0 + i + 1), acc);
+                    acc = Vector256.FusedMultiplyAdd(w02, Evens(r0 + i + 2), acc);
+                    acc = Vector256.FusedMultiplyAdd(w10, Evens(r1 + i), acc);
+                    acc = Vector256.FusedMultiplyAdd(w11, Evens(r1 + i + 1), acc);
+                    acc = Vector256.FusedMultiplyAdd(w12, Evens(r1 + i + 2), acc);
+                    acc = Vector256.FusedMultiplyAdd(w20, Evens(r2 + i), acc);
+                    acc = Vector256.FusedMultiplyAdd(w21, Evens(r2 + i + 1), acc);
+                    acc = Vector256.FusedMultiplyAdd(w22, Evens(r2 + i + 2), acc);
+                    acc.Store(y + o);
+                }
+            }
+        }
+        return o;
+    }
+
+    /// <summary>p[0], p[2], …, p[14]: two loads deinterleaved (data movement only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Evens(float* p)
+    {
+        var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+        return Vector256.Create(Vector256.Shuffle(Vector256.Load(p), evens).GetLower(), Vector256.Shuffle(Vector256.Load(p + 8), evens).GetLower());
+    }
+
+    /// <summary>One depthwise output: fma over the valid window rows and the columns inside [0, iw), in window order.</summary>
+    private static float DepthwiseOne(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<int> rows, ReadOnlySpan<int> rowWeights,
+        int first, int kw, int dilation, int iw)
+    {
+        var acc = 0f;
+        for (var r = 0; r < rows.Length; r++)
+            for (var e = 0; e < kw; e++)
+            {
+                var pw = first + e * dilation;
+                if ((uint)pw < (uint)iw) acc = MathF.FusedMultiplyAdd(weights[rowWeights[r] + e], input[rows[r] + pw], acc);
+            }
+        return acc;
     }
 
     /// <summary>The outputs o in [lo, hi) whose input o·stride + shift lies inside [0, size).</summary>
@@ -222,23 +475,5 @@ internal sealed class Conv : IKernel, IPreparedKernel
         var last = size - 1 - shift;
         var hi = last < 0 ? 0 : Math.Min(outputs, last / stride + 1);
         return (Math.Min(lo, hi), hi);
-    }
-
-    /// <summary>row[o] = fma(weight, input[o·stride + shift], row[o]) for o in [lo, hi).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TapRow(Span<float> row, ReadOnlySpan<float> input, float weight, int lo, int hi, int stride, int shift)
-    {
-        var o = lo;
-        if (stride == 1)
-        {
-            var wv = Vector256.Create(weight);
-            for (; o + 8 <= hi; o += 8)
-            {
-                var acc = Vector256.Create<float>(row.Slice(o, 8));
-                var xv = Vector256.Create<float>(input.Slice(o + shift, 8));
-                Vector256.FusedMultiplyAdd(wv, xv, acc).CopyTo(row.Slice(o, 8));
-            }
-        }
-        for (; o < hi; o++) row[o] = MathF.FusedMultiplyAdd(weight, input[o * stride + shift], row[o]);
     }
 }

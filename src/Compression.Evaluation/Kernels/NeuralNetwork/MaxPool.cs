@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
 using Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
@@ -28,6 +30,7 @@ internal sealed class MaxPool : IKernel
         var ids = (long[]?)indices?.Data;
         switch (x.ElementType)
         {
+            case DataType.Float when ids is null: RunFloat((float[])x.Data, (float[])y.Data, g, x.Shape[0] * x.Shape[1], context.Parallelism); break;
             case DataType.Float: Run((float[])x.Data, (float[])y.Data, ids, g, x.Shape[0] * x.Shape[1], columnMajor, float.NegativeInfinity, context.Parallelism); break;
             case DataType.Double: Run((double[])x.Data, (double[])y.Data, ids, g, x.Shape[0] * x.Shape[1], columnMajor, double.NegativeInfinity, context.Parallelism); break;
             case DataType.Float16: Run((Half[])x.Data, (Half[])y.Data, ids, g, x.Shape[0] * x.Shape[1], columnMajor, Half.NegativeInfinity, context.Parallelism); break;
@@ -37,6 +40,88 @@ internal sealed class MaxPool : IKernel
         }
         context.SetOutput(0, y);
         if (indices is not null) context.SetOutput(1, indices);
+    }
+
+    /// <summary>
+    /// Float without indices: outputs whose window lies wholly inside the row along the last axis are computed eight at
+    /// a time, visiting the window in the same order as the generic loop (kernel d, h, w ascending, padded rows skipped)
+    /// with the same rule: the first element is taken, then replaced only by a strictly greater one. Max is exact, and
+    /// keeping the order and the strict comparison keeps NaN and signed-zero results identical to the scalar loop.
+    /// Edge outputs use the scalar loop.
+    /// </summary>
+    private static void RunFloat(float[] x, float[] y, WindowGeometry g, int planes, Parallelism parallelism)
+    {
+        int od = g.Output[0], oh = g.Output[1];
+        parallelism.For(planes * od * oh, task =>
+        {
+            var plane = task / (od * oh);
+            var row = task % (od * oh);
+            FloatRow(x, y, g, plane, row / oh, row % oh);
+        }, (long)g.Output[2] * g.KernelSize);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FloatRow(float[] x, float[] y, WindowGeometry g, int plane, int d, int h)
+    {
+        int id = g.Input[0], ih = g.Input[1], iw = g.Input[2];
+        int oh = g.Output[1], ow = g.Output[2];
+        int kd = g.Kernel[0], kh = g.Kernel[1], kw = g.Kernel[2];
+        int stride = g.Stride[2], dilation = g.Dilation[2], pad = g.PadBegin[2];
+        var input = new ReadOnlySpan<float>(x, plane * g.InputSize, g.InputSize);
+        var output = new Span<float>(y, plane * g.OutputSize + (d * oh + h) * ow, ow);
+        // The window rows inside the input, in window order: the same for every output of this row.
+        Span<int> rows = stackalloc int[kd * kh];
+        var count = 0;
+        for (var a = 0; a < kd; a++)
+        {
+            var pd = d * g.Stride[0] - g.PadBegin[0] + a * g.Dilation[0];
+            if ((uint)pd >= (uint)id) continue;
+            for (var c = 0; c < kh; c++)
+            {
+                var ph = h * g.Stride[1] - g.PadBegin[1] + c * g.Dilation[1];
+                if ((uint)ph < (uint)ih) rows[count++] = (pd * ih + ph) * iw;
+            }
+        }
+        rows = rows[..count];
+        // Outputs whose every window column is inside [0, iw), and whose vector loads stay inside the plane.
+        var (lo, _) = Conv.ValidRange(-pad, stride, iw, ow);
+        var (_, hi) = Conv.ValidRange((kw - 1) * dilation - pad, stride, iw, ow);
+        var o = 0;
+        if (count > 0)
+        {
+            for (; o < lo && o < ow; o++) output[o] = ScalarWindow(input, rows, o * stride - pad, kw, dilation, iw);
+            var reach = StridedLoad.Reach(stride);
+            for (; o + 8 <= hi; o += 8)
+            {
+                var first = o * stride - pad;
+                if (rows[^1] + first + (kw - 1) * dilation + reach > input.Length) break;
+                var best = StridedLoad.Load(input, rows[0] + first, stride);
+                for (var r = 0; r < rows.Length; r++)
+                    for (var e = r == 0 ? 1 : 0; e < kw; e++)
+                    {
+                        var v = StridedLoad.Load(input, rows[r] + first + e * dilation, stride);
+                        best = Vector256.ConditionalSelect(Vector256.GreaterThan(v, best), v, best);
+                    }
+                best.CopyTo(output.Slice(o, 8));
+            }
+        }
+        for (; o < ow; o++) output[o] = count == 0 ? float.NegativeInfinity : ScalarWindow(input, rows, o * stride - pad, kw, dilation, iw);
+    }
+
+    /// <summary>One output by the generic rule, over the given window rows and the columns inside the row.</summary>
+    private static float ScalarWindow(ReadOnlySpan<float> input, ReadOnlySpan<int> rows, int first, int kw, int dilation, int iw)
+    {
+        var best = float.NegativeInfinity;
+        var found = false;
+        foreach (var row in rows)
+            for (var e = 0; e < kw; e++)
+            {
+                var pw = first + e * dilation;
+                if ((uint)pw >= (uint)iw) continue;
+                var v = input[row + pw];
+                if (!found || v > best) { best = v; found = true; }
+            }
+        return best;
     }
 
     private static void Run<T>(T[] x, T[] y, long[]? indices, WindowGeometry g, int planes, bool columnMajor, T lowest, Parallelism parallelism)
