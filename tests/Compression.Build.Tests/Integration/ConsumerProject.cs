@@ -72,16 +72,17 @@ internal sealed partial class ConsumerProject : IDisposable
     public async Task<BuildResult> RunAsync(string[] arguments, Action<System.Diagnostics.Process>? started)
     {
         var errorLog = _folder.Combine($"errors-{Guid.NewGuid():N}.log");
-        var all = arguments.Concat(["-nodeReuse:false", "-v:d", $"-flp:errorsonly;logfile={errorLog}"]).ToList();
+        var warningLog = _folder.Combine($"warnings-{Guid.NewGuid():N}.log");
+        var all = arguments.Concat(["-nodeReuse:false", "-v:d", $"-flp:errorsonly;logfile={errorLog}", $"-flp2:warningsonly;logfile={warningLog}"]).ToList();
         var environment = CleanEnvironment();
         environment["NUGET_PACKAGES"] = _package.NuGetPackages;
         environment["ModelCompressionCacheDir"] = CacheDirectory;
         var result = await ProcessRunner.RunAsync("dotnet", all, TimeSpan.FromMinutes(5), environment, ProjectDirectory, started: started);
         // Detailed verbosity prefixes each line with its node and project ("   1:7>"); the error itself follows.
-        var errors = File.Exists(errorLog)
-            ? File.ReadAllLines(errorLog).Where(l => l.Trim().Length > 0).Select(l => NodePrefix().Replace(l, "")).ToList()
+        List<string> Lines(string log) => File.Exists(log)
+            ? File.ReadAllLines(log).Where(l => l.Trim().Length > 0).Select(l => NodePrefix().Replace(l, "")).ToList()
             : [];
-        return new BuildResult(result.ExitCode, result.StandardOutput + result.StandardError, errors);
+        return new BuildResult(result.ExitCode, result.StandardOutput + result.StandardError, Lines(errorLog)) { Warnings = Lines(warningLog) };
     }
 
     public string Obj(string rid = "", string tfm = "net10.0") =>
@@ -123,9 +124,12 @@ internal sealed partial class ConsumerProject : IDisposable
     private static partial Regex ConstantPattern();
 }
 
-/// <summary>A finished dotnet command: exit code, its whole output, and the errors the file logger saw (each once).</summary>
+/// <summary>A finished dotnet command: exit code, its whole output, and the errors and warnings the file loggers saw (each once).</summary>
 internal sealed record BuildResult(int ExitCode, string Output, IReadOnlyList<string> Errors)
 {
+    /// <summary>The warnings the file logger saw, each once.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>How many times the engine was started (ToolTask logs each command line).</summary>
     public int EngineRuns => Output.Split('\n').Count(l => l.Contains("modelc.dll build --request", StringComparison.Ordinal));
 
