@@ -12,8 +12,9 @@ namespace Compression.Engine.Quantization;
 /// a few sources — graph inputs, initializers, Constant nodes, Cast, ConstantOfShape — so converting those sources turns
 /// the whole float dataflow to fp16. Graph inputs and outputs stay float32 (Cast nodes at the edges) so callers see no
 /// change. Some things stay float32: inputs an operator defines as float only (Resize scales, Upsample scales), and
-/// nodes that cannot run safely in fp16 — a constant beyond fp16's range (±65504), control flow (its subgraphs keep
-/// float), operators of other domains, and what the recipe excludes — run in float32 between Casts.
+/// nodes that cannot run safely in fp16 — a constant beyond fp16's range (±65504), activations that come near it on
+/// the calibration data (<see cref="OverflowBlockList"/>), control flow (its subgraphs keep float), operators of other
+/// domains, and what the recipe excludes — run in float32 between Casts.
 /// </summary>
 public sealed class Fp16Pass : ICompressionPass
 {
@@ -29,6 +30,8 @@ public sealed class Fp16Pass : ICompressionPass
         var names = new UniqueNames(model);
         var floats = FloatValues(index, context);
         var blocked = graph.Node.Where(n => MustStayFloat(n, index.Main, context)).ToHashSet(ReferenceEqualityComparer.Instance);
+        var overflow = OverflowBlockList.Find(context, index.Main, floats);
+        foreach (var node in overflow.Nodes) blocked.Add(node);
         bool WantsFloat(NodeProto node, int input) => blocked.Contains(node) || FloatOnlyInput(node, input);
 
         // Every float value gets one representation: float32 for graph inputs, blocked nodes' outputs, and constants
@@ -126,6 +129,7 @@ public sealed class Fp16Pass : ICompressionPass
         graph.Node.Add(added);
         SortTopologically(graph);
         notes.Insert(0, $"{tensors} tensors to fp16, {added.Count} Cast nodes at float32 boundaries");
+        notes.Insert(1, overflow.Note);
         return new PassReport(Name, tensors, before, after, notes);
     }
 

@@ -1,4 +1,5 @@
 using Compression.Engine.Pipeline;
+using Compression.Engine.Recipes;
 using Compression.Onnx.DataFiles;
 using Compression.Onnx.Model;
 using Compression.Onnx.Protobuf;
@@ -78,5 +79,58 @@ public class Fp16PassTests
         var y = TensorData.ReadAsFloat(NpyFile.Read(run.Outputs[0].Path));
         Assert.All(y, v => Assert.True(float.IsFinite(v)));
         Assert.Equal(4f, y[1], 0.05f); // 2·1e6·1e-6 + 2
+    }
+
+    [Fact]
+    public async Task An_activation_that_overflows_fp16_is_kept_float32_by_the_calibration_block_list()
+    {
+        // y = x · 300 · 300 / 300 / 300: every constant fits fp16, but the middle activation reaches 9e5 on these inputs.
+        using var temp = new TempFolder("fp16-activation-overflow");
+        var graph = new GraphProto
+        {
+            Name = "activation_overflow",
+            Input = { TinyModels.Float("x", 1, 8) },
+            Output = { TinyModels.Float("y", 1, 8) },
+            Initializer = { TinyModels.FloatTensor("k", [1], [300f]) },
+            Node =
+            {
+                TinyModels.Node("Mul", ["x", "k"], ["a"], "first"),
+                TinyModels.Node("Mul", ["a", "k"], ["b"], "second"),
+                TinyModels.Node("Div", ["b", "k"], ["c"], "third"),
+                TinyModels.Node("Div", ["c", "k"], ["y"], "fourth"),
+            },
+        };
+        var original = temp.Combine("overflow.onnx");
+        OnnxModel.FromProto(TinyModels.Model(graph)).Save(original);
+        var inputs = temp.CreateFolder("inputs");
+        NpyFile.Write(Path.Combine(inputs, "input_0.npy"), TensorData.Create("x", [1, 8], (ReadOnlySpan<float>)[1, 2, 3, 4, 0.5f, -1, -2, 10]));
+        var calibration = temp.CreateFolder("calibration");
+        File.Copy(Path.Combine(inputs, "input_0.npy"), Path.Combine(calibration, "input_0.npy"));
+        var recipe = RecipeOptions.Apply(Recipe.Identity, new Dictionary<string, string> { ["Quantization"] = "fp16" });
+
+        var plain = temp.Combine("plain.onnx");
+        var plainResult = ModelCompressor.Compress(original, plain, "gpu", recipe);
+        Assert.Contains(plainResult.Passes[0].Notes, n => n.Contains("no CalibrationData"));
+        var safe = temp.Combine("safe.onnx");
+        var safeResult = ModelCompressor.Compress(original, safe, "gpu", recipe, calibrationData: calibration);
+        Assert.Contains(safeResult.Passes[0].Notes, n => n.StartsWith("1 activation(s) reached", StringComparison.Ordinal) && n.EndsWith(": b", StringComparison.Ordinal));
+        Assert.Contains(safeResult.Passes[0].Notes, n => n == "Mul 'second' stays float32");
+        Assert.Contains(safeResult.Passes[0].Notes, n => n == "Div 'third' stays float32");
+        Assert.DoesNotContain(safeResult.Passes[0].Notes, n => n.Contains("'first'") || n.Contains("'fourth'"));
+
+        // The graph as written rounds every fp16 value to fp16, as a GPU does: the executor runs it that way. ONNX
+        // Runtime's CPU provider has no fp16 Mul/Div and computes a run of them in float between one pair of Casts, so
+        // on this machine it cannot show the overflow; it is the judge of the safe model's values.
+        float[] Executor(string model)
+        {
+            var x = Compression.Evaluation.Tensors.TensorConversion.FromProto(NpyFile.Read(Path.Combine(inputs, "input_0.npy")));
+            var y = new Compression.Evaluation.Execution.ModelExecutor(OnnxModel.Load(model)).Run(new Dictionary<string, Compression.Evaluation.Tensors.Tensor> { ["x"] = x })["y"];
+            return y.ReadOnlySpan<float>().ToArray();
+        }
+        Assert.Contains(Executor(plain), v => !float.IsFinite(v));
+        Assert.All(Executor(safe), v => Assert.True(float.IsFinite(v)));
+        var reference = TensorData.ReadAsFloat(NpyFile.Read((await OnnxRuntimeOracle.RunAsync(original, inputs, temp.Combine("ref"))).Outputs[0].Path));
+        var safeOut = TensorData.ReadAsFloat(NpyFile.Read((await OnnxRuntimeOracle.RunAsync(safe, inputs, temp.Combine("safe-out"))).Outputs[0].Path));
+        Assert.All(reference.Zip(safeOut), p => Assert.Equal(p.First, p.Second, Math.Abs(p.First) * 2e-3 + 1e-3));
     }
 }
