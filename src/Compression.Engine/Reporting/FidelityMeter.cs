@@ -28,6 +28,8 @@ public static class FidelityMeter
             : (DataSet.Load(validationData, feeds).ToList(), $"validation data {validationData}");
 
         var stats = reference.Outputs.ToDictionary(o => o, _ => new Accumulator());
+        var labels = string.IsNullOrEmpty(validationData) ? null : ValidationLabels.Read(validationData, samples.Count);
+        int rightOriginal = 0, rightCompressed = 0, index = 0;
         double originalMs = 0, compressedMs = 0;
         foreach (var sample in samples)
         {
@@ -40,9 +42,19 @@ public static class FidelityMeter
             foreach (var name in reference.Outputs)
                 if (expected[name].ElementType == DataType.Float && actual.TryGetValue(name, out var got) && got.ElementType == DataType.Float)
                     stats[name].Add(expected[name], got);
+            if (labels is not null && ValidationLabels.ClassScores(reference.Outputs, expected) is { } scores)
+            {
+                if (ValidationLabels.Predicted(expected[scores]) == labels[index]) rightOriginal++;
+                if (ValidationLabels.Predicted(actual[scores]) == labels[index]) rightCompressed++;
+            }
+            index++;
         }
         var outputs = stats.Where(s => s.Value.Elements > 0).Select(s => s.Value.Result(s.Key)).ToList();
-        return new FidelityReport(label, samples.Count, outputs, originalMs / samples.Count, compressedMs / samples.Count);
+        return new FidelityReport(label, samples.Count, outputs, originalMs / samples.Count, compressedMs / samples.Count)
+        {
+            Accuracy = labels is null ? null
+                : new LabelledAccuracy(samples.Count, 100.0 * rightOriginal / samples.Count, 100.0 * rightCompressed / samples.Count),
+        };
     }
 
     private static Dictionary<string, Tensor> Synthetic(IReadOnlyList<ValueInfoProto> inputs, int seed)

@@ -12,4 +12,15 @@ public sealed record FidelityReport(
     int Samples,
     IReadOnlyList<OutputFidelity> Outputs,
     double OriginalMilliseconds,
-    double CompressedMilliseconds);
+    double CompressedMilliseconds)
+{
+    /// <summary>With labels.npy in the validation data: the share of samples each model classifies right, in percent.</summary>
+    public LabelledAccuracy? Accuracy { get; init; }
+}
+
+/// <summary>Labelled accuracy in percent of the original and the compressed model, on the same samples.</summary>
+public sealed record LabelledAccuracy(int Samples, double OriginalPercent, double CompressedPercent)
+{
+    /// <summary>Points of accuracy lost (negative when the compressed model does better).</summary>
+    public double LossPoints => OriginalPercent - CompressedPercent;
+}
