@@ -30,6 +30,12 @@ public sealed class CompressionContext
     /// <summary>The item's calibration data set folder (DESIGN.md layout), or null when it has none.</summary>
     public string? CalibrationData { get; init; }
 
+    /// <summary>
+    /// The preprocessing passes that need it (static int8) run; the default everywhere but in tests that compare a
+    /// preprocessing step on and off through the whole pass.
+    /// </summary>
+    public Preprocessing.PreprocessOptions Preprocessing { get; init; } = Compression.Engine.Preprocessing.PreprocessOptions.Default;
+
     /// <summary>Threads the executor may use for calibration; results do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
