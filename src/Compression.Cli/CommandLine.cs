@@ -32,6 +32,12 @@ public static class CommandLine
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
+        catch (Compression.Engine.Budget.BudgetExceededException e)
+        {
+            // Not bad input: the model compressed, but no fallback met the user's accuracy budget.
+            stderr.WriteLine(e.ToDiagnosticLine());
+            return ExitCodes.BudgetExceeded;
+        }
         catch (CompressionException e)
         {
             stderr.WriteLine(e.ToDiagnosticLine());

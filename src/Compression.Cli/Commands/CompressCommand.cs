@@ -24,7 +24,9 @@ internal static class CompressCommand
         var report = new Option<string?>("--report") { Description = "Write what was done, as JSON, to this file." };
         var calibration = new Option<string?>("--calibration-data") { Description = "A data-set folder static int8 calibrates on (docs/calibration.md)." };
         var validation = new Option<string?>("--validation-data") { Description = "A data-set folder fidelity is measured on (else seeded synthetic inputs)." };
-        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation };
+        var maxLoss = new Option<string?>("--max-accuracy-loss") { Description = "Accuracy budget in points (labels.npy, else top-1 agreement), measured on --validation-data." };
+        var minDb = new Option<string?>("--min-fidelity-db") { Description = "SQNR floor in dB for outputs that are not class scores, measured on --validation-data." };
+        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation, maxLoss, minDb };
         var flags = RecipeOptions.All.Select(o =>
         {
             var flag = new Option<string?>(o.Flag) { Description = $"Override the profile's {o.Name}: {o.Accepted}." };
@@ -43,7 +45,10 @@ internal static class CompressCommand
                 Overrides = overrides,
                 CalibrationData = parse.GetValue(calibration),
                 ValidationData = parse.GetValue(validation),
+                Budget = Compression.Engine.Budget.AccuracyBudget.Parse(parse.GetValue(maxLoss), parse.GetValue(minDb)),
             });
+            foreach (var kept in result.KeptBack)
+                stderr.WriteLine($"{result.Model}: kept back at full precision by the accuracy budget: {kept}");
             foreach (var warning in result.Warnings)
                 stderr.WriteLine($"{result.Model}: warning {warning.Code}: {warning.Message}");
             stdout.WriteLine($"{result.Output}: profile {result.Profile} ({result.Recipe}), {result.OriginalBytes:N0} -> {result.CompressedBytes:N0} bytes ({result.Ratio:F2}x)");

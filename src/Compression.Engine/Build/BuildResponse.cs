@@ -24,6 +24,9 @@ public sealed record ModelOutput(
     /// <summary>SQNR per output (and top-1 agreement for class scores) against the original, from the executor.</summary>
     public Reporting.FidelityReport? Fidelity { get; init; }
 
+    /// <summary>Layers the accuracy budget kept back at full precision, and what each cost.</summary>
+    public IReadOnlyList<string> KeptBack { get; init; } = [];
+
     public long Macs { get; init; }
 
     public long WeightBytesRead { get; init; }

@@ -1,3 +1,4 @@
+using Compression.Engine.Budget;
 using Compression.Engine.Caching;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Profiles;
@@ -69,22 +70,33 @@ public static class BuildRunner
             throw new CompressionException(ErrorCodes.ModelNotFound,
                 $"the model '{item.ItemSpec}' of a ModelCompression item does not exist.", item.FullPath);
 
+        AccuracyBudget budget;
+        try
+        {
+            budget = AccuracyBudget.Parse(item.MaxAccuracyLoss, item.MinFidelityDb);
+        }
+        catch (CompressionException e)
+        {
+            throw new CompressionException(e.Code, $"ModelCompression item '{item.ItemSpec}': {e.Message}", request.ProjectFile, e);
+        }
         (recipe, var fallback) = RecipeFallbacks.Apply(recipe, item.CalibrationData);
         if (fallback is not null) diagnostics.Add(new BuildDiagnostic("warning", fallback.Code, item.FullPath, fallback.Message));
         var output = Path.Combine(request.OutputDirectory, names.For(item.FullPath));
-        var key = CacheKey.Compute(item.FullPath, recipe, [item.CalibrationData, item.ValidationData]);
+        var key = CacheKey.Compute(item.FullPath, recipe, [("calibration", item.CalibrationData), ("validation", item.ValidationData)], budget.ToString());
         // The key covers what determines the bytes (the recipe), not the profile's name: two profiles with one recipe
         // share an entry, and the answer names the profile this build chose.
         if (cache?.TryGet(key, output) is { } hit)
             return Output(item, output, profile.Name, recipe.ToString(), hit, cacheHit: true, diagnostics);
 
         var result = ModelCompressor.Compress(item.FullPath, output, profile.Name, recipe,
-            item.ValidationData.Length > 0 ? item.ValidationData : null, item.CalibrationData.Length > 0 ? item.CalibrationData : null);
+            item.ValidationData.Length > 0 ? item.ValidationData : null, item.CalibrationData.Length > 0 ? item.CalibrationData : null,
+            budget: budget);
         var entry = new CacheEntry(profile.Name, result.Recipe, result.OriginalBytes, result.CompressedBytes, CacheKey.Sha256(output))
         {
             Fidelity = result.Fidelity,
             FidelityNote = result.FidelityNote,
             Warnings = result.Warnings,
+            KeptBack = result.KeptBack,
             Macs = result.Macs,
             WeightBytesRead = result.WeightBytesRead,
             CompressionMilliseconds = result.CompressionMilliseconds,
@@ -103,6 +115,7 @@ public static class BuildRunner
         return new ModelOutput(item.ItemSpec, output, profile, recipe, entry.OriginalBytes, entry.CompressedBytes, entry.Sha256, cacheHit)
         {
             Fidelity = entry.Fidelity,
+            KeptBack = entry.KeptBack,
             Macs = entry.Macs,
             WeightBytesRead = entry.WeightBytesRead,
             CompressionMilliseconds = entry.CompressionMilliseconds,

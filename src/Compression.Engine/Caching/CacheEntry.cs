@@ -7,6 +7,9 @@ public sealed record CacheEntry(string Profile, string Recipe, long OriginalByte
 
     public string? FidelityNote { get; init; }
 
+    /// <summary>Layers the accuracy budget kept back.</summary>
+    public IReadOnlyList<string> KeptBack { get; init; } = [];
+
     /// <summary>The compression's warnings, replayed on every build the entry answers.</summary>
     public IReadOnlyList<Pipeline.EngineWarning> Warnings { get; init; } = [];
 

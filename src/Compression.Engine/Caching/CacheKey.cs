@@ -14,26 +14,30 @@ namespace Compression.Engine.Caching;
 public static class CacheKey
 {
     /// <summary>Bumped whenever a pass changes what it writes for the same inputs.</summary>
-    public const string EngineFormat = "1";
+    public const string EngineFormat = "2";
 
     public static string EngineVersion { get; } =
         (typeof(CacheKey).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0")
         + "+format" + EngineFormat;
 
-    public static string Compute(string modelPath, Recipe recipe, IEnumerable<string> dataSets)
+    /// <param name="dataSets">Each data-set folder with its role (calibration, validation): the same folder in another
+    /// role makes another output.</param>
+    /// <param name="settings">Anything else that changes the output (the accuracy budget), as text.</param>
+    public static string Compute(string modelPath, Recipe recipe, IEnumerable<(string Role, string Folder)> dataSets, string settings = "")
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         AddText(hash, "engine", EngineVersion);
         AddText(hash, "recipe", RecipeText.Format(recipe));
+        AddText(hash, "settings", settings);
         // Read once: the same bytes are hashed and searched for the external data files they name.
         var model = File.ReadAllBytes(modelPath);
         AddText(hash, "model", model.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         hash.AppendData(model);
         foreach (var data in ExternalDataFiles(model, Path.GetDirectoryName(Path.GetFullPath(modelPath))!))
             AddFile(hash, "external:" + Path.GetFileName(data), data);
-        foreach (var folder in dataSets.Where(d => d.Length > 0))
+        foreach (var (role, folder) in dataSets.Where(d => d.Folder.Length > 0))
         {
-            AddText(hash, "dataset", "");
+            AddText(hash, "dataset", role);
             var root = Path.GetFullPath(folder);
             var files = Directory.Exists(root)
                 ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)

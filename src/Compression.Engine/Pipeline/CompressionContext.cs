@@ -39,6 +39,12 @@ public sealed class CompressionContext
     /// <summary>Threads the executor may use for calibration; results do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The float model a pass quantized, when it first rewrote the float graph (opset conversion, folding, equalization
+    /// change intermediate values): per-layer sensitivity compares against it, value for value. Null: the original.
+    /// </summary>
+    public ModelProto? FloatReference { get; set; }
+
     /// <summary>The warnings the passes raised, in order.</summary>
     public List<EngineWarning> Warnings { get; } = [];
 

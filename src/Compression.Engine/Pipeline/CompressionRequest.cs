@@ -13,4 +13,7 @@ public sealed record CompressionRequest(string ModelPath, string OutputPath, str
 
     /// <summary>A data-set folder fidelity is measured on; null for seeded synthetic inputs.</summary>
     public string? ValidationData { get; init; }
+
+    /// <summary>The accuracy budget measured on <see cref="ValidationData"/>; none by default.</summary>
+    public Budget.AccuracyBudget Budget { get; init; } = Compression.Engine.Budget.AccuracyBudget.None;
 }

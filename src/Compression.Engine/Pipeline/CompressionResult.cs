@@ -15,6 +15,9 @@ public sealed record CompressionResult(
 
     public string? FidelityNote { get; init; }
 
+    /// <summary>Layers the accuracy budget kept back at full precision, with the fidelity each cost.</summary>
+    public IReadOnlyList<string> KeptBack { get; init; } = [];
+
     /// <summary>What the passes warned about (fallbacks), each with its code.</summary>
     public IReadOnlyList<EngineWarning> Warnings { get; init; } = [];
 

@@ -37,6 +37,10 @@ public static class BuildReport
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {m.ItemSpec} | {m.Profile} | {m.Recipe} | {m.OriginalBytes:N0} | {m.CompressedBytes:N0} | {(double)m.OriginalBytes / Math.Max(1, m.CompressedBytes):F2}x | {sqnr} | {top1} | {m.Macs:N0} | {m.WeightBytesRead:N0} | {times} | {m.CompressionMilliseconds:F0} | {(m.CacheHit ? "hit" : "compressed")} |");
         }
+        foreach (var m in response.Models.Where(m => m.Fidelity?.Accuracy is not null))
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: labelled accuracy {m.Fidelity!.Accuracy!.CompressedPercent:F1}% against {m.Fidelity.Accuracy.OriginalPercent:F1}% for the original, on {m.Fidelity.Accuracy.Samples} samples.");
+        foreach (var m in response.Models.Where(m => m.KeptBack.Count > 0))
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: the accuracy budget kept back {m.KeptBack.Count} layer(s) at full precision: {string.Join("; ", m.KeptBack)}.");
         if (response.Models.FirstOrDefault(m => m.Fidelity is not null)?.Fidelity is { } first)
             md.AppendLine(CultureInfo.InvariantCulture, $"\nFidelity inputs: {first.Inputs}, {first.Samples} sample(s) per model.");
         foreach (var d in response.Diagnostics)

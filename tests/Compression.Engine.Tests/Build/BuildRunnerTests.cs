@@ -138,4 +138,30 @@ public class BuildRunnerTests
         Assert.Contains("Det", warning.Message);
         Assert.Null(response.Models[0].Fidelity);
     }
+
+    [Fact]
+    public async Task An_item_budget_is_checked_on_its_validation_data_and_a_miss_is_MCB2201_on_the_model()
+    {
+        using var temp = new TempFolder("build-budget");
+        var proto = Compression.Onnx.Model.OnnxModel.Load(TestAssets.Models.HelloDeepa.RequirePath()).Proto;
+        foreach (var node in proto.Graph.Node) node.Name = ""; // nothing can be kept back by name
+        var path = temp.Combine("unnamed.onnx");
+        Compression.Onnx.Model.OnnxModel.FromProto(proto).Save(path);
+        var validation = temp.CreateFolder("validation");
+        await ModelInputs.GenerateAsync(path, validation, seed: 3);
+
+        var fits = BuildRunner.Run(Request(temp, Item(path) with { ValidationData = validation, MinFidelityDb = "20" }));
+        Assert.Single(fits.Models);
+        Assert.DoesNotContain(fits.Diagnostics, d => d.Severity == "error");
+
+        var missed = BuildRunner.Run(Request(temp, Item(path) with { ValidationData = validation, MinFidelityDb = "200" }));
+        Assert.Empty(missed.Models);
+        var error = Assert.Single(missed.Diagnostics);
+        Assert.Equal(("error", EngineErrorCodes.BudgetExceeded, path), (error.Severity, error.Code, error.File));
+
+        var bad = BuildRunner.Run(Request(temp, Item(path) with { ValidationData = validation, MaxAccuracyLoss = "-3" }));
+        var badValue = Assert.Single(bad.Diagnostics);
+        Assert.Equal(EngineErrorCodes.InvalidOptionValue, badValue.Code);
+        Assert.Contains("MaxAccuracyLoss", badValue.Message);
+    }
 }

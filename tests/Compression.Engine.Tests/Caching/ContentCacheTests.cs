@@ -75,12 +75,16 @@ public class ContentCacheTests
         File.WriteAllBytes(Path.Combine(data, "input_0.npy"), [1]);
         var int8 = new Recipe { Quantization = QuantizationMode.Int8Weight };
 
-        var key = CacheKey.Compute(a, int8, [data]);
-        Assert.Equal(key, CacheKey.Compute(b, int8, [data]));
-        Assert.NotEqual(key, CacheKey.Compute(a, new Recipe { Quantization = QuantizationMode.Fp16 }, [data]));
+        var key = CacheKey.Compute(a, int8, [("calibration", data)]);
+        Assert.Equal(key, CacheKey.Compute(b, int8, [("calibration", data)]));
+        Assert.NotEqual(key, CacheKey.Compute(a, new Recipe { Quantization = QuantizationMode.Fp16 }, [("calibration", data)]));
         Assert.NotEqual(key, CacheKey.Compute(a, int8, []));
+        // The same folder in another role is another output (calibration ranges versus the fidelity report).
+        Assert.NotEqual(key, CacheKey.Compute(a, int8, [("validation", data)]));
+        // An accuracy budget changes what may be kept back.
+        Assert.NotEqual(key, CacheKey.Compute(a, int8, [("calibration", data)], "MaxAccuracyLoss=1"));
         File.WriteAllBytes(Path.Combine(data, "input_0.npy"), [2]);
-        Assert.NotEqual(key, CacheKey.Compute(a, int8, [data]));
+        Assert.NotEqual(key, CacheKey.Compute(a, int8, [("calibration", data)]));
     }
 
     [Fact]

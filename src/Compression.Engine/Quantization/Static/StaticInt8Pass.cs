@@ -48,6 +48,7 @@ public sealed class StaticInt8Pass : ICompressionPass
         // Constants folded and BatchNormalization folded into its Conv/Gemm first, so the integer kernels absorb it
         // instead of a float BatchNormalization running between two quantized tensors.
         var preprocessing = Compression.Engine.Preprocessing.Preprocessor.Run(context);
+        context.FloatReference = context.Model.Clone();
 
         var index = new ModelIndex(context.Model);
         var types = context.InferredTypes(index);
@@ -57,7 +58,7 @@ public sealed class StaticInt8Pass : ICompressionPass
             return PassReport.Nothing(Name, "no Conv, ConvTranspose, Gemm or MatMul with a constant float weight to quantize");
 
         // Calibrate on the float model as it stands now (converted, preprocessed), before any pair is written.
-        var calibration = ActivationCalibrator.Calibrate(OnnxModel.FromProto(context.Model.Clone(), context.Original.SourcePath),
+        var calibration = ActivationCalibrator.Calibrate(OnnxModel.FromProto(context.FloatReference.Clone(), context.Original.SourcePath),
             plan.CalibratedValues, context.CalibrationData!, context.Recipe.CalibrationMethod, context.Recipe.ActivationType, context.Threads);
         var parameters = plan.CalibratedValues.ToDictionary(v => v, v =>
         {
