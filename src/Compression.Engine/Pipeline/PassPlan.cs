@@ -24,6 +24,8 @@ public static class PassPlan
             case QuantizationMode.Int8Weight: passes.Add(new Int8WeightPass()); break;
             case QuantizationMode.Fp16: passes.Add(new Fp16Pass()); break;
             case QuantizationMode.Int8: passes.Add(new Quantization.Static.StaticInt8Pass()); break;
+            case QuantizationMode.Int8Dynamic: passes.Add(new Quantization.Dynamic.DynamicInt8Pass()); break;
+            case QuantizationMode.Int4Weight: passes.Add(new Quantization.Int4.Int4WeightPass()); break;
             default: throw NotYet("Quantization", RecipeOptions.Format(recipe.Quantization), file);
         }
         if (recipe.Packing != PackingMode.None) throw NotYet("Packing", RecipeOptions.Word(recipe.Packing), file);

@@ -62,7 +62,7 @@ public sealed class Int8WeightPass : ICompressionPass
                 node.Input[1] = dequantized;
             }
         }
-        foreach (var original in originals) RemoveIfUnused(original);
+        foreach (var original in originals) UnusedWeights.RemoveIfUnused(original);
         return new PassReport(Name, tensors, before, after,
             [$"{tensors} weight tensors to int8 per channel ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
     }
@@ -125,19 +125,4 @@ public sealed class Int8WeightPass : ICompressionPass
         cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float });
         return cast;
     }
-
-    /// <summary>Drops a quantized weight's float original when nothing reads it any more.</summary>
-    private static void RemoveIfUnused(ConstantWeight weight)
-    {
-        var graph = weight.DefiningGraph.Graph;
-        if (IsRead(graph, weight.Name)) return;
-        if (weight.ConstantNode is { } constant) graph.Node.Remove(constant);
-        else graph.Initializer.Remove(weight.Tensor);
-        var input = graph.Input.FirstOrDefault(i => i.Name == weight.Name);
-        if (input is not null) graph.Input.Remove(input);
-    }
-
-    private static bool IsRead(GraphProto graph, string name) =>
-        graph.Output.Any(o => o.Name == name) || graph.Node.Any(n =>
-            n.Input.Contains(name) || n.Attribute.Any(a => (a.G is not null && IsRead(a.G, name)) || a.Graphs.Any(g => IsRead(g, name))));
 }
