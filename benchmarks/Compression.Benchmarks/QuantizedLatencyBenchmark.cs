@@ -32,6 +32,7 @@ internal static class QuantizedLatencyBenchmark
             ("int8 static, reduce range", new() { ["Quantization"] = "int8", ["CalibrationMethod"] = "percentile:99.99", ["ReduceRange"] = "true" }),
             ("int8-dynamic", new() { ["Quantization"] = "int8-dynamic" }),
             ("int4-weight", new() { ["Quantization"] = "int4-weight", ["BlockSize"] = "32" }),
+            ("fp16", new() { ["Quantization"] = "fp16" }),
         };
         Console.WriteLine($"ONNX Runtime 1.30 (onnxruntime-node), graph optimization all, median of {iterations} warm runs, batch 1");
         Console.WriteLine("| model | threads | fp32 ms | " + string.Join(" | ", variants.Select(v => $"{v.Label} ms (speed-up)")) + " |");
