@@ -17,7 +17,9 @@ public static class PassPlan
         if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
         if (recipe.LowRank is not null) throw NotYet("LowRank", RecipeOptions.Format(recipe.LowRank), file);
         if (recipe.Distillation != DistillationMode.None) throw NotYet("Distillation", RecipeOptions.Word(recipe.Distillation), file);
-        if (recipe.WeightSharing is { } k) throw NotYet("WeightSharing", k.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+        // Weight sharing or quantization, one per tensor: shared weights are computed (Gather), so the quantization
+        // passes, which take constant float weights, leave them as they are.
+        if (recipe.WeightSharing is not null) passes.Add(new Sharing.WeightSharingPass());
         switch (recipe.Quantization)
         {
             case QuantizationMode.None: break;
