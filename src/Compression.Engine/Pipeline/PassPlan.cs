@@ -14,7 +14,8 @@ public static class PassPlan
     public static IReadOnlyList<ICompressionPass> For(Recipe recipe, string? file = null)
     {
         var passes = new List<ICompressionPass>();
-        if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
+        if (recipe.Pruning is PruningSpec.Channels) passes.Add(new Pruning.Structured.ChannelPruningPass());
+        else if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
         if (recipe.LowRank is not null) throw NotYet("LowRank", RecipeOptions.Format(recipe.LowRank), file);
         if (recipe.Distillation != DistillationMode.None) throw NotYet("Distillation", RecipeOptions.Word(recipe.Distillation), file);
         if (recipe.WeightSharing is { } k) throw NotYet("WeightSharing", k.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
