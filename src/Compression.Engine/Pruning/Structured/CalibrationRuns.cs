@@ -21,19 +21,37 @@ internal static class CalibrationRuns
         return collector.MeanSquares();
     }
 
-    public static void Refit(ModelProto reference, ModelProto pruned, string? sourcePath, string dataSet, int threads, IReadOnlyList<LayerRefit> refits)
+    /// <summary>
+    /// Feeds each refit, per sample, the unpruned model's input to its layer restricted to the channels it keeps, and
+    /// the unpruned layer's output. The input is the original's, not the pruned model's: every layer upstream is refit
+    /// toward its original outputs too, so the original is what the kept channels approximate once all refits are in.
+    /// (Measured on PaddleOCR's detector: fitting on the pruned model's inputs made each layer better alone, 5.7 →
+    /// 19.0 dB, and the chain worse, 7.7 → −3.2 dB end to end, since every layer learned to undo an error its refit
+    /// predecessor no longer makes.)
+    /// </summary>
+    public static void Refit(ModelProto reference, string? sourcePath, string dataSet, int threads, IReadOnlyList<LayerRefit> refits,
+        IReadOnlyDictionary<string, int[]> kept)
     {
-        var (original, originalFeeds) = Executor(reference, sourcePath, threads);
-        var (shrunk, shrunkFeeds) = Executor(pruned, sourcePath, threads);
-        var targets = new Copies(refits.Select(r => r.Layer.Output).ToHashSet(StringComparer.Ordinal));
-        var byInput = refits.GroupBy(r => r.Layer.Input, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var accumulate = new Accumulate(byInput, targets);
+        var (original, feeds) = Executor(reference, sourcePath, threads);
+        var values = new Copies(refits.SelectMany(r => new[] { r.Layer.Output, r.Layer.Input }).ToHashSet(StringComparer.Ordinal));
         foreach (var sample in DataSet.SampleFolders(dataSet))
         {
-            targets.Clear();
-            original.Run(InputFiles.Load(sample, originalFeeds), targets);
-            shrunk.Run(InputFiles.Load(sample, shrunkFeeds), accumulate);
+            values.Clear();
+            original.Run(InputFiles.Load(sample, feeds), values);
+            foreach (var refit in refits)
+            {
+                if (values.Get(refit.Layer.Input) is not { } input || values.Get(refit.Layer.Output) is not { } target) continue;
+                refit.Accumulate(Keep(input, kept[refit.Layer.Input]), target);
+            }
         }
+    }
+
+    /// <summary>The channels (axis 1) <paramref name="keep"/> names, in order.</summary>
+    private static Tensor Keep(Tensor value, int[] keep)
+    {
+        var dims = value.Shape.Select(d => (long)d).ToArray();
+        var data = ChannelSlicing.Slice(value.ReadOnlySpan<float>(), dims, 1, keep);
+        return Tensor.Create(dims.Select(d => (int)d).ToArray(), data);
     }
 
     private static (ModelExecutor Executor, List<ValueInfoProto> Feeds) Executor(ModelProto model, string? sourcePath, int threads)
@@ -56,17 +74,6 @@ internal static class CalibrationRuns
         public void Observe(string name, Tensor value, NodeProto? producer)
         {
             if (names.Contains(name)) _values[name] = Tensor.Create(value.Shape.ToArray(), value.ToArray<float>());
-        }
-    }
-
-    /// <summary>Feeds each refit the pruned model's input as it is produced, with the original output kept from the first run.</summary>
-    private sealed class Accumulate(Dictionary<string, List<LayerRefit>> byInput, Copies targets) : IExecutionObserver
-    {
-        public void Observe(string name, Tensor value, NodeProto? producer)
-        {
-            if (!byInput.TryGetValue(name, out var refits)) return;
-            foreach (var refit in refits)
-                if (targets.Get(refit.Layer.Output) is { } target) refit.Accumulate(value, target);
         }
     }
 }

@@ -19,7 +19,10 @@ namespace Compression.Engine.Pruning.Structured;
 /// inputs shrank by least squares on the calibration data (<see cref="LayerRefit"/>), toward the unpruned layer's
 /// outputs. Without calibration data, importance comes from filter norms and nothing is refit (warning MCB2120).
 /// </summary>
-public sealed class ChannelPruningPass : ICompressionPass
+/// <param name="refit">
+/// False skips the refit even with calibration data (same channels removed): for measuring what the refit recovers.
+/// </param>
+public sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
 {
     public string Name => "prune-channels";
 
@@ -68,12 +71,12 @@ public sealed class ChannelPruningPass : ICompressionPass
             context.Warn(EngineErrorCodes.StructuredPruningWithoutRefit,
                 $"channel pruning without CalibrationData: {refitLayers.Count} layer(s) whose inputs lost channels are not refit, and accuracy suffers; give the item CalibrationData.");
         }
-        else if (refitLayers.Count > 0)
+        else if (refit && refitLayers.Count > 0)
         {
             var samples = Math.Max(1, Compression.Evaluation.DataSets.DataSet.SampleFolders(data).Count);
             var refits = refitLayers.Select(l => new LayerRefit(l, kept.GetValueOrDefault(l.Output)
                 ?? Enumerable.Range(0, graph.Slots.ChannelsOf(l.Output)).ToArray(), samples)).ToList();
-            CalibrationRuns.Refit(reference, model, context.Original.SourcePath, data, context.Threads, refits);
+            CalibrationRuns.Refit(reference, context.Original.SourcePath, data, context.Threads, refits, kept);
             var names = new UniqueNames(model);
             foreach (var refit in refits) refit.SolveAndWrite(model, names);
             notes.Add(RefitNote(refits));
@@ -101,10 +104,12 @@ public sealed class ChannelPruningPass : ICompressionPass
         static double Db(double signal, double noise) => noise <= 0 ? 999 : 10 * Math.Log10(signal / noise);
         var solved = refits.Where(r => r.Error is not null).Select(r => r.Error!.Value).ToList();
         if (solved.Count == 0) return $"no layer could be refit ({refits.Count} candidates)";
-        var before = solved.Average(e => Db(e.Signal, e.Before));
-        var after = solved.Average(e => Db(e.Signal, e.After));
+        // The median: a layer whose removed inputs were dead fits exactly, and one such layer would swamp a mean of dB.
+        static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+        var before = Median(solved.Select(e => Db(e.Signal, e.Before)));
+        var after = Median(solved.Select(e => Db(e.Signal, e.After)));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{solved.Count} of {refits.Count} layers refit by least squares; mean layer-output SQNR on the calibration data {before:F1} dB → {after:F1} dB");
+            $"{solved.Count} of {refits.Count} layers refit by least squares; median layer-output SQNR on the calibration data (original inputs) {before:F1} dB → {after:F1} dB");
     }
 
     private static IEnumerable<string> PinNotes(ChannelGraph graph)

@@ -41,8 +41,8 @@ internal static class ChannelRemoval
             if (layer.Bias is { } bias)
             {
                 var biasDims = bias.Tensor.Dims.ToArray();
-                TensorData.Replace<float>(bias.Tensor, biasDims.ToArray(),
-                    ChannelSlicing.Slice(TensorData.Read<float>(bias.Tensor), biasDims, biasDims.Length - 1, keepOut));
+                var sliced = ChannelSlicing.Slice(TensorData.Read<float>(bias.Tensor), biasDims, biasDims.Length - 1, keepOut);
+                TensorData.Replace<float>(bias.Tensor, biasDims, sliced);
             }
             if (layer.Kind == LayerKind.GroupedConv)
             {
