@@ -14,6 +14,7 @@ public static class EngineErrorCodes
     public const string StaticInt8Unavailable = "MCB2103";
     public const string DynamicInt8Unavailable = "MCB2104";
     public const string Int4Unavailable = "MCB2105";
+    public const string StructuredPruningWithoutRefit = "MCB2120";
     public const string BudgetExceeded = "MCB2201";
     public const string BudgetNeedsValidationData = "MCB2202";
     public const string BudgetNotMeasurable = "MCB2203";

@@ -14,7 +14,8 @@ public static class PassPlan
     public static IReadOnlyList<ICompressionPass> For(Recipe recipe, string? file = null)
     {
         var passes = new List<ICompressionPass>();
-        if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
+        if (recipe.Pruning is PruningSpec.Channels) passes.Add(new Pruning.Structured.ChannelPruningPass());
+        else if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
         if (recipe.LowRank is not null) throw NotYet("LowRank", RecipeOptions.Format(recipe.LowRank), file);
         if (recipe.Distillation != DistillationMode.None) throw NotYet("Distillation", RecipeOptions.Word(recipe.Distillation), file);
         // Weight sharing or quantization, one per tensor: shared weights are computed (Gather), so the quantization
