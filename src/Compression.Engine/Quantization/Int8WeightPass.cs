@@ -30,39 +30,12 @@ public sealed class Int8WeightPass : ICompressionPass
         if (opset < 7)
             return PassReport.Nothing(Name, $"opset {opset} predates numpy-style broadcasting (opset 7): weights stay float");
 
-        var index = new ModelIndex(context.Model);
         var names = new UniqueNames(context.Model);
-        var quantized = new Dictionary<(GraphProto, string), string>();
-        var originals = new List<ConstantWeight>();
-        int tensors = 0;
-        long before = 0, after = 0;
-
-        foreach (var graph in index.AllGraphs.ToList())
+        var (tensors, before, after) = WeightRewrite.Run(context, MinElements, (weight, dims, axis) =>
         {
-            foreach (var node in graph.Graph.Node.ToList())
-            {
-                if (!WeightChannelAxis.IsQuantizable(node) || context.IsExcluded(node)) continue;
-                var weight = ConstantWeights.Find(graph, node.Input[1]);
-                if (weight is null || weight.Tensor.DataType != (int)DataType.Float) continue;
-                var dims = weight.Tensor.Dims.Select(d => checked((int)d)).ToArray();
-                if (WeightChannelAxis.Of(node, dims.Length) is not { } axis) continue;
-                if (dims.Aggregate(1L, (a, d) => a * d) < MinElements) continue;
-
-                var key = (weight.DefiningGraph.Graph, weight.Name);
-                if (!quantized.TryGetValue(key, out var dequantized))
-                {
-                    var added = Quantize(weight, dims, axis, opset, names);
-                    dequantized = added.Output;
-                    quantized[key] = dequantized;
-                    originals.Add(weight);
-                    tensors++;
-                    before += 4L * weight.Tensor.Dims.Aggregate(1L, (a, d) => a * d);
-                    after += added.Bytes;
-                }
-                node.Input[1] = dequantized;
-            }
-        }
-        foreach (var original in originals) UnusedWeights.RemoveIfUnused(original);
+            var (output, bytes) = Quantize(weight, dims, axis, opset, names);
+            return new WeightRewrite.Rewritten(output, bytes);
+        });
         return new PassReport(Name, tensors, before, after,
             [$"{tensors} weight tensors to int8 per channel ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
     }

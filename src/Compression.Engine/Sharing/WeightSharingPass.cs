@@ -31,38 +31,17 @@ public sealed class WeightSharingPass : ICompressionPass
     {
         var clusters = context.Recipe.WeightSharing ?? throw new InvalidOperationException("no WeightSharing in the recipe");
         var perChannel = context.Recipe.SharingScope == SharingScope.Channel;
-        var index = new ModelIndex(context.Model);
         var names = new UniqueNames(context.Model);
-        var done = new Dictionary<(GraphProto, string), string>();
-        var originals = new List<ConstantWeight>();
-        long before = 0, after = 0;
-        foreach (var graph in index.AllGraphs.ToList())
+        var (tensors, before, after) = WeightRewrite.Run(context, MinElements, (weight, dims, axis) =>
         {
-            foreach (var node in graph.Graph.Node.ToList())
-            {
-                if (!WeightChannelAxis.IsQuantizable(node) || context.IsExcluded(node)) continue;
-                var weight = ConstantWeights.Find(graph, node.Input[1]);
-                if (weight is null || weight.Tensor.DataType != (int)DataType.Float) continue;
-                var dims = weight.Tensor.Dims.Select(d => checked((int)d)).ToArray();
-                if (WeightChannelAxis.Of(node, dims.Length) is not { } axis || dims.Aggregate(1L, (a, d) => a * d) < MinElements) continue;
-                var key = (weight.DefiningGraph.Graph, weight.Name);
-                if (!done.TryGetValue(key, out var shared))
-                {
-                    // A codebook per channel pays only when a channel has many more weights than codebook entries
-                    // (a depthwise 3x3 channel has 9): below 4K weights a channel, the tensor shares one codebook.
-                    var perChannelHere = perChannel && dims.Aggregate(1L, (x, d) => x * d) / dims[axis] >= 4L * clusters;
-                    var (output, bytes) = Share(weight, dims, perChannelHere ? axis : null, clusters, names);
-                    done[key] = shared = output;
-                    originals.Add(weight);
-                    before += 4L * dims.Aggregate(1L, (a, d) => a * d);
-                    after += bytes;
-                }
-                node.Input[1] = shared;
-            }
-        }
-        foreach (var original in originals) UnusedWeights.RemoveIfUnused(original);
-        return new PassReport(Name, originals.Count, before, after,
-            [$"{originals.Count} weight tensors shared as {clusters} values {(perChannel ? "per output channel" : "per tensor")} (uint8 indices + float codebook)"]);
+            // A codebook per channel pays only when a channel has many more weights than codebook entries
+            // (a depthwise 3x3 channel has 9): below 4K weights a channel, the tensor shares one codebook.
+            var perChannelHere = perChannel && dims.Aggregate(1L, (x, d) => x * d) / dims[axis] >= 4L * clusters;
+            var (output, bytes) = Share(weight, dims, perChannelHere ? axis : null, clusters, names);
+            return new WeightRewrite.Rewritten(output, bytes);
+        });
+        return new PassReport(Name, tensors, before, after,
+            [$"{tensors} weight tensors shared as {clusters} values {(perChannel ? "per output channel" : "per tensor")} (uint8 indices + float codebook)"]);
     }
 
     private static (string Output, long Bytes) Share(ConstantWeight weight, int[] dims, int? channelAxis, int clusters, UniqueNames names)
