@@ -14,8 +14,13 @@ public static class PassPlan
     public static IReadOnlyList<ICompressionPass> For(Recipe recipe, string? file = null)
     {
         var passes = new List<ICompressionPass>();
-        if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
+        if (recipe.Pruning is PruningSpec.Channels) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
         if (recipe.LowRank is not null) throw NotYet("LowRank", RecipeOptions.Format(recipe.LowRank), file);
+        switch (recipe.Pruning)
+        {
+            case PruningSpec.Unstructured: passes.Add(new Pruning.Unstructured.MagnitudePruningPass()); break;
+            case PruningSpec.NOfM: passes.Add(new Pruning.Unstructured.NOfMPruningPass()); break;
+        }
         if (recipe.Distillation != DistillationMode.None) throw NotYet("Distillation", RecipeOptions.Word(recipe.Distillation), file);
         if (recipe.WeightSharing is { } k) throw NotYet("WeightSharing", k.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
         switch (recipe.Quantization)
@@ -28,7 +33,7 @@ public static class PassPlan
             case QuantizationMode.Int4Weight: passes.Add(new Quantization.Int4.Int4WeightPass()); break;
             default: throw NotYet("Quantization", RecipeOptions.Format(recipe.Quantization), file);
         }
-        if (recipe.Packing != PackingMode.None) throw NotYet("Packing", RecipeOptions.Word(recipe.Packing), file);
+        // Packing is not a pass over the model: ModelCompressor entropy-codes the saved file (Packing/ModelPacking).
         return passes;
     }
 
