@@ -23,7 +23,8 @@ internal static class PrunedWeights
                 if (values[i] == 0f) { values[i] = 0f; layerZeros++; }
             }
             if (any) changed++;
-            TensorData.Replace(weight.Weight.Tensor, weight.Weight.Tensor.Dims, (ReadOnlySpan<float>)values);
+            // A copy of the dims: Replace clears the tensor's own list before it reads the new one.
+            TensorData.Replace(weight.Weight.Tensor, weight.Weight.Tensor.Dims.ToArray(), (ReadOnlySpan<float>)values);
             total += values.Length;
             zeros += layerZeros;
             bytes += 4L * values.Length;
