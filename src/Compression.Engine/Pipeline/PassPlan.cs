@@ -15,8 +15,12 @@ public static class PassPlan
     {
         var passes = new List<ICompressionPass>();
         if (recipe.Pruning is PruningSpec.Channels) passes.Add(new Pruning.Structured.ChannelPruningPass());
-        else if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
         if (recipe.LowRank is not null) throw NotYet("LowRank", RecipeOptions.Format(recipe.LowRank), file);
+        switch (recipe.Pruning)
+        {
+            case PruningSpec.Unstructured: passes.Add(new Pruning.Unstructured.MagnitudePruningPass()); break;
+            case PruningSpec.NOfM: passes.Add(new Pruning.Unstructured.NOfMPruningPass()); break;
+        }
         if (recipe.Distillation != DistillationMode.None) throw NotYet("Distillation", RecipeOptions.Word(recipe.Distillation), file);
         // Weight sharing or quantization, one per tensor: shared weights are computed (Gather), so the quantization
         // passes, which take constant float weights, leave them as they are.
@@ -31,7 +35,7 @@ public static class PassPlan
             case QuantizationMode.Int4Weight: passes.Add(new Quantization.Int4.Int4WeightPass()); break;
             default: throw NotYet("Quantization", RecipeOptions.Format(recipe.Quantization), file);
         }
-        if (recipe.Packing != PackingMode.None) throw NotYet("Packing", RecipeOptions.Word(recipe.Packing), file);
+        // Packing is not a pass over the model: ModelCompressor entropy-codes the saved file (Packing/ModelPacking).
         return passes;
     }
 
