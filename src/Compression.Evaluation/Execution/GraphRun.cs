@@ -25,6 +25,9 @@ internal sealed class GraphRun
         _observer = observer;
     }
 
+    /// <summary>Called after each step of the outermost graph (profiling); null in normal runs.</summary>
+    public Action<NodeProto>? StepDone { get; init; }
+
     /// <summary>Runs <paramref name="plan"/> with its inputs bound by position; returns its outputs in graph order.</summary>
     public Tensor[] Run(GraphPlan plan, Scope? parent, IReadOnlyList<Tensor?> inputs)
     {
@@ -48,9 +51,12 @@ internal sealed class GraphRun
         for (var s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
-            if (step.Fusion is { } group && TryFused(step, group, scope, remaining, plan)) continue;
-            Execute(step, scope, remaining, plan, null);
-            foreach (var tail in step.Tail) Execute(tail, scope, remaining, plan, null);
+            if (step.Fusion is not { } group || !TryFused(step, group, scope, remaining, plan))
+            {
+                Execute(step, scope, remaining, plan, null);
+                foreach (var tail in step.Tail) Execute(tail, scope, remaining, plan, null);
+            }
+            if (parent is null) StepDone?.Invoke(step.Node);
         }
 
         var outputs = new Tensor[plan.OutputSlots.Length];
