@@ -201,7 +201,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
         var inputPlane = g.InputSize;
         var aSize = GemmCore.PackedASize(groupFilters, k);
         var packedA = prepared?.Packed ?? ArrayPool<float>.Shared.Rent(Math.Max(1, aSize * group));
-        var packedB = ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
+        float[]? packedB = null;
         try
         {
             if (prepared is null)
@@ -221,20 +221,25 @@ internal sealed class Conv : IKernel, IPreparedKernel
                 {
                     var xOffset = (n * group + gi) * groupChannels * inputPlane;
                     var yOffset = (n * group + gi) * groupFilters * positions;
-                    if (pointwise)
-                        GemmCore.PackB(x, xOffset, inputPlane, 1, k, positions, packedB, parallelism);
-                    else
-                        Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
                     var firstFilter = gi * groupFilters;
                     Action<int, int, int>? rowDone = post.IsEmpty ? null
                         : (row, from, to) => post.Row(yOffset + row * positions + from, to - from, firstFilter + row);
+                    if (pointwise)
+                    {
+                        // The input is B as it stands ([C, H·W] row-major): packed block by block while in cache.
+                        GemmCore.MultiplyPackingB(packedA, gi * aSize, x, xOffset, inputPlane, groupFilters, positions, k, y, yOffset, positions,
+                            parallelism, rowDone);
+                        continue;
+                    }
+                    packedB ??= ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
+                    Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
                     GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism, rowDone);
                 }
         }
         finally
         {
             if (prepared is null) ArrayPool<float>.Shared.Return(packedA);
-            ArrayPool<float>.Shared.Return(packedB);
+            if (packedB is not null) ArrayPool<float>.Shared.Return(packedB);
         }
     }
 
