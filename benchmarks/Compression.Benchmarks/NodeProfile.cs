@@ -41,7 +41,9 @@ internal static class NodeProfile
             var model = OnnxModel.Load(real.RequirePath());
             var executor = new ModelExecutor(model, new ExecutorOptions { Threads = threads });
             var feeds = InputFiles.Load(inputs, executor.Inputs.Select(n => model.Graph.Input.First(i => i.Name == n)).ToList());
-            for (var i = 0; i < warmup; i++) executor.Run(feeds);
+            // Past JIT tier-up: at least `warmup` runs and 2 s (a short warm-up measures unoptimized code).
+            var warmWatch = Stopwatch.StartNew();
+            for (var i = 0; i < warmup || warmWatch.Elapsed.TotalSeconds < 2; i++) executor.Run(feeds);
             var wall = new List<double>();
             var cpu = new List<double>();
             for (var i = 0; i < iterations; i++)
@@ -54,6 +56,29 @@ internal static class NodeProfile
             }
             Console.WriteLine(FormattableString.Invariant($"{real.Name,-16} threads {threads}: wall median {Median(wall),7:F3} ms, min {wall.Min(),7:F3}; thread-cpu median {Median(cpu),7:F3} ms, min {cpu.Min(),7:F3}"));
             if (!nodes) continue;
+            // Fused steps as plain runs execute them (a fused group counts as its Conv), thread-CPU time per step.
+            var stepTimes = new Dictionary<NodeProto, List<double>>(ReferenceEqualityComparer.Instance);
+            var mark = 0.0;
+            executor.StepDone = node =>
+            {
+                var now = ThreadClock.Milliseconds();
+                if (!stepTimes.TryGetValue(node, out var list)) stepTimes[node] = list = [];
+                list.Add(now - mark);
+                mark = ThreadClock.Milliseconds();
+            };
+            for (var i = 0; i < iterations; i++)
+            {
+                mark = ThreadClock.Milliseconds();
+                executor.Run(feeds);
+            }
+            executor.StepDone = null;
+            var perStep = stepTimes.Select(e => (Node: e.Key, Ms: Median(e.Value))).ToList();
+            Console.WriteLine(FormattableString.Invariant($"  fused steps as run ({perStep.Count} steps, {perStep.Sum(n => n.Ms):F3} ms):"));
+            foreach (var group in perStep.GroupBy(n => n.Node.OpType).OrderByDescending(g => g.Sum(n => n.Ms)))
+                Console.WriteLine(FormattableString.Invariant($"    {group.Key,-22} {group.Sum(n => n.Ms),8:F3} ms  ({group.Count()} steps)"));
+            foreach (var n in perStep.OrderByDescending(n => n.Ms).Take(12))
+                Console.WriteLine(FormattableString.Invariant($"      {n.Ms,7:F3} ms {n.Node.OpType} {n.Node.Name}"));
+            Console.WriteLine("  unfused, observed:");
             var observer = new Observer();
             for (var i = 0; i < iterations; i++)
             {

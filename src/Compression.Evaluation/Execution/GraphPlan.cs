@@ -70,14 +70,49 @@ internal sealed class GraphPlan
         // Runs without an observer take the fused steps; an observer must see every value, so it gets the plain ones.
         var groups = ConvFusion.Find(Steps, Constants, Readers, Pinned);
         var absorbed = groups.Values.SelectMany(g => g.Members).ToHashSet();
+
+        // Every value name gets an index: a run keeps its values in an array, not a dictionary keyed by name.
+        foreach (var input in graph.Graph.Input) SlotOf(input.Name);
+        foreach (var name in Constants.Keys) SlotOf(name);
+        for (var i = 0; i < Steps.Count; i++) Steps[i] = Bind(Steps[i]);
+        foreach (var output in graph.Graph.Output) SlotOf(output.Name);
+        InitialValues = new Tensor?[Slots.Count];
+        foreach (var (name, value) in Constants) InitialValues[Slots[name]] = value;
+        ReaderCounts = new int[Slots.Count];
+        foreach (var (name, count) in Readers) ReaderCounts[Slots[name]] = count;
+        Kept = new bool[Slots.Count];
+        foreach (var name in Pinned.Concat(Constants.Keys)) Kept[Slots[name]] = true;
+        InputSlots = graph.Graph.Input.Select(i => Slots[i.Name]).ToArray();
+        OutputSlots = graph.Graph.Output.Select(o => Slots[o.Name]).ToArray();
+
         for (var i = 0; i < Steps.Count; i++)
         {
             if (absorbed.Contains(i)) continue;
             FusedSteps.Add(groups.TryGetValue(i, out var group)
-                ? Steps[i] with { Fusion = group, Tail = group.Members.Select(m => Steps[m]).ToArray() }
+                ? Steps[i] with
+                {
+                    Fusion = group,
+                    Tail = group.Members.Select(m => Steps[m]).ToArray(),
+                    FusionOutputSlot = SlotOf(group.Output),
+                    ExternalSlots = group.Externals.Select(SlotOf).ToArray(),
+                    TailReadSlots = group.Members.SelectMany(m => Steps[m].ReadSlots).ToArray(),
+                }
                 : Steps[i]);
         }
     }
+
+    private int SlotOf(string name)
+    {
+        if (!Slots.TryGetValue(name, out var slot)) Slots[name] = slot = Slots.Count;
+        return slot;
+    }
+
+    private PlanStep Bind(PlanStep step) => step with
+    {
+        InputSlots = step.Node.Input.Select(n => n.Length == 0 ? -1 : SlotOf(n)).ToArray(),
+        OutputSlots = step.Node.Output.Select(n => n.Length == 0 ? -1 : SlotOf(n)).ToArray(),
+        ReadSlots = step.Reads.Select(SlotOf).ToArray(),
+    };
 
     public GraphIndex Graph { get; }
 
@@ -98,6 +133,22 @@ internal sealed class GraphPlan
     /// <summary>Graph outputs: handed to the caller, so never released.</summary>
     public HashSet<string> Pinned { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The index of every value this graph names (its inputs, constants, node inputs and outputs, outputs).</summary>
+    public Dictionary<string, int> Slots { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>A run's values before anything runs: the constants in their slots, null elsewhere.</summary>
+    public Tensor?[] InitialValues { get; }
+
+    /// <summary><see cref="Readers"/> by slot (0 for values no node of this graph reads).</summary>
+    public int[] ReaderCounts { get; }
+
+    /// <summary>Slots never released: graph outputs and constants.</summary>
+    public bool[] Kept { get; }
+
+    public int[] InputSlots { get; }
+
+    public int[] OutputSlots { get; }
+
     public GraphPlan Child(GraphProto graph) => _children[graph];
 }
 
@@ -107,6 +158,9 @@ internal sealed record PlanStep(NodeProto Node, IKernel Kernel, int Version, IRe
     /// <summary>The kernel's per-node state from <see cref="IPreparedKernel.Prepare"/>, if any.</summary>
     public object? Prepared { get; init; }
 
+    /// <summary>The node's attributes, wrapped once per plan.</summary>
+    public NodeAttributes Attributes { get; } = new(Node);
+
     /// <summary>Elementwise nodes this step may run as its epilogue, and their steps (run one by one if it cannot).</summary>
     public FusedGroup? Fusion { get; init; }
 
@@ -114,4 +168,20 @@ internal sealed record PlanStep(NodeProto Node, IKernel Kernel, int Version, IRe
 
     /// <summary>The values whose reader count drops once this node has run: its inputs, each once.</summary>
     public string[] Reads { get; } = Node.Input.Concat(ImplicitInputs).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Slot of each node input (-1 for an absent optional input).</summary>
+    public int[] InputSlots { get; init; } = [];
+
+    /// <summary>Slot of each node output (-1 for an unused optional output).</summary>
+    public int[] OutputSlots { get; init; } = [];
+
+    /// <summary><see cref="Reads"/> as slots.</summary>
+    public int[] ReadSlots { get; init; } = [];
+
+    /// <summary>With <see cref="Fusion"/>: the slot of the group's result, of its external operands, and the members' reads.</summary>
+    public int FusionOutputSlot { get; init; } = -1;
+
+    public int[] ExternalSlots { get; init; } = [];
+
+    public int[] TailReadSlots { get; init; } = [];
 }

@@ -15,7 +15,7 @@ public sealed class KernelContext
     private readonly GraphPlan? _plan;
 
     internal KernelContext(NodeProto node, int operatorVersion, Tensor?[] inputs, TensorPool pool, Parallelism parallelism,
-        Scope scope, GraphRun? run, GraphPlan? plan)
+        Scope scope, GraphRun? run, GraphPlan? plan, NodeAttributes? attributes = null)
     {
         _run = run;
         _plan = plan;
@@ -25,7 +25,7 @@ public sealed class KernelContext
         _pool = pool;
         Parallelism = parallelism;
         Scope = scope;
-        Attributes = new NodeAttributes(node);
+        Attributes = attributes ?? new NodeAttributes(node);
         Outputs = new Tensor?[node.Output.Count];
     }
 
@@ -56,7 +56,7 @@ public sealed class KernelContext
 
     /// <summary>The same node and run with other inputs (a wrapper kernel converting types); outputs are its own.</summary>
     internal KernelContext WithInputs(Tensor?[] inputs) =>
-        new(Node, OperatorVersion, inputs, _pool, Parallelism, Scope, _run, _plan) { Prepared = Prepared };
+        new(Node, OperatorVersion, inputs, _pool, Parallelism, Scope, _run, _plan, Attributes) { Prepared = Prepared };
 
     /// <summary>A context outside any run, for folding a node whose inputs are all constant (and for kernel tests).</summary>
     internal static KernelContext ForFolding(NodeProto node, int operatorVersion, Tensor?[] inputs, int threads = 1) =>

@@ -2,6 +2,7 @@ using Compression.Evaluation.Tensors;
 using Compression.Onnx.Diagnostics;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Model;
+using Compression.Onnx.Protobuf;
 
 namespace Compression.Evaluation.Execution;
 
@@ -41,6 +42,9 @@ public sealed class ModelExecutor
 
     public ModelIndex Index { get; }
 
+    /// <summary>For profiling fused runs (benchmarks): called after each step of the main graph with its node (a fused group's Conv).</summary>
+    internal Action<NodeProto>? StepDone { get; set; }
+
     /// <summary>The inputs a caller provides (graph inputs that are not initializers), in order.</summary>
     public IReadOnlyList<string> Inputs { get; }
 
@@ -60,7 +64,7 @@ public sealed class ModelExecutor
                     $"input '{name}' was not given.", Model.SourcePath);
 
         var pool = Interlocked.Exchange(ref _idlePool, null) ?? new TensorPool();
-        var run = new GraphRun(pool, new Parallelism(_options.Threads), observer);
+        var run = new GraphRun(pool, new Parallelism(_options.Threads), observer) { StepDone = StepDone };
         var outputs = run.Run(_main, null, bound);
         // Outputs go to the caller and never return to the pool, so a later run cannot overwrite them.
         Volatile.Write(ref _idlePool, pool);

@@ -28,21 +28,75 @@ namespace Compression.Evaluation.Kernels.NeuralNetwork;
 internal sealed class Conv : IKernel, IPreparedKernel
 {
     /// <summary>Constant weights packed into <see cref="GemmCore"/>'s A layout once per plan, one block per group.</summary>
-    private sealed record PackedWeights(Tensor Source, float[] Packed, int GroupSize);
+    private sealed record PackedWeights(float[] Packed, int GroupSize);
+
+    /// <summary>
+    /// What a node with constant weights resolves once per plan: its attributes and window, the packed weights, the
+    /// transposed weights of a 1×1 convolution (for one output position, <see cref="Gemv"/>), whether depthwise weights
+    /// are all finite (<see cref="DepthwisePadded"/>), and the geometry of the last input size seen.
+    /// </summary>
+    private sealed class Prepared(Tensor weight, int group, WindowGeometry.Attributes window, PackedWeights? packed, float[]? transposed, bool finite)
+    {
+        public Tensor Weight { get; } = weight;
+        public int Group { get; } = group;
+        public WindowGeometry.Attributes Window { get; } = window;
+        public PackedWeights? Packed { get; } = packed;
+        /// <summary>Weights [k, m] (row kk holds every filter's k-th weight), for 1×1 convolutions of group 1.</summary>
+        public float[]? Transposed { get; } = transposed;
+        public bool FiniteWeights { get; } = finite;
+
+        /// <summary>The last (input spatial dims, geometry) pair; replaced whole, so concurrent runs see one or the other.</summary>
+        private GeometryEntry? _last;
+
+        public WindowGeometry Geometry(ReadOnlySpan<int> spatial)
+        {
+            if (_last is { } e && spatial.SequenceEqual(e.Spatial)) return e.Geometry;
+            var g = WindowGeometry.Create(Window, spatial);
+            _last = new GeometryEntry(spatial.ToArray(), g);
+            return g;
+        }
+
+        private sealed record GeometryEntry(int[] Spatial, WindowGeometry Geometry);
+    }
+
+    /// <summary>Largest transposed 1×1 weight kept for <see cref="Gemv"/> (1 M floats): beyond it a single position runs the GEMM.</summary>
+    private const int MaxTransposed = 1 << 20;
 
     public object? Prepare(NodeProto node, int version, IReadOnlyList<Tensor?> constants)
     {
         if (constants.Count < 2 || constants[1] is not { ElementType: DataType.Float, Rank: >= 3 } w) return null;
-        var group = (int)new NodeAttributes(node).GetInt("group", 1);
+        var attributes = new NodeAttributes(node);
+        var group = (int)attributes.GetInt("group", 1);
         var filters = w.Shape[0];
-        if (group < 1 || filters % group != 0 || w.Shape[1] == 1) return null; // depthwise reads weights directly
+        if (group < 1 || filters % group != 0) return null;
+        var kernel = new long[w.Rank - 2];
+        for (var i = 0; i < kernel.Length; i++) kernel[i] = w.Shape[i + 2];
+        if (attributes.GetInts("kernel_shape") is { } declared && !declared.AsSpan().SequenceEqual(kernel)) return null;
+        WindowGeometry.Attributes window;
+        try { window = WindowGeometry.Read(attributes, kernel, m => new KernelException(node, m)); }
+        catch (KernelException) { return null; } // reported when the node runs
+        var weights = (float[])w.Data;
+        if (w.Shape[1] == 1)
+        {
+            var finite = true;
+            foreach (var v in weights) finite &= float.IsFinite(v);
+            return new Prepared(w, group, window, null, null, finite);
+        }
         var groupFilters = filters / group;
         var k = w.Length / Math.Max(1, filters);
         var size = GemmCore.PackedASize(groupFilters, k);
         var packed = new float[Math.Max(1, size * group)];
         for (var gi = 0; gi < group; gi++)
-            GemmCore.PackA((float[])w.Data, gi * groupFilters * k, k, 1, groupFilters, k, packed.AsSpan(gi * size, size));
-        return new PackedWeights(w, packed, size);
+            GemmCore.PackA(weights, gi * groupFilters * k, k, 1, groupFilters, k, packed.AsSpan(gi * size, size));
+        float[]? transposed = null;
+        if (group == 1 && k == w.Shape[1] && w.Length <= MaxTransposed)
+        {
+            var m = Gemv.PaddedFilters(filters);
+            transposed = new float[k * m];
+            for (var f = 0; f < filters; f++)
+                for (var kk = 0; kk < k; kk++) transposed[kk * m + f] = weights[f * k + kk];
+        }
+        return new Prepared(w, group, window, new PackedWeights(packed, size), transposed, false);
     }
 
     public IReadOnlyList<ValueInfo> Infer(InferenceContext context)
@@ -69,7 +123,8 @@ internal sealed class Conv : IKernel, IPreparedKernel
             throw context.Fail($"element type {x.ElementType} is not supported (float only)");
         if (x.Rank < 3 || x.Rank > 5) throw context.Fail($"input rank {x.Rank} is not supported (1 to 3 spatial axes)");
         if (w.Rank != x.Rank) throw context.Fail($"weight rank {w.Rank} differs from input rank {x.Rank}");
-        var group = checked((int)context.Attributes.GetInt("group", 1));
+        var state = context.Prepared is Prepared p && ReferenceEquals(p.Weight, w) ? p : null;
+        var group = state?.Group ?? checked((int)context.Attributes.GetInt("group", 1));
         int batch = x.Shape[0], channels = x.Shape[1], filters = w.Shape[0];
         if (group < 1 || channels % group != 0 || filters % group != 0)
             throw context.Fail($"group {group} does not divide {channels} input channels and {filters} filters");
@@ -77,12 +132,18 @@ internal sealed class Conv : IKernel, IPreparedKernel
         var groupFilters = filters / group;
         if (w.Shape[1] != groupChannels)
             throw context.Fail($"weight has {w.Shape[1]} channels per group, input gives {groupChannels}");
-        var kernel = context.Attributes.GetInts("kernel_shape") ?? w.Shape[2..].Select(d => (long)d).ToArray();
-        if (!kernel.SequenceEqual(w.Shape[2..].Select(d => (long)d)))
-            throw context.Fail($"kernel_shape [{string.Join(", ", kernel)}] differs from the weight's {Tensors.ShapeMath.Format(w.Shape)}");
         if (bias is not null && (bias.ElementType != DataType.Float || bias.Length != filters))
             throw context.Fail($"bias must be {filters} floats");
-        var g = WindowGeometry.Create(WindowGeometry.Read(context.Attributes, kernel, context.Fail), x.Shape.AsSpan(2));
+        WindowGeometry g;
+        if (state is not null)
+            g = state.Geometry(x.Shape.AsSpan(2));
+        else
+        {
+            var kernel = context.Attributes.GetInts("kernel_shape") ?? w.Shape[2..].Select(d => (long)d).ToArray();
+            if (!kernel.SequenceEqual(w.Shape[2..].Select(d => (long)d)))
+                throw context.Fail($"kernel_shape [{string.Join(", ", kernel)}] differs from the weight's {Tensors.ShapeMath.Format(w.Shape)}");
+            g = WindowGeometry.Create(WindowGeometry.Read(context.Attributes, kernel, context.Fail), x.Shape.AsSpan(2));
+        }
 
         int[] shape = [batch, filters, .. g.OutputDims()];
         // The fused epilogue is taken only if this run's tensors fit it; deciding before any work lets the run fall back.
@@ -90,16 +151,20 @@ internal sealed class Conv : IKernel, IPreparedKernel
         var y = context.Allocate(DataType.Float, shape);
         var xs = (float[])x.Data;
         var ys = (float[])y.Data;
-        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, epilogue?.Externals.Select(t => (float[])t.Data).ToArray() ?? [], ys);
+        var externals = epilogue is null ? [] : new float[epilogue.Externals.Length][];
+        for (var i = 0; i < externals.Length; i++) externals[i] = (float[])epilogue!.Externals[i].Data;
+        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, externals, ys);
         if (y.Length > 0)
         {
-            if (groupChannels == 1)
+            if (groupChannels == 1 && DepthwisePadded.Fits(g) && (state?.FiniteWeights ?? DepthwisePadded.AllFinite((float[])w.Data)))
+                DepthwisePadded.Run(xs, (float[])w.Data, post, ys, batch, channels, groupFilters, g, context.Parallelism);
+            else if (groupChannels == 1)
                 Depthwise(xs, (float[])w.Data, post, ys, batch, channels, groupFilters, g, context.Parallelism);
+            else if (state?.Transposed is { } transposed && g.IsPointwise && g.OutputSize == 1)
+                for (var n = 0; n < batch; n++)
+                    Gemv.Run(transposed, Gemv.PaddedFilters(filters), xs, n * channels, filters, channels, post, ys, n * filters);
             else
-            {
-                var packedA = context.Prepared is PackedWeights p && ReferenceEquals(p.Source, w) ? p : null;
-                Grouped(xs, w, packedA, post, ys, batch, group, groupChannels, groupFilters, g, context.Parallelism);
-            }
+                Grouped(xs, w, state?.Packed, post, ys, batch, group, groupChannels, groupFilters, g, context.Parallelism);
         }
         context.EpilogueApplied = epilogue is not null;
         context.SetOutput(0, y);
@@ -109,7 +174,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
     /// What happens to an output row once its sums are final: the bias added (a float add, as before fusion existed),
     /// then the fused epilogue if any. Done per row while the row is still in cache.
     /// </summary>
-    private sealed class Store(float[]? bias, Epilogue? epilogue, float[][] externals, float[] y)
+    internal sealed class Store(float[]? bias, Epilogue? epilogue, float[][] externals, float[] y)
     {
         public bool IsEmpty => bias is null && epilogue is null;
 
@@ -136,7 +201,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
         var inputPlane = g.InputSize;
         var aSize = GemmCore.PackedASize(groupFilters, k);
         var packedA = prepared?.Packed ?? ArrayPool<float>.Shared.Rent(Math.Max(1, aSize * group));
-        var packedB = ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
+        float[]? packedB = null;
         try
         {
             if (prepared is null)
@@ -156,20 +221,25 @@ internal sealed class Conv : IKernel, IPreparedKernel
                 {
                     var xOffset = (n * group + gi) * groupChannels * inputPlane;
                     var yOffset = (n * group + gi) * groupFilters * positions;
-                    if (pointwise)
-                        GemmCore.PackB(x, xOffset, inputPlane, 1, k, positions, packedB, parallelism);
-                    else
-                        Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
                     var firstFilter = gi * groupFilters;
                     Action<int, int, int>? rowDone = post.IsEmpty ? null
                         : (row, from, to) => post.Row(yOffset + row * positions + from, to - from, firstFilter + row);
+                    if (pointwise)
+                    {
+                        // The input is B as it stands ([C, H·W] row-major): packed block by block while in cache.
+                        GemmCore.MultiplyPackingB(packedA, gi * aSize, x, xOffset, inputPlane, groupFilters, positions, k, y, yOffset, positions,
+                            parallelism, rowDone);
+                        continue;
+                    }
+                    packedB ??= ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
+                    Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
                     GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism, rowDone);
                 }
         }
         finally
         {
             if (prepared is null) ArrayPool<float>.Shared.Return(packedA);
-            ArrayPool<float>.Shared.Return(packedB);
+            if (packedB is not null) ArrayPool<float>.Shared.Return(packedB);
         }
     }
 
@@ -448,7 +518,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
 
     /// <summary>p[0], p[2], …, p[14]: two loads deinterleaved (data movement only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> Evens(float* p)
+    internal static unsafe Vector256<float> Evens(float* p)
     {
         var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
         return Vector256.Create(Vector256.Shuffle(Vector256.Load(p), evens).GetLower(), Vector256.Shuffle(Vector256.Load(p + 8), evens).GetLower());

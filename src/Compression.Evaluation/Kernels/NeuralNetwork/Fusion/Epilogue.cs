@@ -84,7 +84,8 @@ internal sealed class Epilogue
     }
 
     /// <summary>Applies the steps to y[offset, offset + length), all in channel <paramref name="channel"/>; the result replaces y.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>The stack buffer is not zeroed (SkipLocalsInit): lanes past the row's end hold garbage that is computed on and never stored.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
     public unsafe void Apply(float[] y, int offset, int length, int channel, float[][] externals)
     {
         var registers = Registers;

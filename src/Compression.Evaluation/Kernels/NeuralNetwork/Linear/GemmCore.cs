@@ -124,6 +124,75 @@ internal static class GemmCore
         }, (long)MC * NC * k);
     }
 
+    /// <summary>
+    /// C = A·B with A packed and B row-major in place (B[k, j] = b[bOffset + k·ldb + j]), packing B one K×NC block at a
+    /// time just before it is used, so the packed copy stays in cache instead of making a round trip through memory
+    /// (a 1×1 convolution's input is B: its whole packed copy would be as large as the activation). Tasks are column
+    /// blocks, each running every row; the tiles, the K blocks and so every element's fma chain are those of
+    /// <see cref="Multiply(float[], int, float[], int, int, int, float[], int, int, Parallelism, Action{int, int, int}?)"/>.
+    /// </summary>
+    public static void MultiplyPackingB(float[] packedA, int aOffset, float[] b, int bOffset, int ldb, int m, int n, int k, float[] c, int cOffset,
+        int ldc, Parallelism parallelism, Action<int, int, int>? rowDone = null)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            Multiply(packedA, aOffset, b, m, n, k, c, cOffset, ldc, parallelism, rowDone);
+            return;
+        }
+        var colBlocks = (n + NC - 1) / NC;
+        // One column block (few positions, many filters): split the rows instead, each task packing its own small B.
+        var rowBlocks = colBlocks == 1 ? (m + MC - 1) / MC : 1;
+        var rowsPerTask = rowBlocks == 1 ? m : MC;
+        parallelism.For(colBlocks * rowBlocks, task =>
+        {
+            var cb = task / rowBlocks;
+            int colStart = cb * NC, colEnd = Math.Min(n, cb * NC + NC);
+            int rowStart = task % rowBlocks * rowsPerTask, rowEnd = Math.Min(m, rowStart + rowsPerTask);
+            var scratch = ArrayPool<float>.Shared.Rent(NC * KC);
+            try
+            {
+                for (var k0 = 0; k0 < k; k0 += KC)
+                {
+                    var kc = Math.Min(KC, k - k0);
+                    PackB(b, bOffset + k0 * ldb + colStart, ldb, 1, kc, colEnd - colStart, scratch);
+                    PackedBlock(packedA, aOffset, scratch, k, k0, kc, c, cOffset, ldc, rowStart, rowEnd, colStart, colEnd);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+            if (rowDone is not null)
+                for (var i = rowStart; i < rowEnd; i++) rowDone(i, colStart, colEnd);
+        }, (long)rowsPerTask * NC * k);
+    }
+
+    /// <summary>Rows [rowStart, rowEnd) (a multiple of MR from 0) × columns [colStart, colEnd) for K block k0 (depth kc), B's block packed from column colStart.</summary>
+    private static unsafe void PackedBlock(float[] packedA, int aOffset, float[] packedB, int k, int k0, int kc, float[] c, int cOffset, int ldc,
+        int rowStart, int rowEnd, int colStart, int colEnd)
+    {
+        fixed (float* pa = packedA, pb = packedB, pc = c)
+        {
+            var accumulate = k0 > 0;
+            for (var j = colStart; j < colEnd; j += NR)
+            {
+                var bp = pb + (long)(j - colStart) * kc;
+                var cols = Math.Min(NR, colEnd - j);
+                for (var i = rowStart; i < rowEnd; i += MR)
+                {
+                    var a = pa + aOffset + (long)(i / MR) * MR * k + (long)k0 * MR;
+                    var rows = Math.Min(MR, rowEnd - i);
+                    var dst = pc + cOffset + (long)i * ldc + j;
+                    if (rows == MR && cols == NR)
+                        Kernel(a, bp, kc, dst, ldc, accumulate);
+                    else
+                        EdgeKernel(a, bp, kc, dst, ldc, rows, cols, accumulate);
+                }
+            }
+        }
+    }
+
     /// <summary>A convenience for callers with plain row-major operands: packs both into pooled scratch, then multiplies.</summary>
     public static void Multiply(float[] a, int aOffset, int aRowStride, int aColStride, float[] b, int bOffset, int bRowStride, int bColStride,
         int m, int n, int k, float[] c, int cOffset, int ldc, Parallelism parallelism)

@@ -128,6 +128,14 @@ internal sealed class WindowGeometry
     public int[] OutputDims() => Output[(Axes - Rank)..];
 
     /// <summary>True when the window is a single element at stride 1 with no padding: the output is the input.</summary>
-    public bool IsPointwise =>
-        KernelSize == 1 && Stride.All(s => s == 1) && PadBegin.All(p => p == 0) && PadEnd.All(p => p == 0);
+    public bool IsPointwise
+    {
+        get
+        {
+            if (KernelSize != 1) return false;
+            for (var i = 0; i < Axes; i++)
+                if (Stride[i] != 1 || PadBegin[i] != 0 || PadEnd[i] != 0) return false;
+            return true;
+        }
+    }
 }

@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Compression.Evaluation.Execution;
+
+namespace Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
+
+/// <summary>
+/// Depthwise convolution (one input channel per group) on a zero-padded copy of each input plane, so every output —
+/// edges included — is computed eight at a time along the row with all window taps in one fma chain.
+/// <para>
+/// Same bits as the direct loop (<see cref="Conv"/>'s Depthwise), which skips taps in the padding: window rows outside
+/// the input are skipped here too, and a padded column is fma(w, +0, acc) = acc + (w·0). With a finite weight w·0 is ±0, and acc + ±0 = acc because acc starts at +0 and a
+/// round-to-nearest sum is −0 only when both terms are −0, so acc is never −0. Hence only planes whose weights are all
+/// finite come here (an infinite weight would turn a padded tap into NaN). Taps are visited in the same order (window
+/// row, then column) from +0.
+/// </para>
+/// </summary>
+internal static class DepthwisePadded
+{
+    /// <summary>2-D (or 1-D), no dilation, stride 1 or 2 along the row (any stride down the columns).</summary>
+    public static bool Fits(WindowGeometry g) =>
+        g.Kernel[0] == 1 && g.Input[0] == 1 && g.Output[0] == 1 && g.Dilation[1] == 1 && g.Dilation[2] == 1 && g.Stride[2] is 1 or 2;
+
+    public static bool AllFinite(float[] weights)
+    {
+        foreach (var w in weights)
+            if (!float.IsFinite(w)) return false;
+        return true;
+    }
+
+    public static void Run(float[] x, float[] w, Conv.Store post, float[] y, int batch, int channels, int multiplier, WindowGeometry g,
+        Parallelism parallelism)
+    {
+        var filters = channels * multiplier;
+        parallelism.For(batch * filters, plane =>
+        {
+            var n = plane / filters;
+            var m = plane % filters;
+            Plane(x, (n * channels + m / multiplier) * g.InputSize, w, m * g.KernelSize, y, plane * g.OutputSize, g);
+            if (!post.IsEmpty) post.Row(plane * g.OutputSize, g.OutputSize, m);
+        }, (long)g.OutputSize * g.KernelSize);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static unsafe void Plane(float[] x, int xOffset, float[] w, int wOffset, float[] y, int yOffset, WindowGeometry g)
+    {
+        int ih = g.Input[1], iw = g.Input[2], oh = g.Output[1], ow = g.Output[2], kh = g.Kernel[1], kw = g.Kernel[2];
+        int sh = g.Stride[1], sw = g.Stride[2], top = g.PadBegin[1], left = g.PadBegin[2];
+        var vectors = (ow + 7) / 8;
+        // Rows padded along the row only, wide enough for every load of the last vector (a stride-2 load reads 16
+        // floats). Window rows above or below the input are skipped, as the direct loop skips them (exact: see above).
+        var width = Math.Max(left + iw, vectors * 8 * sw + kw) + 16;
+        var padded = ArrayPool<float>.Shared.Rent(Math.Max(1, width * ih));
+        try
+        {
+            var buffer = padded.AsSpan(0, width * ih);
+            for (var r = 0; r < ih; r++)
+            {
+                var row = buffer.Slice(r * width, width);
+                row[..left].Clear();
+                x.AsSpan(xOffset + r * iw, iw).CopyTo(row[left..]);
+                row[(left + iw)..].Clear();
+            }
+            var tile = stackalloc float[8];
+            var rows = stackalloc float*[kh];
+            var rowWeights = stackalloc int[kh];
+            fixed (float* pp = padded, wp = w, yp = y)
+            {
+                var taps = wp + wOffset;
+                for (var h = 0; h < oh; h++)
+                {
+                    var count = 0;
+                    for (var r = 0; r < kh; r++)
+                    {
+                        var inH = h * sh - top + r;
+                        if ((uint)inH >= (uint)ih) continue;
+                        rows[count] = pp + inH * width;
+                        rowWeights[count++] = r * kw;
+                    }
+                    var output = yp + yOffset + h * ow;
+                    for (var o = 0; o < ow; o += 8)
+                    {
+                        var acc = kw == 3 && count == 3 && kh == 3
+                            ? Window3x3(rows[0], rows[1], rows[2], taps, o * sw, sw)
+                            : Window(rows, rowWeights, count, taps, o * sw, sw, kw);
+                        if (o + 8 <= ow) acc.Store(output + o);
+                        else
+                        {
+                            acc.Store(tile);
+                            for (var i = 0; o + i < ow; i++) output[o + i] = tile[i];
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Load(float* p, int stride) => stride == 1 ? Vector256.Load(p) : Conv.Evens(p);
+
+    /// <summary>Eight outputs of a 3×3 window with all three rows inside the input: nine fmas in window order from +0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Window3x3(float* row0, float* row1, float* row2, float* w, int column, int stride)
+    {
+        var r0 = row0 + column;
+        var r1 = row1 + column;
+        var r2 = row2 + column;
+        var acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[0]), Load(r0, stride), Vector256<float>.Zero);
+        acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[1]), Load(r0 + 1, stride), acc);
+        acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[2]), Load(r0 + 2, stride), acc);
+        acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[3]), Load(r1, stride), acc);
+        acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[4]), Load(r1 + 1, stride), acc);
+        acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[5]), Load(r1 + 2, stride), acc);
+        acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[6]), Load(r2, stride), acc);
+        acc = Vector256.FusedMultiplyAdd(Vector256.Create(w[7]), Load(r2 + 1, stride), acc);
+        return Vector256.FusedMultiplyAdd(Vector256.Create(w[8]), Load(r2 + 2, stride), acc);
+    }
+
+    /// <summary>Eight outputs over the window rows inside the input: fmas over (window row, column) ascending from +0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Window(float** rows, int* rowWeights, int count, float* w, int column, int stride, int kw)
+    {
+        var acc = Vector256<float>.Zero;
+        for (var r = 0; r < count; r++)
+        {
+            var row = rows[r] + column;
+            var wr = w + rowWeights[r];
+            for (var e = 0; e < kw; e++)
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(wr[e]), Load(row + e, stride), acc);
+        }
+        return acc;
+    }
+}
