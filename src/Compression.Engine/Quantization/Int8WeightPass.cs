@@ -22,6 +22,12 @@ public sealed class Int8WeightPass : ICompressionPass
 
     private const int QMax = 127;
 
+    /// <summary>
+    /// 7-bit weights with <c>ReduceRange=true</c>, as the other int8 modes: no kernel needs it here (computation is
+    /// float), but a packed file ships about one bit less per weight, at the cost of half the weight resolution.
+    /// </summary>
+    private const int ReducedQMax = 64;
+
     public string Name => "int8-weight";
 
     public PassReport Apply(CompressionContext context)
@@ -31,23 +37,24 @@ public sealed class Int8WeightPass : ICompressionPass
             return PassReport.Nothing(Name, $"opset {opset} predates numpy-style broadcasting (opset 7): weights stay float");
 
         var names = new UniqueNames(context.Model);
+        var qmax = context.Recipe.ReduceRange ? ReducedQMax : QMax;
         var (tensors, before, after) = WeightRewrite.Run(context, MinElements, (weight, dims, axis) =>
         {
-            var (output, bytes) = Quantize(weight, dims, axis, opset, names);
+            var (output, bytes) = Quantize(weight, dims, axis, opset, qmax, names);
             return new WeightRewrite.Rewritten(output, bytes);
         });
         return new PassReport(Name, tensors, before, after,
-            [$"{tensors} weight tensors to int8 per channel ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
+            [$"{tensors} weight tensors to int8 per channel{(qmax == ReducedQMax ? ", 7-bit (reduce range)" : "")} ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
     }
 
-    private static (string Output, long Bytes) Quantize(ConstantWeight weight, int[] dims, int axis, long opset, UniqueNames names)
+    private static (string Output, long Bytes) Quantize(ConstantWeight weight, int[] dims, int axis, long opset, int qmax, UniqueNames names)
     {
         var graph = weight.DefiningGraph.Graph;
         var values = TensorData.Read<float>(weight.Tensor);
         var channels = dims[axis];
         var outer = dims[..axis].Aggregate(1, (a, d) => a * d);
         var inner = dims[(axis + 1)..].Aggregate(1, (a, d) => a * d);
-        var (q, scales, halfScales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, QMax, halfScales: true);
+        var (q, scales, halfScales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, qmax, halfScales: true);
 
         var qName = names.Next($"{weight.Name}_quantized");
         var output = names.Next($"{weight.Name}_dequantized");

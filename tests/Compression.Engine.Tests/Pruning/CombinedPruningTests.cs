@@ -15,6 +15,7 @@ public class CombinedPruningTests(ITestOutputHelper output)
     [InlineData("hello-deepa", "0.5", "int8-weight", false)]
     [InlineData("hello-deepa", "0.5", "int8", true)]
     [InlineData("hello-deepa", "0.5", "int8-reduce-range", true)]
+    [InlineData("hello-deepa", "0.5", "int8-weight-reduce-range", false)]
     [InlineData("hello-deepa", "2:4", "int8-weight", false)]
     [InlineData("paddleocr-cls", "0.5", "int8-weight", false)]
     [InlineData("paddleocr-cls", "0.5", "int8", true)]
@@ -46,9 +47,15 @@ public class CombinedPruningTests(ITestOutputHelper output)
         output.WriteLine($"{name} {pruning} + {quantization}{(calibrate ? " (calibrated)" : "")} + brotli: {packing}; int8 sparsity {100 * sparsity:F1}%; "
             + string.Join(", ", measured.Select(m => $"{m.SqnrDb:F1} dB / top-1 {100 * m.Top1Agreement:F0}%")) + accuracy);
         Assert.True(packing.RatioVsPackedOriginal > 1, "pruning and int8 should beat Brotli of the original");
-        if (name == "hello-deepa" && pruning == "0.5" && reduceRange)
-            // Measured 7.65x (2026-11-22); the issue's 8x is not reached yet (docs/pruning.md, known gaps).
-            Assert.True(packing.RatioVsOriginal >= 7.5, $"unstructured 50% + int8 + brotli ships {packing.RatioVsOriginal:F2}x fewer bytes than the fp32 file");
+        if (name == "hello-deepa" && pruning == "0.5" && reduceRange && !calibrate)
+        {
+            // 7-bit int8 weights: the kept values cost about one bit less under Brotli (measured 8.04x, 37.4 dB).
+            Assert.True(packing.RatioVsOriginal >= 8, $"unstructured 50% + int8 + brotli ships {packing.RatioVsOriginal:F2}x fewer bytes than the fp32 file");
+            Assert.True(measured.Min(m => m.SqnrDb) >= 30, $"fidelity {measured.Min(m => m.SqnrDb):F1} dB");
+        }
+        if (name == "hello-deepa" && pruning == "0.5" && reduceRange && calibrate)
+            // Static int8 adds activation scales and int32 biases: measured 7.65x.
+            Assert.True(packing.RatioVsOriginal >= 7.5, $"static int8: {packing.RatioVsOriginal:F2}x");
     }
 
     private static async Task<string> LabelledAccuracyAsync(string original, string compressed, TempFolder temp)
