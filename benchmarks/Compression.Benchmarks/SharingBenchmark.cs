@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Recipes;
@@ -16,7 +15,7 @@ internal static class SharingBenchmark
 {
     public static int Run(string[] args)
     {
-        var runs = args.Length > 1 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var runs = WallClock.Runs(args, 3);
         Console.WriteLine("| weights | K | k-means ms | assignment ms | ms per million weights |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
         foreach (var count in new[] { 1_000_000, 4_000_000 })
@@ -25,9 +24,9 @@ internal static class SharingBenchmark
             foreach (var k in new[] { 2, 16, 256 })
             {
                 float[] centroids = [];
-                var fit = Best(runs, () => centroids = ScalarKMeans.Centroids(values, k, seed: 1));
+                var fit = WallClock.BestMilliseconds(runs, () => centroids = ScalarKMeans.Centroids(values, k, seed: 1));
                 var indices = new byte[count];
-                var assign = Best(runs, () =>
+                var assign = WallClock.BestMilliseconds(runs, () =>
                 {
                     for (var i = 0; i < values.Length; i++) indices[i] = (byte)ScalarKMeans.Nearest(centroids, values[i]);
                 });
@@ -45,7 +44,7 @@ internal static class SharingBenchmark
             foreach (var real in Compression.Testing.TestAssets.RealModels)
             {
                 var path = real.RequirePath();
-                double Share(int k) => Best(runs, () => ModelCompressor.Compress(path, Path.Combine(folder, "s.onnx"), "bench",
+                double Share(int k) => WallClock.BestMilliseconds(runs, () => ModelCompressor.Compress(path, Path.Combine(folder, "s.onnx"), "bench",
                     RecipeOptions.Apply(Recipe.Identity, new Dictionary<string, string> { ["WeightSharing"] = k.ToString(CultureInfo.InvariantCulture) })));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {real.Name} | {Share(16):F0} | {Share(256):F0} |"));
             }
@@ -68,17 +67,5 @@ internal static class SharingBenchmark
             values[i] = (float)(0.05 * Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble()));
         }
         return values;
-    }
-
-    private static double Best(int runs, Action action)
-    {
-        var best = double.MaxValue;
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
-        }
-        return best;
     }
 }
