@@ -155,8 +155,8 @@ public sealed class BatchNormFoldingPass : IPreprocessingPass
         for (var c = 0; c < bias.Length; c++) bias[c] = (float)(target.Bias[c] * affine.Of(c).Scale + affine.Of(c).Shift);
 
         var baseName = producer.Name.Length > 0 ? producer.Name : producer.Output[0];
-        var weightName = Store(model, graph, producer, target.Weight, target.WeightDims, scaled, $"{target.Weight.Name}_bn", names);
-        var biasName = Store(model, graph, producer, target.BiasWeight, [target.Channels], bias, $"{baseName}_bias", names);
+        var weightName = FoldedWeights.Store(model, graph, producer, target.Weight, target.WeightDims, scaled, $"{target.Weight.Name}_bn", names);
+        var biasName = FoldedWeights.Store(model, graph, producer, target.BiasWeight, [target.Channels], bias, $"{baseName}_bias", names);
 
         var oldOutput = producer.Output[0];
         if (producer.OpType == "MatMul")
@@ -177,23 +177,6 @@ public sealed class BatchNormFoldingPass : IPreprocessingPass
         // The producer's old output no longer exists; a declared type for it would describe nothing.
         foreach (var stale in graph.Graph.ValueInfo.Where(v => v.Name == oldOutput).ToList()) graph.Graph.ValueInfo.Remove(stale);
         return 2;
-    }
-
-    /// <summary>
-    /// Writes new values for a weight: in place when only the producer reads it (the file keeps its names), else as a new
-    /// constant beside it so other readers keep the old values. Returns the name the producer should read.
-    /// </summary>
-    private static string Store(ModelProto model, GraphIndex graph, NodeProto producer, ConstantWeight? old, long[] dims,
-        float[] values, string baseName, UniqueNames names)
-    {
-        if (old is not null && FixedWeights.IsExclusive(graph, old, producer))
-        {
-            TensorData.Replace<float>(old.Tensor, dims, values);
-            return old.Name;
-        }
-        var name = names.Next(baseName);
-        ConstantStorage.Add(model, graph.Graph, TensorData.Create<float>(name, dims, values), names.Next($"{name}_Constant"));
-        return name;
     }
 
     private static void SetBetaToOne(NodeProto gemm)

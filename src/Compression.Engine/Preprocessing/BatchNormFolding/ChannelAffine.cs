@@ -21,13 +21,13 @@ internal sealed record ChannelAffine(double[] Scale, double[] Shift)
     public (double Scale, double Shift) Of(int c) => Channels == 1 ? (Scale[0], Shift[0]) : (Scale[c], Shift[c]);
 
     /// <summary>
-    /// The map a Mul computes when input <paramref name="dataInput"/> is the producer's output (rank
-    /// <paramref name="rank"/>) and the other input a float constant that broadcasts along axis 1 only, without raising
-    /// the rank; null otherwise (then the node is not a per-channel affine of that input).
+    /// The scale a Mul computes when input <paramref name="dataInput"/> has rank <paramref name="rank"/> and the other
+    /// input is a float constant that broadcasts along axis 1 only, without raising the rank; null otherwise (then the
+    /// node is not a per-channel scale of that input).
     /// </summary>
     public static ChannelAffine? FromMul(GraphIndex graph, NodeProto node, int dataInput, int rank, bool freeInitializers)
     {
-        if (node.Input.Count != 2 || node.Output.Count != 1) return null;
+        if (node.OpType != "Mul" || node.Input.Count != 2 || node.Output.Count != 1) return null;
         var weight = ConstantWeights.Find(graph, node.Input[1 - dataInput]);
         if (weight is null || weight.Tensor.DataType != (int)DataType.Float || FixedWeights.IsOverridable(weight, freeInitializers)) return null;
         var dims = weight.Tensor.Dims.ToArray();
