@@ -43,6 +43,7 @@ internal static class FactorRefit
             fits.Add(new Fit(layer, first.Output[0], layer.Second.Output[0], bias, samples));
         }
         if (fits.Count == 0) return "refit: no factored layer has a bias this refit can hold fixed";
+        Numerics.ManagedLinearAlgebra.Ensure();
 
         DataSetRuns.Observe(probe, sourcePath, dataSet, threads, new RowCollector(fits));
         var gains = new List<(double Before, double After)>();

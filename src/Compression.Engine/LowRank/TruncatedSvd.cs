@@ -1,3 +1,4 @@
+using Compression.Engine.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Compression.Engine.LowRank;
@@ -13,9 +14,9 @@ public sealed record SvdFactors(Matrix<double> U, double[] S, Matrix<double> Vt,
 /// thread count. Small matrices (min(m, n) ≤ <see cref="ExactLimit"/>) are factored exactly: a thin Householder QR of
 /// the tall orientation, then MathNet's SVD of the small square R, so the cost is O(max·min²) instead of a full SVD's
 /// square U or V of the long side. Larger ones use the randomized range finder of Halko, Martinsson and Tropp (2011): a
-/// random ±1 test matrix from a fixed-seed generator (no transcendental functions, so no libm differences), a few
-/// extra columns of oversampling, power iterations re-orthonormalized by QR (the spectra of trained weights decay
-/// slowly), then the exact SVD of the small projection.
+/// Gaussian test matrix from a fixed-seed generator of our own (<see cref="SeededGaussian"/>), a few extra columns of
+/// oversampling, power iterations re-orthonormalized by QR (the spectra of trained weights decay slowly), then the
+/// exact SVD of the small projection. MathNet runs on its managed provider (<see cref="ManagedLinearAlgebra"/>).
 /// </summary>
 public static class TruncatedSvd
 {
@@ -32,6 +33,7 @@ public static class TruncatedSvd
     public static SvdFactors Compute(Matrix<double> a, int rank)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        ManagedLinearAlgebra.Ensure();
         var small = Math.Min(a.RowCount, a.ColumnCount);
         rank = Math.Min(rank, small);
         var energy = a.FrobeniusNorm();
@@ -44,6 +46,8 @@ public static class TruncatedSvd
     /// <summary>The randomized factorization, whatever the size (for benchmarks and tests against the exact one).</summary>
     public static SvdFactors ComputeRandomized(Matrix<double> a, int rank)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        ManagedLinearAlgebra.Ensure();
         rank = Math.Min(rank, Math.Min(a.RowCount, a.ColumnCount));
         var energy = a.FrobeniusNorm();
         var (u, s, vt) = Randomized(a, Math.Min(rank + Oversampling, Math.Min(a.RowCount, a.ColumnCount)));
@@ -53,6 +57,7 @@ public static class TruncatedSvd
     /// <summary>All min(m, n) triplets: thin QR of the tall orientation, then the SVD of the square R.</summary>
     public static (Matrix<double> U, double[] S, Matrix<double> Vt) Exact(Matrix<double> a)
     {
+        ManagedLinearAlgebra.Ensure();
         if (a.RowCount < a.ColumnCount)
         {
             var (ut, st, vtt) = Exact(a.Transpose());
@@ -79,12 +84,12 @@ public static class TruncatedSvd
 
     private static Matrix<double> Orthonormal(Matrix<double> y) => y.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin).Q;
 
-    /// <summary>A columns×sketch matrix of ±1 from a fixed-seed generator (Rademacher: as good as Gaussian for the range finder).</summary>
+    /// <summary>A rows×columns matrix of independent standard normals, filled column by column from the fixed seed.</summary>
     private static Matrix<double> TestMatrix(int rows, int columns)
     {
-        var random = new Random(Seed);
+        var gaussian = new SeededGaussian(Seed);
         var values = new double[rows * columns];
-        for (var i = 0; i < values.Length; i++) values[i] = random.Next(2) == 0 ? -1.0 : 1.0;
+        for (var i = 0; i < values.Length; i++) values[i] = gaussian.Next();
         return Matrix<double>.Build.Dense(rows, columns, values);
     }
 }

@@ -34,6 +34,7 @@ internal sealed class LayerRefit(PrunableLayer layer, int[] outputs, int samples
     public void Accumulate(Tensor input, Tensor target)
     {
         if (_unsupported) return;
+        Numerics.ManagedLinearAlgebra.Ensure();
         var weightDims = Layer.Weight.Tensor.Dims.ToArray();
         _rows ??= Layer.Kind == LayerKind.Gemm ? (input.Rank == 2 ? PatchRows.Gemm : null) : PatchRows.Conv(Layer.Node, weightDims, input.Shape, target.Shape);
         if (_rows is null || (Layer.Kind == LayerKind.Gemm && target.Rank != 2)) { _unsupported = true; return; }
