@@ -46,7 +46,7 @@ public sealed class LowRankPass : ICompressionPass
             var svd = TruncatedSvd.Compute(a, wanted);
             var rank = spec is LowRankSpec.Energy e ? EnergyRank(svd, e.Fraction) : svd.Rank;
             if (rank is not { } chosen) { skipped++; continue; }
-            factored.Add(Rewrite(model, graph, layer, svd, chosen, names));
+            factored.Add(Rewrite(model, graph, layer, a, svd, chosen, names));
             bytesBefore += 4 * layer.Elements;
             bytesAfter += 4L * chosen * (layer.Outputs + layer.Inputs);
             var (before, after) = layer.MacsPerPosition(chosen);
@@ -78,7 +78,7 @@ public sealed class LowRankPass : ICompressionPass
         return null;
     }
 
-    private static FactoredLayer Rewrite(ModelProto model, GraphIndex graph, FactorableLayer layer, SvdFactors svd, int rank, UniqueNames names)
+    private static FactoredLayer Rewrite(ModelProto model, GraphIndex graph, FactorableLayer layer, Matrix<double> original, SvdFactors svd, int rank, UniqueNames names)
     {
         var node = layer.Node;
         // √σ on each side keeps the two factors on the same scale (one int8 scale range fits both later).
@@ -117,7 +117,7 @@ public sealed class LowRankPass : ICompressionPass
         ReplaceWeight(graph, layer.Weight, secondDims, secondValues);
         node.Input[0] = middle;
         graph.Graph.Node.Insert(graph.Graph.Node.IndexOf(node), firstNode);
-        return new FactoredLayer(layer, node, firstNode, firstWeight, layer.Weight.Tensor, rank, energy);
+        return new FactoredLayer(layer, original, node, firstNode, firstWeight, layer.Weight.Tensor, rank, energy);
     }
 
     /// <summary>Writes the second factor into the layer's weight tensor (and the declared shape of a weight that is also a graph input).</summary>
@@ -144,8 +144,8 @@ public sealed class LowRankPass : ICompressionPass
 }
 
 /// <summary>
-/// A layer after factoring: its second node (the original) and weight (F2), the first node added before it and its
-/// weight (F1), the rank and the fraction of ‖A‖²_F kept.
+/// A layer after factoring: the matrix A it had (for the refit), its second node (the original) and weight (F2), the
+/// first node added before it and its weight (F1), the rank and the fraction of ‖A‖²_F kept.
 /// </summary>
-internal sealed record FactoredLayer(FactorableLayer Layer, NodeProto Second, NodeProto First, TensorProto FirstWeight,
+internal sealed record FactoredLayer(FactorableLayer Layer, Matrix<double> Original, NodeProto Second, NodeProto First, TensorProto FirstWeight,
     TensorProto SecondWeight, int Rank, double Energy);

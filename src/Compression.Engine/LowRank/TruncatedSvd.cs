@@ -36,8 +36,7 @@ public static class TruncatedSvd
         ManagedLinearAlgebra.Ensure();
         var small = Math.Min(a.RowCount, a.ColumnCount);
         rank = Math.Min(rank, small);
-        var energy = a.FrobeniusNorm();
-        energy *= energy;
+        var energy = Energy(a);
         var sketch = rank + Oversampling;
         var (u, s, vt) = small <= ExactLimit || 2 * sketch >= small ? Exact(a) : Randomized(a, sketch);
         return new SvdFactors(u.SubMatrix(0, u.RowCount, 0, rank), s[..rank], vt.SubMatrix(0, rank, 0, vt.ColumnCount), energy);
@@ -49,9 +48,20 @@ public static class TruncatedSvd
         ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
         ManagedLinearAlgebra.Ensure();
         rank = Math.Min(rank, Math.Min(a.RowCount, a.ColumnCount));
-        var energy = a.FrobeniusNorm();
+        var energy = Energy(a);
         var (u, s, vt) = Randomized(a, Math.Min(rank + Oversampling, Math.Min(a.RowCount, a.ColumnCount)));
-        return new SvdFactors(u.SubMatrix(0, u.RowCount, 0, rank), s[..rank], vt.SubMatrix(0, rank, 0, vt.ColumnCount), energy * energy);
+        return new SvdFactors(u.SubMatrix(0, u.RowCount, 0, rank), s[..rank], vt.SubMatrix(0, rank, 0, vt.ColumnCount), energy);
+    }
+
+    /// <summary>
+    /// ‖A‖²_F summed in column-major order. Not MathNet's FrobeniusNorm: its managed provider forms A·Aᵀ for it, an
+    /// m×m product, which for a tall matrix costs far more than the SVD's own work.
+    /// </summary>
+    public static double Energy(Matrix<double> a)
+    {
+        var sum = 0.0;
+        foreach (var value in a.Enumerate()) sum += value * value;
+        return sum;
     }
 
     /// <summary>All min(m, n) triplets: thin QR of the tall orientation, then the SVD of the square R.</summary>

@@ -46,6 +46,10 @@ public class LowRankPassTests(ITestOutputHelper output)
         Assert.All(measured, m => Assert.True(m.SqnrDb >= floorDb, $"SQNR {m.SqnrDb:F1} dB under {floorDb}"));
     }
 
+    /// <summary>
+    /// The detector at rank:0.5 (28 layers factored), 8 held-out images: SVD alone 8.5 dB, refit on 16 other images
+    /// 15.0 dB (measured 2026-11-22; 17 layers take the data's optimal factors, 11 a refit second factor).
+    /// </summary>
     [Fact]
     public async Task The_refit_on_calibration_data_beats_the_plain_truncation_and_threads_change_no_byte()
     {
@@ -53,7 +57,7 @@ public class LowRankPassTests(ITestOutputHelper output)
         var path = TestAssets.Models.PaddleOcrDetector.RequirePath();
         var calibration = await RealDataSets.GetAsync("paddleocr-det", 16);
         var validation = await QuantizedModelRuns.ValidationAsync("paddleocr-det", temp);
-        var recipe = QuantizedModelRuns.Recipe(("LowRank", "energy:0.99"));
+        var recipe = QuantizedModelRuns.Recipe(("LowRank", "rank:0.5"));
         ModelCompressor.Compress(path, temp.Combine("plain.onnx"), "portable", recipe);
         var refit = ModelCompressor.Compress(path, temp.Combine("refit.onnx"), "portable", recipe, null, calibration, threads: 1);
         ModelCompressor.Compress(path, temp.Combine("refit2.onnx"), "portable", recipe, null, calibration, threads: 2);
@@ -61,8 +65,8 @@ public class LowRankPassTests(ITestOutputHelper output)
 
         var plain = (await Fidelity.OverDataSetAsync(path, temp.Combine("plain.onnx"), validation, temp.CreateFolder("a"))).Min(m => m.SqnrDb);
         var fitted = (await Fidelity.OverDataSetAsync(path, temp.Combine("refit.onnx"), validation, temp.CreateFolder("b"))).Min(m => m.SqnrDb);
-        output.WriteLine($"detector energy:0.99 on 8 held-out images: SVD alone {plain:F1} dB, refit on 16 others {fitted:F1} dB; {refit.Passes[0].Notes[^1]}");
-        Assert.True(fitted >= plain + 2, $"refit {fitted:F1} dB vs SVD alone {plain:F1} dB");
+        output.WriteLine($"detector rank:0.5 on 8 held-out images: SVD alone {plain:F1} dB, refit on 16 others {fitted:F1} dB; {refit.Passes[0].Notes[^1]}");
+        Assert.True(fitted >= plain + 4, $"refit {fitted:F1} dB vs SVD alone {plain:F1} dB");
     }
 
     [Fact]
@@ -94,5 +98,34 @@ public class LowRankPassTests(ITestOutputHelper output)
         output.WriteLine($"hello-deepa rank:0.25 alone {alone.Ratio:F2}x; + pruning {pruning} + int8-weight + brotli {packing.RatioVsOriginal:F2}x, SQNR {measured.Min(m => m.SqnrDb):F1} dB");
         Assert.True(packing.RatioVsOriginal > overAlone * alone.Ratio, $"{packing.RatioVsOriginal:F2}x vs {alone.Ratio:F2}x");
         Assert.True(measured.Min(m => m.SqnrDb) >= floorDb, $"SQNR {measured.Min(m => m.SqnrDb):F1} dB under {floorDb}");
+    }
+
+    /// <summary>
+    /// On the CNNs, where few layers pay, low-rank (refit on 16 calibration samples) still has to earn its place on top
+    /// of int8 and Brotli: the combined file is smaller than int8 + Brotli alone, at a stated fidelity (ONNX Runtime, 8
+    /// held-out samples; floors a few dB under the measurement in docs/low-rank.md).
+    /// </summary>
+    [Theory]
+    [InlineData("paddleocr-det", "energy:0.99", 14)]
+    [InlineData("blazeface-back", "energy:0.999", 12)]
+    public async Task On_a_cnn_low_rank_with_int8_and_packing_ships_fewer_bytes_than_int8_and_packing_alone(string name, string lowRank, double floorDb)
+    {
+        using var temp = new TempFolder("lowrank-cnn-combined");
+        var path = TestAssets.RealModel(name).RequirePath();
+        var validation = await QuantizedModelRuns.ValidationAsync(name, temp);
+        var calibration = await RealDataSets.GetAsync(name, 16);
+        async Task<(double Ratio, double Sqnr)> PackedAsync(string file, params (string, string)[] options)
+        {
+            var result = ModelCompressor.Compress(path, temp.Combine(file + ".br"), "portable",
+                QuantizedModelRuns.Recipe([.. options, ("Quantization", "int8-weight"), ("Packing", "brotli")]), validation, calibration);
+            File.WriteAllBytes(temp.Combine(file), BrotliPacking.Unpack(File.ReadAllBytes(temp.Combine(file + ".br"))));
+            var measured = await Fidelity.OverDataSetAsync(path, temp.Combine(file), validation, temp.CreateFolder(file + "-ort"));
+            return (Assert.IsType<PackingReport>(result.Packing).RatioVsOriginal, measured.Min(m => m.SqnrDb));
+        }
+        var alone = await PackedAsync("int8.onnx");
+        var combined = await PackedAsync("lr-int8.onnx", ("LowRank", lowRank));
+        output.WriteLine($"{name}: int8-weight + brotli {alone.Ratio:F2}x at {alone.Sqnr:F1} dB; {lowRank} (refit) + int8-weight + brotli {combined.Ratio:F2}x at {combined.Sqnr:F1} dB");
+        Assert.True(combined.Ratio > alone.Ratio, $"{combined.Ratio:F2}x vs {alone.Ratio:F2}x");
+        Assert.True(combined.Sqnr >= floorDb, $"SQNR {combined.Sqnr:F1} dB under {floorDb}");
     }
 }
