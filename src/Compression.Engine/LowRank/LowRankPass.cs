@@ -61,7 +61,7 @@ public sealed class LowRankPass : ICompressionPass
         };
         notes.AddRange(factored.Select(f => $"{f.Layer.Node.OpType} {Describe(f.Layer.Node)}: {f.Layer.Outputs}×{f.Layer.Inputs} → rank {f.Rank}, {100 * f.Energy:F1}% of the energy"));
         if (reference is not null && factored.Count > 0)
-            notes.Add(FactorRefit.Run(reference, context.Original.SourcePath, context.CalibrationData!, context.Threads, factored));
+            notes.Add(FactorRefit.Run(model, reference, context.Original.SourcePath, context.CalibrationData!, context.Threads, factored));
         return new PassReport(Name, 2 * factored.Count, bytesBefore, bytesAfter, notes);
     }
 

@@ -47,17 +47,20 @@ public class LowRankPassTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The detector at rank:0.5 (28 layers factored), 8 held-out images: SVD alone 8.5 dB, refit on 16 other images
-    /// 15.0 dB (measured 2026-11-22; 17 layers take the data's optimal factors, 11 a refit second factor).
+    /// The detector, 8 held-out images, refit on 16 others (measured 2026-11-22): rank:0.5 (28 layers) 8.5 → 14.9 dB,
+    /// 17 layers on the data's optimal factors; energy:0.99 (8 layers) 27.3 → 31.7 dB, where the end-to-end check on
+    /// the calibration data keeps the second-factor refits (the data's optimal factors would give 28.6 dB).
     /// </summary>
-    [Fact]
-    public async Task The_refit_on_calibration_data_beats_the_plain_truncation_and_threads_change_no_byte()
+    [Theory]
+    [InlineData("rank:0.5", 4)]
+    [InlineData("energy:0.99", 3)]
+    public async Task The_refit_on_calibration_data_beats_the_plain_truncation_and_threads_change_no_byte(string lowRank, double gainDb)
     {
         using var temp = new TempFolder("lowrank-refit");
         var path = TestAssets.Models.PaddleOcrDetector.RequirePath();
         var calibration = await RealDataSets.GetAsync("paddleocr-det", 16);
         var validation = await QuantizedModelRuns.ValidationAsync("paddleocr-det", temp);
-        var recipe = QuantizedModelRuns.Recipe(("LowRank", "rank:0.5"));
+        var recipe = QuantizedModelRuns.Recipe(("LowRank", lowRank));
         ModelCompressor.Compress(path, temp.Combine("plain.onnx"), "portable", recipe);
         var refit = ModelCompressor.Compress(path, temp.Combine("refit.onnx"), "portable", recipe, null, calibration, threads: 1);
         ModelCompressor.Compress(path, temp.Combine("refit2.onnx"), "portable", recipe, null, calibration, threads: 2);
@@ -65,8 +68,8 @@ public class LowRankPassTests(ITestOutputHelper output)
 
         var plain = (await Fidelity.OverDataSetAsync(path, temp.Combine("plain.onnx"), validation, temp.CreateFolder("a"))).Min(m => m.SqnrDb);
         var fitted = (await Fidelity.OverDataSetAsync(path, temp.Combine("refit.onnx"), validation, temp.CreateFolder("b"))).Min(m => m.SqnrDb);
-        output.WriteLine($"detector rank:0.5 on 8 held-out images: SVD alone {plain:F1} dB, refit on 16 others {fitted:F1} dB; {refit.Passes[0].Notes[^1]}");
-        Assert.True(fitted >= plain + 4, $"refit {fitted:F1} dB vs SVD alone {plain:F1} dB");
+        output.WriteLine($"detector {lowRank} on 8 held-out images: SVD alone {plain:F1} dB, refit on 16 others {fitted:F1} dB; {refit.Passes[0].Notes[^1]}");
+        Assert.True(fitted >= plain + gainDb, $"refit {fitted:F1} dB vs SVD alone {plain:F1} dB");
     }
 
     [Fact]
