@@ -11,8 +11,7 @@ namespace Compression.Engine.LowRank;
 
 /// <summary>
 /// Refits each factored layer on calibration data, toward the original layer's output y minus its bias, with the
-/// better of two least-squares fits on the sampled rows (whichever leaves the smaller error; neither is kept if the
-/// SVD's factors do better):
+/// better of two least-squares fits on the sampled rows (neither is kept if the SVD's factors do better):
 /// <list type="bullet">
 /// <item>the second factor alone, F1 held at the SVD's: min ‖H·F2ᵀ − (Y − b)‖² + λ‖F2 − F2₀‖² over the r values
 /// h = F1·x the first node computes, one ridge-regularized normal-equation solve (MathNet QR; λ = 10⁻³ of the mean
@@ -22,6 +21,9 @@ namespace Compression.Engine.LowRank;
 /// rather than to A). So F2 = U_r and F1 = U_rᵀ·A, balanced by √(row norm) as the SVD's √σ. The weight spectrum alone
 /// treats every input direction alike; this one follows the directions the activations actually take.</item>
 /// </list>
+/// Each layer picks by error on held-out rows (<see cref="Fit"/>); where any picked the data's optimum, the factored
+/// model is run on the calibration data with those picks and with every layer on its better plain-or-F2 fit, and the
+/// set whose outputs agree better with the original's is kept (<see cref="OutputAgreement"/>).
 /// As for structured pruning's refit, inputs come from the original model, not the factored one: every layer is fit
 /// toward the original, so none learns to undo an upstream error that upstream's own refit removes. The original model
 /// gets probe nodes (the first factors, reading the original inputs) and runs once per sample in ordinal order; rows
