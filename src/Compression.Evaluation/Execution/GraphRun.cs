@@ -51,6 +51,15 @@ internal sealed class GraphRun
         for (var s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
+            if (step.Prelude is { } prelude)
+            {
+                if (TryPrelude(step, prelude, scope, remaining, plan))
+                {
+                    if (parent is null) StepDone?.Invoke(step.Node);
+                    continue;
+                }
+                Execute(prelude, scope, remaining, plan, null);
+            }
             if (step.Fusion is not { } group || !TryFused(step, group, scope, remaining, plan))
             {
                 Execute(step, scope, remaining, plan, null);
@@ -67,6 +76,32 @@ internal sealed class GraphRun
                 $"graph output '{name}' was never produced.");
         }
         return outputs;
+    }
+
+    /// <summary>
+    /// Runs a depthwise Conv and the 1×1 Conv reading it (with that one's fused nodes, if any) as one step; false
+    /// (nothing done) if this run's tensors do not fit, and the caller runs them one by one.
+    /// </summary>
+    private bool TryPrelude(PlanStep step, PlanStep prelude, Scope scope, int[] remaining, GraphPlan plan)
+    {
+        var inputs = new Tensor?[prelude.InputSlots.Length];
+        for (var i = 0; i < inputs.Length; i++)
+            if (prelude.InputSlots[i] >= 0 && (inputs[i] = scope.Find(prelude.InputSlots[i], prelude.Node.Input[i])) is null) return false;
+        if (inputs[0]?.ElementType != Onnx.Protobuf.TensorProto.Types.DataType.Float) return false;
+        EpilogueBinding? epilogue = null;
+        if (step.Fusion is { } group)
+        {
+            var externals = new Tensor[group.Externals.Length];
+            for (var i = 0; i < externals.Length; i++)
+                if (scope.Find(step.ExternalSlots[i], group.Externals[i]) is { } t) externals[i] = t;
+                else return false;
+            epilogue = new EpilogueBinding(group.Epilogue, externals);
+        }
+        var context = Execute(step, scope, remaining, plan, epilogue, new PreludeBinding(inputs, prelude.Prepared, prelude.Attributes));
+        if (context is null) return false;
+        foreach (var slot in prelude.ReadSlots) Release(slot, scope, remaining, plan);
+        foreach (var slot in step.TailReadSlots) Release(slot, scope, remaining, plan);
+        return true;
     }
 
     /// <summary>Runs a Conv with its fused elementwise nodes as one step; false (nothing done) if this run's tensors do not fit.</summary>
@@ -89,7 +124,8 @@ internal sealed class GraphRun
     /// Runs one step and binds its outputs. With an epilogue, the step's output is bound as the group's result; if the
     /// kernel declines the epilogue, nothing is bound and null is returned so the caller runs the plain steps.
     /// </summary>
-    private KernelContext? Execute(PlanStep step, Scope scope, int[] remaining, GraphPlan plan, EpilogueBinding? epilogue)
+    private KernelContext? Execute(PlanStep step, Scope scope, int[] remaining, GraphPlan plan, EpilogueBinding? epilogue,
+        PreludeBinding? prelude = null)
     {
         var node = step.Node;
         var slots = step.InputSlots;
@@ -97,6 +133,11 @@ internal sealed class GraphRun
         for (var i = 0; i < nodeInputs.Length; i++)
         {
             if (slots[i] < 0) continue;
+            if (i == 0 && prelude is not null)
+            {
+                nodeInputs[0] = prelude.Inputs[0];
+                continue;
+            }
             nodeInputs[i] = scope.Find(slots[i], node.Input[i]) ?? throw new CompressionException(EvaluationErrorCodes.InputMissing,
                 $"node {KernelException.Describe(node)} reads '{node.Input[i]}', which has no value (a missing graph input?).");
         }
@@ -104,6 +145,7 @@ internal sealed class GraphRun
         {
             Prepared = step.Prepared,
             Epilogue = epilogue,
+            Prelude = prelude,
         };
         try
         {
@@ -114,6 +156,8 @@ internal sealed class GraphRun
             throw new KernelException(node, $"{e.GetType().Name}: {e.Message}", e);
         }
         var values = scope.Values;
+        // With a prelude, a kernel that declines computes nothing: the caller runs the plain steps.
+        if (prelude is not null && !context.PreludeApplied) return null;
         if (epilogue is not null)
         {
             // A kernel declines before it computes anything (this run's tensors do not fit): the caller runs the plain steps.

@@ -40,6 +40,9 @@ public sealed class ModelExecutor
     /// <summary>How many elementwise nodes of the main graph run fused into a Conv's output store (for tests and benchmarks).</summary>
     internal int FusedNodes => _main.FusedSteps.Sum(s => s.Tail.Length);
 
+    /// <summary>How many depthwise Convs of the main graph run inside the 1×1 Conv after them (for tests and benchmarks).</summary>
+    internal int DepthwisePairs => _main.FusedSteps.Count(s => s.Prelude is not null);
+
     public ModelIndex Index { get; }
 
     /// <summary>For profiling fused runs (benchmarks): called after each step of the main graph with its node (a fused group's Conv).</summary>

@@ -37,29 +37,34 @@ internal static class DepthwisePadded
         {
             var n = plane / filters;
             var m = plane % filters;
-            Plane(x, (n * channels + m / multiplier) * g.InputSize, w, m * g.KernelSize, y, plane * g.OutputSize, g);
+            Rows(x, (n * channels + m / multiplier) * g.InputSize, w, m * g.KernelSize, y, plane * g.OutputSize, 0, g.Output[1], g);
             if (!post.IsEmpty) post.Row(plane * g.OutputSize, g.OutputSize, m);
         }, (long)g.OutputSize * g.KernelSize);
     }
 
+    /// <summary>Output rows [h0, h1) of one plane into y from yOffset (row h at yOffset + (h − h0)·ow), without bias.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    private static unsafe void Plane(float[] x, int xOffset, float[] w, int wOffset, float[] y, int yOffset, WindowGeometry g)
+    public static unsafe void Rows(float[] x, int xOffset, float[] w, int wOffset, float[] y, int yOffset, int h0, int h1, WindowGeometry g)
     {
-        int ih = g.Input[1], iw = g.Input[2], oh = g.Output[1], ow = g.Output[2], kh = g.Kernel[1], kw = g.Kernel[2];
+        int ih = g.Input[1], iw = g.Input[2], ow = g.Output[2], kh = g.Kernel[1], kw = g.Kernel[2];
         int sh = g.Stride[1], sw = g.Stride[2], top = g.PadBegin[1], left = g.PadBegin[2];
         var vectors = (ow + 7) / 8;
         // Rows padded along the row only, wide enough for every load of the last vector (a stride-2 load reads 16
         // floats). Window rows above or below the input are skipped, as the direct loop skips them (exact: see above).
         var width = Math.Max(left + iw, vectors * 8 * sw + kw) + 16;
-        var padded = ArrayPool<float>.Shared.Rent(Math.Max(1, width * ih));
+        // The input rows these output rows read.
+        var first = Math.Max(0, h0 * sh - top);
+        var end = Math.Min(ih, (h1 - 1) * sh - top + kh);
+        var used = Math.Max(0, end - first);
+        var padded = ArrayPool<float>.Shared.Rent(Math.Max(1, width * used));
         try
         {
-            var buffer = padded.AsSpan(0, width * ih);
-            for (var r = 0; r < ih; r++)
+            var buffer = padded.AsSpan(0, width * used);
+            for (var r = 0; r < used; r++)
             {
                 var row = buffer.Slice(r * width, width);
                 row[..left].Clear();
-                x.AsSpan(xOffset + r * iw, iw).CopyTo(row[left..]);
+                x.AsSpan(xOffset + (first + r) * iw, iw).CopyTo(row[left..]);
                 row[(left + iw)..].Clear();
             }
             var tile = stackalloc float[8];
@@ -68,18 +73,24 @@ internal static class DepthwisePadded
             fixed (float* pp = padded, wp = w, yp = y)
             {
                 var taps = wp + wOffset;
-                for (var h = 0; h < oh; h++)
+                for (var h = h0; h < h1; h++)
                 {
                     var count = 0;
                     for (var r = 0; r < kh; r++)
                     {
                         var inH = h * sh - top + r;
                         if ((uint)inH >= (uint)ih) continue;
-                        rows[count] = pp + inH * width;
+                        rows[count] = pp + (inH - first) * width;
                         rowWeights[count++] = r * kw;
                     }
-                    var output = yp + yOffset + h * ow;
-                    for (var o = 0; o < ow; o += 8)
+                    var output = yp + yOffset + (h - h0) * ow;
+                    var full = ow / 8 * 8;
+                    if (kw == 3 && count == 3 && kh == 3)
+                    {
+                        Row3x3(rows[0], rows[1], rows[2], taps, output, full, sw);
+                        if (full == ow) continue;
+                    }
+                    for (var o = kw == 3 && count == 3 && kh == 3 ? full : 0; o < ow; o += 8)
                     {
                         var acc = kw == 3 && count == 3 && kh == 3
                             ? Window3x3(rows[0], rows[1], rows[2], taps, o * sw, sw)
@@ -102,6 +113,33 @@ internal static class DepthwisePadded
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Vector256<float> Load(float* p, int stride) => stride == 1 ? Vector256.Load(p) : Conv.Evens(p);
+
+    /// <summary>
+    /// Outputs [0, count) (a multiple of 8) of a row whose three window rows are inside the input, with the nine weights
+    /// broadcast once into registers: per vector, the same nine fmas in window order as <see cref="Window3x3"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Row3x3(float* row0, float* row1, float* row2, float* w, float* output, int count, int stride)
+    {
+        Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
+        Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
+        Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
+        for (var o = 0; o < count; o += 8)
+        {
+            var r0 = row0 + o * stride;
+            var r1 = row1 + o * stride;
+            var r2 = row2 + o * stride;
+            var acc = Vector256.FusedMultiplyAdd(w0, Load(r0, stride), Vector256<float>.Zero);
+            acc = Vector256.FusedMultiplyAdd(w1, Load(r0 + 1, stride), acc);
+            acc = Vector256.FusedMultiplyAdd(w2, Load(r0 + 2, stride), acc);
+            acc = Vector256.FusedMultiplyAdd(w3, Load(r1, stride), acc);
+            acc = Vector256.FusedMultiplyAdd(w4, Load(r1 + 1, stride), acc);
+            acc = Vector256.FusedMultiplyAdd(w5, Load(r1 + 2, stride), acc);
+            acc = Vector256.FusedMultiplyAdd(w6, Load(r2, stride), acc);
+            acc = Vector256.FusedMultiplyAdd(w7, Load(r2 + 1, stride), acc);
+            Vector256.FusedMultiplyAdd(w8, Load(r2 + 2, stride), acc).Store(output + o);
+        }
+    }
 
     /// <summary>Eight outputs of a 3×3 window with all three rows inside the input: nine fmas in window order from +0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
