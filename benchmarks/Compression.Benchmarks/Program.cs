@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "quantized" => await QuantizedLatencyBenchmark.RunAsync(args[1..]),
     "child" => ChildProcess.RunChild(args[1..]),
     "profile" => await NodeProfile.RunAsync(args[1..]),
+    "packing" => PackingBenchmark.Run(args[1..]),
     // Writes each real model's input files to DIR/<model>, to compare builds with `modelc run` (bit-identity checks).
     "inputs" => await WriteInputsAsync(args[1]),
     _ => Usage(),

@@ -12,6 +12,9 @@ public static class EngineErrorCodes
     public const string FidelityNotMeasured = "MCB2101";
     public const string NoCalibrationData = "MCB2102";
     public const string StaticInt8Unavailable = "MCB2103";
+    public const string DynamicInt8Unavailable = "MCB2104";
+    public const string Int4Unavailable = "MCB2105";
+    public const string StructuredPruningWithoutRefit = "MCB2120";
     public const string BudgetExceeded = "MCB2201";
     public const string BudgetNeedsValidationData = "MCB2202";
     public const string BudgetNotMeasurable = "MCB2203";

@@ -15,4 +15,6 @@ internal sealed class AccessorModel
     public long OriginalSize { get; set; }
     public long CompressedSize { get; set; }
     public string Sha256 { get; set; } = "";
+    /// <summary>"none", or "brotli" when the embedded resource or file is a Brotli stream the accessor decodes.</summary>
+    public string Packing { get; set; } = "none";
 }

@@ -51,8 +51,11 @@ internal static class AccessorSourceWriter
         Constant(code, inner, "The device profile the build used.", "string", "Profile", Literal(model.Profile));
         Constant(code, inner, "The recipe the profile and metadata chose.", "string", "Recipe", Literal(model.Recipe));
         Constant(code, inner, "The size of the original model in bytes.", "long", "OriginalSize", Number(model.OriginalSize));
-        Constant(code, inner, "The size of the compressed model in bytes.", "long", "CompressedSize", Number(model.CompressedSize));
-        Constant(code, inner, "The SHA-256 of the compressed model, lowercase hex.", "string", "Sha256", Literal(model.Sha256));
+        var packed = model.Packing == "brotli";
+        Constant(code, inner, packed ? "The bytes the build ships for the model: the Brotli-packed size." : "The size of the compressed model in bytes.",
+            "long", "CompressedSize", Number(model.CompressedSize));
+        Constant(code, inner, "The SHA-256 of the model bytes OpenStream returns (decoded, when packed), lowercase hex.", "string", "Sha256", Literal(model.Sha256));
+        Constant(code, inner, "Whether the model ships Brotli-packed (Packing=brotli); OpenStream decodes it.", "bool", "IsPacked", packed ? "true" : "false");
         var embedded = model.ResourceName.Length > 0;
         if (embedded)
         {
@@ -63,8 +66,10 @@ internal static class AccessorSourceWriter
             Constant(code, inner, "The model's path relative to the application folder (it is too large to embed, or Embed=\"false\").", "string", "FileName", Literal(model.FileName));
         }
         code.AppendLine();
-        code.Append(inner).AppendLine("/// <summary>Opens the compressed model for reading.</summary>");
-        code.Append(inner).AppendLine("public static global::System.IO.Stream OpenStream()");
+        code.Append(inner).AppendLine(packed
+            ? "/// <summary>Opens the model as it ships: a Brotli stream (RFC 7932) that any Brotli decoder reads.</summary>"
+            : "/// <summary>Opens the model as it ships (not packed: the ONNX bytes).</summary>");
+        code.Append(inner).AppendLine("public static global::System.IO.Stream OpenPackedStream()");
         code.Append(inner).AppendLine("{");
         if (embedded)
         {
@@ -82,17 +87,87 @@ internal static class AccessorSourceWriter
         }
         code.Append(inner).AppendLine("}");
         code.AppendLine();
-        code.Append(inner).AppendLine("/// <summary>Reads the whole compressed model.</summary>");
+        code.Append(inner).AppendLine("/// <summary>Opens the ONNX model for reading" + (packed ? ", decoding the Brotli stream as it is read." : ".") + "</summary>");
+        if (packed)
+        {
+            code.Append(inner).AppendLine("/// <exception cref=\"global::System.NotSupportedException\">On .NET Framework, which has no BrotliStream: use the overload that takes a decoder.</exception>");
+        }
+        code.Append(inner).AppendLine("public static global::System.IO.Stream OpenStream()");
+        code.Append(inner).AppendLine("{");
+        if (packed)
+        {
+            code.Append(body).AppendLine("return Decode(OpenPackedStream());");
+        }
+        else
+        {
+            code.Append(body).AppendLine("return OpenPackedStream();");
+        }
+        code.Append(inner).AppendLine("}");
+        code.AppendLine();
+        code.Append(inner).AppendLine("/// <summary>Opens the ONNX model, decoding a packed one with <paramref name=\"brotliDecoder\"/> (for .NET Framework, which has no BrotliStream: e.g. a Brotli package's decompressing stream).</summary>");
+        code.Append(inner).AppendLine("public static global::System.IO.Stream OpenStream(global::System.Func<global::System.IO.Stream, global::System.IO.Stream> brotliDecoder)");
+        code.Append(inner).AppendLine("{");
+        code.Append(body).AppendLine("if (brotliDecoder == null) throw new global::System.ArgumentNullException(\"brotliDecoder\");");
+        code.Append(body).AppendLine(packed ? "return brotliDecoder(OpenPackedStream());" : "return OpenPackedStream();");
+        code.Append(inner).AppendLine("}");
+        code.AppendLine();
+        code.Append(inner).AppendLine("/// <summary>Reads the whole ONNX model" + (packed ? " (decoded)." : ".") + "</summary>");
         code.Append(inner).AppendLine("public static byte[] ReadAllBytes()");
         code.Append(inner).AppendLine("{");
-        code.Append(body).AppendLine("using (var stream = OpenStream())");
+        code.Append(body).AppendLine("return ReadAll(OpenStream());");
+        code.Append(inner).AppendLine("}");
+        code.AppendLine();
+        code.Append(inner).AppendLine("/// <summary>Reads the whole ONNX model, decoding a packed one with <paramref name=\"brotliDecoder\"/>.</summary>");
+        code.Append(inner).AppendLine("public static byte[] ReadAllBytes(global::System.Func<global::System.IO.Stream, global::System.IO.Stream> brotliDecoder)");
+        code.Append(inner).AppendLine("{");
+        code.Append(body).AppendLine("return ReadAll(OpenStream(brotliDecoder));");
+        code.Append(inner).AppendLine("}");
+        code.AppendLine();
+        code.Append(inner).AppendLine("private static byte[] ReadAll(global::System.IO.Stream opened)");
+        code.Append(inner).AppendLine("{");
+        code.Append(body).AppendLine("using (var stream = opened)");
         code.Append(body).AppendLine("using (var buffer = new global::System.IO.MemoryStream())");
         code.Append(body).AppendLine("{");
         code.Append(body).AppendLine("    stream.CopyTo(buffer);");
         code.Append(body).AppendLine("    return buffer.ToArray();");
         code.Append(body).AppendLine("}");
         code.Append(inner).AppendLine("}");
+        if (packed) WriteDecode(code, inner, body, model.ClassName);
         code.Append(indent).AppendLine("}");
+    }
+
+    /// <summary>
+    /// The Brotli decoding of a packed model. Frameworks that have BrotliStream (.NET Core 2.1+, netstandard2.1) are
+    /// chosen at compile time; a netstandard2.0 or net4x build looks the type up at run time, because a netstandard2.0
+    /// library often runs on .NET 8+ where it exists, and references nothing for it. On .NET Framework, where it does
+    /// not, the exception says what to do (docs/decisions.md: packing and the accessor).
+    /// </summary>
+    private static void WriteDecode(StringBuilder code, string inner, string body, string className)
+    {
+        code.AppendLine();
+        code.Append(inner).AppendLine("private static global::System.IO.Stream Decode(global::System.IO.Stream packed)");
+        code.Append(inner).AppendLine("{");
+        code.AppendLine("#if NETCOREAPP2_1_OR_GREATER || NETSTANDARD2_1_OR_GREATER");
+        code.Append(body).AppendLine("return new global::System.IO.Compression.BrotliStream(packed, global::System.IO.Compression.CompressionMode.Decompress);");
+        code.AppendLine("#else");
+        code.Append(body).AppendLine("var type = global::System.Type.GetType(\"System.IO.Compression.BrotliStream, System.IO.Compression.Brotli\", false);");
+        code.Append(body).AppendLine("if (type != null)");
+        code.Append(body).AppendLine("{");
+        code.Append(body).AppendLine("    foreach (var constructor in type.GetConstructors())");
+        code.Append(body).AppendLine("    {");
+        code.Append(body).AppendLine("        var parameters = constructor.GetParameters();");
+        code.Append(body).AppendLine("        if (parameters.Length == 2 && parameters[0].ParameterType == typeof(global::System.IO.Stream) && parameters[1].ParameterType.IsEnum)");
+        code.Append(body).AppendLine("        {");
+        code.Append(body).AppendLine("            // CompressionMode.Decompress is 0.");
+        code.Append(body).AppendLine("            return (global::System.IO.Stream)constructor.Invoke(new object[] { packed, global::System.Enum.ToObject(parameters[1].ParameterType, 0) });");
+        code.Append(body).AppendLine("        }");
+        code.Append(body).AppendLine("    }");
+        code.Append(body).AppendLine("}");
+        code.Append(body).AppendLine("packed.Dispose();");
+        code.Append(body).Append("throw new global::System.NotSupportedException(\"The model is Brotli-packed (Packing=brotli) and this runtime has no BrotliStream (.NET Framework). Call CompressedModels.")
+            .Append(className).Append(".OpenStream(decoder) with a Brotli decoding stream from a package, or set Packing=\\\"none\\\" on the ModelCompression item for .NET Framework targets.\");").AppendLine();
+        code.AppendLine("#endif");
+        code.Append(inner).AppendLine("}");
     }
 
     private static void Constant(StringBuilder code, string indent, string summary, string type, string name, string value)

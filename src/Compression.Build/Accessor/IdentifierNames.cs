@@ -15,7 +15,7 @@ internal static class IdentifierNames
     private static readonly HashSet<string> Reserved = new HashSet<string>(System.StringComparer.Ordinal)
     {
         "CompressedModels", "OpenStream", "ReadAllBytes", "Profile", "Recipe", "OriginalSize", "CompressedSize",
-        "Sha256", "ResourceName", "IsEmbedded", "FileName",
+        "Sha256", "ResourceName", "IsEmbedded", "FileName", "IsPacked", "OpenPackedStream", "Decode",
     };
 
     private static readonly HashSet<string> Keywords = new HashSet<string>(System.StringComparer.Ordinal)

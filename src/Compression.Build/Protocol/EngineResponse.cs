@@ -20,6 +20,8 @@ internal sealed class CompressedModel
     public long CompressedBytes { get; set; }
     public string Sha256 { get; set; } = "";
     public bool CacheHit { get; set; }
+    /// <summary>"none" or "brotli": how the output file is packed (absent in older responses: none).</summary>
+    public string Packing { get; set; } = "none";
 }
 
 /// <summary>An error or warning, with its code and the file it concerns.</summary>

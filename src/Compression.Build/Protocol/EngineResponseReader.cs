@@ -27,6 +27,7 @@ internal static class EngineResponseReader
                 CompressedBytes = Integer(model, "compressedBytes"),
                 Sha256 = String(model, "sha256"),
                 CacheHit = model.TryGetValue("cacheHit", out var hit) && hit is bool b && b,
+                Packing = model.TryGetValue("packing", out var packing) && packing is string p && p.Length > 0 ? p : "none",
             });
         }
         foreach (var entry in Array(root, "diagnostics"))

@@ -74,6 +74,7 @@ public sealed class GenerateModelAccessor : Task
                 model.OriginalSize = result.OriginalBytes;
                 model.CompressedSize = result.CompressedBytes;
                 model.Sha256 = result.Sha256;
+                model.Packing = result.Packing;
             }
             models.Add(model);
         }

@@ -52,6 +52,7 @@ internal static class CompressCommand
             foreach (var warning in result.Warnings)
                 stderr.WriteLine($"{result.Model}: warning {warning.Code}: {warning.Message}");
             stdout.WriteLine($"{result.Output}: profile {result.Profile} ({result.Recipe}), {result.OriginalBytes:N0} -> {result.CompressedBytes:N0} bytes ({result.Ratio:F2}x)");
+            if (result.Packing is { } packing) stdout.WriteLine($"{result.Output}: {packing}");
             if (parse.GetValue(report) is { } reportPath)
                 AtomicFile.Write(reportPath, s => JsonSerializer.Serialize(s, result, CliJson.Options));
             return ExitCodes.Done;

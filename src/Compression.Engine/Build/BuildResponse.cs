@@ -33,6 +33,12 @@ public sealed record ModelOutput(
 
     /// <summary>Time the compression took on the build machine (when it was not a cache hit, the time of the original run).</summary>
     public double CompressionMilliseconds { get; init; }
+
+    /// <summary>How the file at <see cref="OutputPath"/> is packed ("none" or "brotli"); the accessor decodes a packed one.</summary>
+    public string Packing { get; init; } = "none";
+
+    /// <summary>The size of the model the file decodes to (equal to the compressed size when not packed); <see cref="Sha256"/> is of these bytes.</summary>
+    public long ModelBytes { get; init; }
 }
 
 public sealed record BuildDiagnostic(string Severity, string Code, string File, string Message);

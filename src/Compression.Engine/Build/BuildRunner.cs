@@ -100,6 +100,7 @@ public static class BuildRunner
             Macs = result.Macs,
             WeightBytesRead = result.WeightBytesRead,
             CompressionMilliseconds = result.CompressionMilliseconds,
+            Packing = result.Packing,
         };
         cache?.Put(key, output, entry);
         return Output(item, output, profile.Name, recipe.ToString(), entry, cacheHit: false, diagnostics);
@@ -112,8 +113,12 @@ public static class BuildRunner
             diagnostics.Add(new BuildDiagnostic("warning", warning.Code, item.FullPath, warning.Message));
         if (entry.FidelityNote is { } note)
             diagnostics.Add(new BuildDiagnostic("warning", EngineErrorCodes.FidelityNotMeasured, item.FullPath, note));
-        return new ModelOutput(item.ItemSpec, output, profile, recipe, entry.OriginalBytes, entry.CompressedBytes, entry.Sha256, cacheHit)
+        // The accessor promises the hash of the model the app reads: for a packed file, of what it decodes to.
+        var sha256 = entry.Packing?.ModelSha256 ?? entry.Sha256;
+        return new ModelOutput(item.ItemSpec, output, profile, recipe, entry.OriginalBytes, entry.CompressedBytes, sha256, cacheHit)
         {
+            Packing = entry.Packing?.Method ?? "none",
+            ModelBytes = entry.Packing?.ModelBytes ?? entry.CompressedBytes,
             Fidelity = entry.Fidelity,
             KeptBack = entry.KeptBack,
             Macs = entry.Macs,

@@ -18,4 +18,7 @@ public sealed record CacheEntry(string Profile, string Recipe, long OriginalByte
     public long WeightBytesRead { get; init; }
 
     public double CompressionMilliseconds { get; init; }
+
+    /// <summary>With packing, the stored file is the packed one (<see cref="Sha256"/> is its hash); this says what it decodes to.</summary>
+    public Packing.PackingReport? Packing { get; init; }
 }

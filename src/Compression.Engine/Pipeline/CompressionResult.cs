@@ -30,5 +30,8 @@ public sealed record CompressionResult(
     /// <summary>Wall time of the compression on the build machine.</summary>
     public double CompressionMilliseconds { get; init; }
 
+    /// <summary>With <c>Packing</c>, the packed file's sizes against the original and the original packed alone; null without.</summary>
+    public Packing.PackingReport? Packing { get; init; }
+
     public double Ratio => CompressedBytes == 0 ? 0 : (double)OriginalBytes / CompressedBytes;
 }

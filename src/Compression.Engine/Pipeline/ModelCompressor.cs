@@ -21,7 +21,7 @@ public static class ModelCompressor
         catalog ??= new ProfileCatalog();
         var profile = catalog.Get(request.Profile);
         var recipe = RecipeOptions.Apply(profile.Recipe, request.Overrides);
-        return Compress(request.ModelPath, request.OutputPath, profile.Name, recipe, request.ValidationData, request.CalibrationData,
+        return Compress(request.ModelPath, Packing.ModelPacking.PathFor(request.OutputPath, recipe.Packing), profile.Name, recipe, request.ValidationData, request.CalibrationData,
             budget: request.Budget);
     }
 
@@ -111,10 +111,15 @@ public static class ModelCompressor
         }
 
         attempt.Result.Save(outputPath);
+        // Packing entropy-codes the file as saved: what the passes wrote is what the app decodes, byte for byte.
+        var packing = attempt.Context.Recipe.Packing == PackingMode.None ? null
+            : Packing.ModelPacking.Pack(outputPath, modelPath, attempt.Context.Recipe.Packing);
         var elapsed = watch.Elapsed.TotalMilliseconds;
         var summary = Reporting.ModelInspection.Summarize(attempt.Result);
         var reports = budgetNote is null ? attempt.Reports
             : [.. attempt.Reports, new PassReport("accuracy-budget", keptBack.Count, 0, 0, [budgetNote])];
+        if (packing is not null)
+            reports = [.. reports, new PassReport(packing.Method, 1, packing.ModelBytes, packing.PackedBytes, [packing.ToString()])];
         return new CompressionResult(modelPath, outputPath, profileName, attempt.Context.Recipe.ToString(), reports,
             new FileInfo(modelPath).Length, new FileInfo(outputPath).Length)
         {
@@ -125,6 +130,7 @@ public static class ModelCompressor
             WeightBytesRead = summary.WeightBytes,
             CompressionMilliseconds = elapsed,
             KeptBack = keptBack.Select(l => l.ToString()).ToList(),
+            Packing = packing,
         };
     }
 

@@ -14,19 +14,28 @@ public static class PassPlan
     public static IReadOnlyList<ICompressionPass> For(Recipe recipe, string? file = null)
     {
         var passes = new List<ICompressionPass>();
-        if (recipe.Pruning is not null) throw NotYet("Pruning", RecipeOptions.Format(recipe.Pruning), file);
+        if (recipe.Pruning is PruningSpec.Channels) passes.Add(new Pruning.Structured.ChannelPruningPass());
         if (recipe.LowRank is not null) throw NotYet("LowRank", RecipeOptions.Format(recipe.LowRank), file);
+        switch (recipe.Pruning)
+        {
+            case PruningSpec.Unstructured: passes.Add(new Pruning.Unstructured.MagnitudePruningPass()); break;
+            case PruningSpec.NOfM: passes.Add(new Pruning.Unstructured.NOfMPruningPass()); break;
+        }
         if (recipe.Distillation != DistillationMode.None) throw NotYet("Distillation", RecipeOptions.Word(recipe.Distillation), file);
-        if (recipe.WeightSharing is { } k) throw NotYet("WeightSharing", k.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+        // Weight sharing or quantization, one per tensor: shared weights are computed (Gather), so the quantization
+        // passes, which take constant float weights, leave them as they are.
+        if (recipe.WeightSharing is not null) passes.Add(new Sharing.WeightSharingPass());
         switch (recipe.Quantization)
         {
             case QuantizationMode.None: break;
             case QuantizationMode.Int8Weight: passes.Add(new Int8WeightPass()); break;
             case QuantizationMode.Fp16: passes.Add(new Fp16Pass()); break;
             case QuantizationMode.Int8: passes.Add(new Quantization.Static.StaticInt8Pass()); break;
+            case QuantizationMode.Int8Dynamic: passes.Add(new Quantization.Dynamic.DynamicInt8Pass()); break;
+            case QuantizationMode.Int4Weight: passes.Add(new Quantization.Int4.Int4WeightPass()); break;
             default: throw NotYet("Quantization", RecipeOptions.Format(recipe.Quantization), file);
         }
-        if (recipe.Packing != PackingMode.None) throw NotYet("Packing", RecipeOptions.Word(recipe.Packing), file);
+        // Packing is not a pass over the model: ModelCompressor entropy-codes the saved file (Packing/ModelPacking).
         return passes;
     }
 

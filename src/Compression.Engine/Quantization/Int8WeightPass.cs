@@ -22,6 +22,12 @@ public sealed class Int8WeightPass : ICompressionPass
 
     private const int QMax = 127;
 
+    /// <summary>
+    /// 7-bit weights with <c>ReduceRange=true</c>, as the other int8 modes: no kernel needs it here (computation is
+    /// float), but a packed file ships about one bit less per weight, at the cost of half the weight resolution.
+    /// </summary>
+    private const int ReducedQMax = 64;
+
     public string Name => "int8-weight";
 
     public PassReport Apply(CompressionContext context)
@@ -30,51 +36,25 @@ public sealed class Int8WeightPass : ICompressionPass
         if (opset < 7)
             return PassReport.Nothing(Name, $"opset {opset} predates numpy-style broadcasting (opset 7): weights stay float");
 
-        var index = new ModelIndex(context.Model);
         var names = new UniqueNames(context.Model);
-        var quantized = new Dictionary<(GraphProto, string), string>();
-        var originals = new List<ConstantWeight>();
-        int tensors = 0;
-        long before = 0, after = 0;
-
-        foreach (var graph in index.AllGraphs.ToList())
+        var qmax = context.Recipe.ReduceRange ? ReducedQMax : QMax;
+        var (tensors, before, after) = WeightRewrite.Run(context, MinElements, (weight, dims, axis) =>
         {
-            foreach (var node in graph.Graph.Node.ToList())
-            {
-                if (!WeightChannelAxis.IsQuantizable(node) || context.IsExcluded(node)) continue;
-                var weight = ConstantWeights.Find(graph, node.Input[1]);
-                if (weight is null || weight.Tensor.DataType != (int)DataType.Float) continue;
-                var dims = weight.Tensor.Dims.Select(d => checked((int)d)).ToArray();
-                if (WeightChannelAxis.Of(node, dims.Length) is not { } axis) continue;
-                if (dims.Aggregate(1L, (a, d) => a * d) < MinElements) continue;
-
-                var key = (weight.DefiningGraph.Graph, weight.Name);
-                if (!quantized.TryGetValue(key, out var dequantized))
-                {
-                    var added = Quantize(weight, dims, axis, opset, names);
-                    dequantized = added.Output;
-                    quantized[key] = dequantized;
-                    originals.Add(weight);
-                    tensors++;
-                    before += 4L * weight.Tensor.Dims.Aggregate(1L, (a, d) => a * d);
-                    after += added.Bytes;
-                }
-                node.Input[1] = dequantized;
-            }
-        }
-        foreach (var original in originals) RemoveIfUnused(original);
+            var (output, bytes) = Quantize(weight, dims, axis, opset, qmax, names);
+            return new WeightRewrite.Rewritten(output, bytes);
+        });
         return new PassReport(Name, tensors, before, after,
-            [$"{tensors} weight tensors to int8 per channel ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
+            [$"{tensors} weight tensors to int8 per channel{(qmax == ReducedQMax ? ", 7-bit (reduce range)" : "")} ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
     }
 
-    private static (string Output, long Bytes) Quantize(ConstantWeight weight, int[] dims, int axis, long opset, UniqueNames names)
+    private static (string Output, long Bytes) Quantize(ConstantWeight weight, int[] dims, int axis, long opset, int qmax, UniqueNames names)
     {
         var graph = weight.DefiningGraph.Graph;
         var values = TensorData.Read<float>(weight.Tensor);
         var channels = dims[axis];
         var outer = dims[..axis].Aggregate(1, (a, d) => a * d);
         var inner = dims[(axis + 1)..].Aggregate(1, (a, d) => a * d);
-        var (q, scales, halfScales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, QMax, halfScales: true);
+        var (q, scales, halfScales) = SymmetricQuantizer.Quantize(values, outer, channels, inner, qmax, halfScales: true);
 
         var qName = names.Next($"{weight.Name}_quantized");
         var output = names.Next($"{weight.Name}_dequantized");
@@ -125,19 +105,4 @@ public sealed class Int8WeightPass : ICompressionPass
         cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float });
         return cast;
     }
-
-    /// <summary>Drops a quantized weight's float original when nothing reads it any more.</summary>
-    private static void RemoveIfUnused(ConstantWeight weight)
-    {
-        var graph = weight.DefiningGraph.Graph;
-        if (IsRead(graph, weight.Name)) return;
-        if (weight.ConstantNode is { } constant) graph.Node.Remove(constant);
-        else graph.Initializer.Remove(weight.Tensor);
-        var input = graph.Input.FirstOrDefault(i => i.Name == weight.Name);
-        if (input is not null) graph.Input.Remove(input);
-    }
-
-    private static bool IsRead(GraphProto graph, string name) =>
-        graph.Output.Any(o => o.Name == name) || graph.Node.Any(n =>
-            n.Input.Contains(name) || n.Attribute.Any(a => (a.G is not null && IsRead(a.G, name)) || a.Graphs.Any(g => IsRead(g, name))));
 }

@@ -39,17 +39,7 @@ public static class ModelInspection
         return ModelSummarizer.Summarize(index, name => inferred.TryGetValue(name, out var info) ? Concrete(info) : null);
     }
 
-    /// <summary>Known dims as numbers; a symbolic leading (batch) dimension counts as 1, anything else unknown.</summary>
-    private static long[]? Concrete(ValueInfo info)
-    {
-        if (info.Shape is null) return null;
-        var dims = new long[info.Shape.Length];
-        for (var i = 0; i < dims.Length; i++)
-        {
-            if (info.Shape[i].IsKnown) dims[i] = info.Shape[i].Value;
-            else if (i == 0 && dims.Length > 1) dims[i] = 1;
-            else return null;
-        }
-        return dims;
-    }
+    /// <summary>The inferred shape under the cost rule (<see cref="CostShape"/>: a symbolic batch counts as 1).</summary>
+    private static long[]? Concrete(ValueInfo info) =>
+        info.Shape is { } shape ? CostShape.Of(shape.Length, i => shape[i].IsKnown ? shape[i].Value : null) : null;
 }

@@ -30,18 +30,7 @@ internal sealed class KnownShapes
         return null;
     }
 
-    private static long[]? FromType(TypeProto? type)
-    {
-        var shape = type?.TensorType?.Shape;
-        if (shape is null) return null;
-        var dims = new long[shape.Dim.Count];
-        for (var i = 0; i < dims.Length; i++)
-        {
-            var d = shape.Dim[i];
-            if (d.HasDimValue && d.DimValue >= 0) dims[i] = d.DimValue;
-            else if (i == 0 && dims.Length > 1) dims[i] = 1;
-            else return null;
-        }
-        return dims;
-    }
+    private static long[]? FromType(TypeProto? type) => type?.TensorType?.Shape is { } shape
+        ? CostShape.Of(shape.Dim.Count, i => shape.Dim[i].HasDimValue ? shape.Dim[i].DimValue : null)
+        : null;
 }

@@ -57,8 +57,8 @@ public class ConstantFoldingTests
     }
 
     [Theory]
-    [InlineData(16, true)]      // 16·16·16·4 = 16 KiB: under 64 KiB, folded
-    [InlineData(64, false)]     // 64·64·16·4 = 256 KiB from 32 bytes of shape: over the rule, kept
+    [InlineData(4, true)]       // 4·4·16·4 = 1 KiB: at the byte floor, folded
+    [InlineData(16, false)]     // 16·16·16·4 = 16 KiB from 32 bytes of shape: over the rule, kept
     public void Constant_of_shape_folds_only_while_its_result_is_small(long side, bool folds)
     {
         var graph = new GraphProto

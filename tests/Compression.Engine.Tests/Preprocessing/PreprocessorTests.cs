@@ -47,7 +47,13 @@ public class PreprocessorTests(ITestOutputHelper output)
         output.WriteLine($"{name}: {before.Values.Sum()} → {after.Values.Sum()} nodes; {Changes(before, after)}");
         foreach (var report in reports) output.WriteLine($"  {report.Pass}: {string.Join("; ", report.Notes)} ({report.BytesBefore} → {report.BytesAfter} constant bytes)");
         await AssertSameOutputsAsync(path, preprocessed, inputs, temp, output);
-        Assert.True(after.Values.Sum() < before.Values.Sum(), "preprocessing removed no node");
+        // Constant and BatchNormalization nodes always fold away; a model without them (BlazeFace: its channel-padding
+        // fills are over the size rule) keeps its nodes — and no model's constants grow by more than shape chains.
+        if (before.ContainsKey("Constant") || before.ContainsKey("BatchNormalization"))
+            Assert.True(after.Values.Sum() < before.Values.Sum(), "preprocessing removed no node");
+        else
+            Assert.True(after.Values.Sum() <= before.Values.Sum(), "preprocessing added nodes");
+        Assert.True(reports[0].BytesAfter - reports[0].BytesBefore <= 4096, $"constant folding grew the constants by {reports[0].BytesAfter - reports[0].BytesBefore} bytes");
     }
 
     [Fact]

@@ -101,6 +101,25 @@ public class Int8WeightPassTests
     }
 
     [Fact]
+    public void Reduce_range_keeps_int8_weights_within_seven_bits()
+    {
+        using var temp = new TempFolder("int8-reduce-range");
+        var path = TestAssets.Models.HelloDeepa.RequirePath();
+        int Largest(string file, bool reduceRange)
+        {
+            ModelCompressor.Compress(new CompressionRequest(path, temp.Combine(file), "portable")
+            {
+                Overrides = new Dictionary<string, string> { ["ReduceRange"] = reduceRange ? "true" : "false" },
+            });
+            return OnnxModel.Load(temp.Combine(file)).Proto.Graph.Initializer
+                .Where(t => t.DataType == (int)TensorProto.Types.DataType.Int8)
+                .Max(t => TensorData.Read<sbyte>(t).ToArray().Max(v => Math.Abs((int)v)));
+        }
+        Assert.Equal(127, Largest("full.onnx", false));
+        Assert.Equal(64, Largest("reduced.onnx", true));
+    }
+
+    [Fact]
     public void Excluded_operator_types_keep_their_float_weights()
     {
         using var temp = new TempFolder("int8-exclude");

@@ -32,8 +32,8 @@ public class StaticInt8PassTests(ITestOutputHelper output)
     public static TheoryData<string, double> Floors() => new()
     {
         { "paddleocr-det", 10 },
-        { "blazeface-front", 5 },
-        { "blazeface-back", 5 },
+        { "blazeface-front", 17 },
+        { "blazeface-back", 7 },
     };
 
     [Theory]
@@ -152,6 +152,51 @@ public class StaticInt8PassTests(ITestOutputHelper output)
         var conv = quantized.Node.Single(n => n.Name == first);
         Assert.Contains(quantized.Initializer, t => t.Name == conv.Input[1] && t.DataType == (int)TensorProto.Types.DataType.Float);
         Assert.Equal(OnnxModel.Load(path).Graph.Node.Count(n => n.OpType == "Conv") - 1, result.Passes[0].TensorsChanged);
+    }
+
+    [Fact]
+    public async Task Int8_symmetric_activations_have_zero_points_of_zero_and_run_as_integer_kernels()
+    {
+        using var temp = new TempFolder("int8-symmetric");
+        var path = TestAssets.Models.BlazeFaceFront.RequirePath();
+        var calibration = await RealDataSets.GetAsync("blazeface-front", CalibrationSamples);
+        var recipe = RecipeOptions.Apply(Int8(), new Dictionary<string, string> { ["ActivationType"] = "int8" });
+        var result = ModelCompressor.Compress(path, temp.Combine("q.onnx"), "portable", recipe, null, calibration);
+        var graph = OnnxModel.Load(temp.Combine("q.onnx")).Graph;
+        var zeroPoints = graph.Node.Where(n => n.OpType == "QuantizeLinear").Select(n => graph.Initializer.Single(t => t.Name == n.Input[2])).ToList();
+        Assert.NotEmpty(zeroPoints);
+        Assert.All(zeroPoints, z => Assert.Equal((0, (int)TensorProto.Types.DataType.Int8), (Compression.Onnx.Tensors.TensorData.Read<sbyte>(z).Single() + 0, z.DataType)));
+        // Relu cannot be absorbed by a symmetric range: it stays, between its own pairs.
+        Assert.Contains(graph.Node, n => n.OpType == "Relu");
+
+        var inputs = temp.CreateFolder("inputs");
+        await RealInputs.WriteAsync("blazeface-front", inputs);
+        var optimized = temp.Combine("optimized.onnx");
+        await OnnxRuntimeOracle.RunAsync(temp.Combine("q.onnx"), inputs, temp.Combine("out"), new OracleOptions { OptimizedModelOut = optimized });
+        // uint8 activations are what ONNX Runtime's CPU kernels prefer: with int8 ones it fuses fewer QDQ Convs (no
+        // grouped ones at all, which the plan therefore leaves float, and not the detection heads here; measured 17 of
+        // 21). It still runs integer kernels for most, and the model runs.
+        var fused = OnnxModel.Load(optimized).Graph.Node.Count(n => n.OpType == "QLinearConv");
+        Assert.InRange(fused, result.Passes[0].TensorsChanged / 2, result.Passes[0].TensorsChanged);
+    }
+
+    [Fact]
+    public async Task Desktop_x64_quantizes_weights_to_7_bits_and_an_excluded_operator_type_stays_float()
+    {
+        using var temp = new TempFolder("int8-profile");
+        var path = TestAssets.Models.BlazeFaceFront.RequirePath();
+        var calibration = await RealDataSets.GetAsync("blazeface-front", 4);
+        var profile = new Compression.Engine.Profiles.ProfileCatalog().Get("desktop-x64").Recipe;
+        var recipe = RecipeOptions.Apply(profile, new Dictionary<string, string> { ["Exclude"] = "Add" });
+        ModelCompressor.Compress(path, temp.Combine("q.onnx"), "desktop-x64", recipe, null, calibration);
+        var graph = OnnxModel.Load(temp.Combine("q.onnx")).Graph;
+        var weights = graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Int8 && t.Dims.Count == 4).ToList();
+        Assert.NotEmpty(weights);
+        Assert.All(weights, w => Assert.InRange(Compression.Onnx.Tensors.TensorData.Read<sbyte>(w).Max(v => Math.Abs((int)v)), 1, 64));
+        // Excluded Adds read no dequantized pair of their own: no QuantizeLinear after them.
+        var adds = graph.Node.Where(n => n.OpType == "Add").ToList();
+        Assert.NotEmpty(adds);
+        Assert.All(adds, a => Assert.DoesNotContain(graph.Node, q => q.OpType == "QuantizeLinear" && q.Input[0] == a.Output[0]));
     }
 
     private static async Task<(string Path, CompressionResult Result)> Compress(string name, string output)

@@ -37,6 +37,10 @@ public static class ConformanceTally
             $"{totals[CaseOutcome.Unsupported]} unsupported of {cases.Count}; operators covered: {passedOps.Count}");
         foreach (var (op, counts) in perOperator.Where(p => p.Value[0] + p.Value[1] > 0))
             output.WriteLine($"  {op,-28} passed {counts[0],4}  failed {counts[1],4}  unsupported {counts[2],4}");
+        // Why cases were unsupported: the first line of each reason, counted (operators without a kernel, sequence types).
+        foreach (var (reason, count) in unsupported.Select(u => u[(u.IndexOf(": ", StringComparison.Ordinal) + 2)..])
+                     .Select(r => r.Length > 110 ? r[..110] : r).GroupBy(r => r).OrderByDescending(g => g.Count()).Select(g => (g.Key, g.Count())))
+            output.WriteLine($"  unsupported {count,4}: {reason}");
 
         Assert.True(failures.Count == 0, $"{failures.Count} supported cases failed:\n{string.Join('\n', failures.Take(40))}");
         if (requireEveryCaseSupported)

@@ -74,7 +74,7 @@ public sealed class QdqPlan
         foreach (var node in graph.TopologicalOrder)
         {
             if (node.Domain is not ("" or "ai.onnx") || excluded(node)) continue;
-            if (IsComputeNode(graph, node, IsFloat))
+            if (IsComputeNode(graph, node, IsFloat, unsignedActivations))
             {
                 compute.Add(node);
                 Quantize(node.Input[0]);
@@ -119,7 +119,7 @@ public sealed class QdqPlan
     }
 
     /// <summary>A Conv/ConvTranspose/Gemm/MatMul with a float activation and a constant float weight of a supported form.</summary>
-    private static bool IsComputeNode(GraphIndex graph, NodeProto node, Func<string, bool> isFloat)
+    private static bool IsComputeNode(GraphIndex graph, NodeProto node, Func<string, bool> isFloat, bool unsignedActivations)
     {
         if (!WeightChannelAxis.IsQuantizable(node) || !isFloat(node.Input[0]) || !isFloat(node.Output[0])) return false;
         var weight = ConstantWeights.Find(graph, node.Input[1]);
@@ -140,6 +140,9 @@ public sealed class QdqPlan
                 // quantized for the nodes around it).
                 return false;
             default:
+                // ONNX Runtime's CPU provider fuses a grouped (depthwise) QDQ Conv into QLinearConv only with uint8
+                // activations; with int8 ones it would run float on dequantized weights, so it stays float.
+                if (!unsignedActivations && (node.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1) > 1) return false;
                 return HasConstantBiasOrNone(graph, node);
         }
     }
