@@ -159,7 +159,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
         var ys = (float[])y.Data;
         var externals = epilogue is null ? [] : new float[epilogue.Externals.Length][];
         for (var i = 0; i < externals.Length; i++) externals[i] = (float[])epilogue!.Externals[i].Data;
-        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, externals, ys);
+        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, externals, ys, g.OutputSize, filters);
         if (y.Length > 0)
         {
             if (groupChannels == 1 && DepthwisePadded.Fits(g) && (state?.FiniteWeights ?? DepthwisePadded.AllFinite((float[])w.Data)))
@@ -212,7 +212,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
         var ys = (float[])y.Data;
         var externals = epilogue is null ? [] : new float[epilogue.Externals.Length][];
         for (var i = 0; i < externals.Length; i++) externals[i] = (float[])epilogue!.Externals[i].Data;
-        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, externals, ys);
+        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, externals, ys, oh * ow, filters);
         var positions = oh * ow;
         var bandRows = Math.Clamp(BandFloats / Math.Max(1, middle * ow), 1, Math.Max(1, oh));
         var bands = (oh + bandRows - 1) / bandRows;
@@ -231,15 +231,15 @@ internal sealed class Conv : IKernel, IPreparedKernel
                 var band = ArrayPool<float>.Shared.Rent(middle * cols);
                 try
                 {
-                    var depthwiseBias = new Store(bds, null, [], band);
+                    var depthwiseBias = new Store(bds, null, [], band, cols, middle);
                     for (var m = 0; m < middle; m++)
                     {
                         DepthwisePadded.Rows(xs, (n * channels + m / multiplier) * gd.InputSize, wds, m * gd.KernelSize, band, m * cols, h0, h1, gd);
-                        if (!depthwiseBias.IsEmpty) depthwiseBias.Row(m * cols, cols, m);
+                        depthwiseBias.Row(m * cols, cols);
                     }
                     var yOffset = n * filters * positions + h0 * ow;
                     GemmCore.MultiplyPackingB(packed.Packed, 0, band, 0, cols, filters, cols, middle, ys, yOffset, positions, serial,
-                        post.IsEmpty ? null : (row, from, to) => post.Row(yOffset + row * positions + from, to - from, row));
+                        post.IsEmpty ? null : (row, from, to) => post.Row(yOffset + row * positions + from, to - from));
                 }
                 finally
                 {
@@ -255,22 +255,48 @@ internal sealed class Conv : IKernel, IPreparedKernel
     /// What happens to an output row once its sums are final: the bias added (a float add, as before fusion existed),
     /// then the fused epilogue if any. Done per row while the row is still in cache.
     /// </summary>
-    internal sealed class Store(float[]? bias, Epilogue? epilogue, float[][] externals, float[] y)
+    internal sealed class Store(float[]? bias, Epilogue? epilogue, float[][] externals, float[] y, int planeSize, int channels)
     {
+        /// <summary>Ranges at least this long are split across threads by <see cref="Region"/>.</summary>
+        private const int Piece = 4096;
+
         public bool IsEmpty => bias is null && epilogue is null;
 
-        /// <summary>Row y[offset, offset + length) of channel <paramref name="channel"/>.</summary>
-        public void Row(int offset, int length, int channel)
+        /// <summary>
+        /// y[offset, offset + length), which may span several planes (element i is in channel (i / planeSize) mod
+        /// channels, y being [N, channels, planeSize]).
+        /// </summary>
+        public void Row(int offset, int length)
         {
-            if (bias is not null)
+            if (epilogue is not null)
             {
-                var row = y.AsSpan(offset, length);
+                // The bias add is the epilogue's first operation on each block.
+                epilogue.Apply(y, offset, length, planeSize, channels, externals, bias);
+                return;
+            }
+            if (bias is null) return;
+            for (var at = offset; at < offset + length;)
+            {
+                var to = Math.Min(offset + length, (at / planeSize + 1) * planeSize);
+                var row = y.AsSpan(at, to - at);
+                var channel = at / planeSize % channels;
                 var b = Vector256.Create(bias[channel]);
                 var j = 0;
-                for (; j + 8 <= length; j += 8) (Vector256.Create<float>(row.Slice(j, 8)) + b).CopyTo(row.Slice(j, 8));
-                for (; j < length; j++) row[j] += bias[channel];
+                for (; j + 8 <= row.Length; j += 8) (Vector256.Create<float>(row.Slice(j, 8)) + b).CopyTo(row.Slice(j, 8));
+                for (; j < row.Length; j++) row[j] += bias[channel];
+                at = to;
             }
-            epilogue?.Apply(y, offset, length, channel, externals);
+        }
+
+        /// <summary>
+        /// A whole region at once, in pieces across threads: for short planes or rows, where a call per row would cost
+        /// more than its work (the region is still in cache, just computed).
+        /// </summary>
+        public void Region(int offset, int length, Parallelism parallelism)
+        {
+            if (IsEmpty) return;
+            var pieces = (length + Piece - 1) / Piece;
+            parallelism.For(pieces, p => Row(offset + p * Piece, Math.Min(Piece, length - p * Piece)), Piece);
         }
     }
 
@@ -303,18 +329,23 @@ internal sealed class Conv : IKernel, IPreparedKernel
                     var xOffset = (n * group + gi) * groupChannels * inputPlane;
                     var yOffset = (n * group + gi) * groupFilters * positions;
                     var firstFilter = gi * groupFilters;
-                    Action<int, int, int>? rowDone = post.IsEmpty ? null
-                        : (row, from, to) => post.Row(yOffset + row * positions + from, to - from, firstFilter + row);
+                    // Short planes get their bias and epilogue in one region afterwards (a call per plane would cost more than its work).
+                    var perRow = positions >= ShortRow;
+                    Action<int, int, int>? rowDone = post.IsEmpty || !perRow ? null
+                        : (row, from, to) => post.Row(yOffset + row * positions + from, to - from);
                     if (pointwise)
                     {
                         // The input is B as it stands ([C, H·W] row-major): packed block by block while in cache.
                         GemmCore.MultiplyPackingB(packedA, gi * aSize, x, xOffset, inputPlane, groupFilters, positions, k, y, yOffset, positions,
                             parallelism, rowDone);
-                        continue;
                     }
-                    packedB ??= ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
-                    Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
-                    GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism, rowDone);
+                    else
+                    {
+                        packedB ??= ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
+                        Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
+                        GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism, rowDone);
+                    }
+                    if (!perRow) post.Region(yOffset, groupFilters * positions, parallelism);
                 }
         }
         finally
@@ -323,6 +354,9 @@ internal sealed class Conv : IKernel, IPreparedKernel
             if (packedB is not null) ArrayPool<float>.Shared.Return(packedB);
         }
     }
+
+    /// <summary>Output rows shorter than this get their bias and epilogue per plane once the plane is done (<see cref="Direct"/>).</summary>
+    private const int ShortRow = 64;
 
     /// <summary>Whether <see cref="Direct"/> serves this geometry: 1-D or 2-D, no dilation, stride 1 or 2 along the row.</summary>
     private static bool DirectFits(WindowGeometry g) =>
@@ -357,16 +391,20 @@ internal sealed class Conv : IKernel, IPreparedKernel
             var panels = (filters + mr - 1) / mr;
             var k = channels * kh * kw;
             var positions = oh * ow;
+            // Short rows store their bias and epilogue per plane afterwards (the output is then still in L2): per row,
+            // the per-call setup would outweigh the work.
+            var perRow = !post.IsEmpty && ow >= ShortRow;
             parallelism.For(panels * oh, task =>
             {
                 var panel = task / oh;
                 var h = task % oh;
                 DirectRow(padded, plane, width, channels, kh, kw, sh * h, sw, packedA, aOffset + panel * mr * k, k, y,
                     yOffset + panel * mr * positions + h * ow, positions, Math.Min(mr, filters - panel * mr), ow);
-                if (post.IsEmpty) return;
+                if (!perRow) return;
                 for (var r = 0; r < mr && panel * mr + r < filters; r++)
-                    post.Row(yOffset + (panel * mr + r) * positions + h * ow, ow, firstFilter + panel * mr + r);
+                    post.Row(yOffset + (panel * mr + r) * positions + h * ow, ow);
             }, (long)mr * ow * k);
+            if (!perRow) post.Region(yOffset, filters * positions, parallelism);
         }
         finally
         {
@@ -446,7 +484,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
         parallelism.For(batch * filters, plane =>
         {
             DepthwisePlane(x, w, y, plane, channels, multiplier, g);
-            if (!post.IsEmpty) post.Row(plane * g.OutputSize, g.OutputSize, plane % filters);
+            post.Row(plane * g.OutputSize, g.OutputSize);
         }, (long)g.OutputSize * g.KernelSize);
     }
 

@@ -22,6 +22,9 @@ internal static class DepthwisePadded
     public static bool Fits(WindowGeometry g) =>
         g.Kernel[0] == 1 && g.Input[0] == 1 && g.Output[0] == 1 && g.Dilation[1] == 1 && g.Dilation[2] == 1 && g.Stride[2] is 1 or 2;
 
+    /// <summary>Output floats below which planes are grouped into one task.</summary>
+    private const int ShortPlanes = 512;
+
     public static bool AllFinite(float[] weights)
     {
         foreach (var w in weights)
@@ -33,13 +36,22 @@ internal static class DepthwisePadded
         Parallelism parallelism)
     {
         var filters = channels * multiplier;
-        parallelism.For(batch * filters, plane =>
+        var planes = batch * filters;
+        // Short planes go several to a task, their bias and epilogue in one call (per plane, its setup would outweigh the work).
+        var perTask = Math.Clamp(ShortPlanes / Math.Max(1, g.OutputSize), 1, Math.Max(1, planes));
+        var tasks = (planes + perTask - 1) / perTask;
+        parallelism.For(tasks, task =>
         {
-            var n = plane / filters;
-            var m = plane % filters;
-            Rows(x, (n * channels + m / multiplier) * g.InputSize, w, m * g.KernelSize, y, plane * g.OutputSize, 0, g.Output[1], g);
-            if (!post.IsEmpty) post.Row(plane * g.OutputSize, g.OutputSize, m);
-        }, (long)g.OutputSize * g.KernelSize);
+            var first = task * perTask;
+            var end = Math.Min(planes, first + perTask);
+            for (var plane = first; plane < end; plane++)
+            {
+                var n = plane / filters;
+                var m = plane % filters;
+                Rows(x, (n * channels + m / multiplier) * g.InputSize, w, m * g.KernelSize, y, plane * g.OutputSize, 0, g.Output[1], g);
+            }
+            post.Row(first * g.OutputSize, (end - first) * g.OutputSize);
+        }, (long)perTask * g.OutputSize * g.KernelSize);
     }
 
     /// <summary>Output rows [h0, h1) of one plane into y from yOffset (row h at yOffset + (h − h0)·ow), without bias.</summary>
@@ -56,22 +68,16 @@ internal static class DepthwisePadded
         var first = Math.Max(0, h0 * sh - top);
         var end = Math.Min(ih, (h1 - 1) * sh - top + kh);
         var used = Math.Max(0, end - first);
-        var padded = ArrayPool<float>.Shared.Rent(Math.Max(1, width * used));
+        // Eight floats of slack: the zeros past a row are written a vector at a time.
+        var padded = ArrayPool<float>.Shared.Rent(width * used + 8);
         try
         {
-            var buffer = padded.AsSpan(0, width * used);
-            for (var r = 0; r < used; r++)
-            {
-                var row = buffer.Slice(r * width, width);
-                row[..left].Clear();
-                x.AsSpan(xOffset + (first + r) * iw, iw).CopyTo(row[left..]);
-                row[(left + iw)..].Clear();
-            }
             var tile = stackalloc float[8];
             var rows = stackalloc float*[kh];
             var rowWeights = stackalloc int[kh];
-            fixed (float* pp = padded, wp = w, yp = y)
+            fixed (float* pp = padded, wp = w, yp = y, xp = x)
             {
+                for (var r = 0; r < used; r++) PadRow(xp + xOffset + (first + r) * iw, iw, pp + r * width, left, width);
                 var taps = wp + wOffset;
                 for (var h = h0; h < h1; h++)
                 {
@@ -109,6 +115,22 @@ internal static class DepthwisePadded
         {
             ArrayPool<float>.Shared.Return(padded);
         }
+    }
+
+    /// <summary>
+    /// One input row into the padded buffer: zeros, the row from column <paramref name="left"/>, zeros to
+    /// <paramref name="width"/> (and up to 8 floats past it, overwritten by the next row). Vector copies inline: per
+    /// row, calls to Clear and CopyTo cost more than the copy itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PadRow(float* source, int iw, float* row, int left, int width)
+    {
+        for (var j = 0; j < left; j += 8) Vector256<float>.Zero.Store(row + j);
+        var target = row + left;
+        var i = 0;
+        for (; i + 8 <= iw; i += 8) Vector256.Load(source + i).Store(target + i);
+        for (; i < iw; i++) target[i] = source[i];
+        for (var j = left + iw; j < width; j += 8) Vector256<float>.Zero.Store(row + j);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
