@@ -59,7 +59,13 @@ internal sealed class Epilogue
     {
         Steps = steps.ToArray();
         Externals = externals;
+        _compiled = EpilogueCompiler.Compile(Steps, bias: false);
+        _compiledWithBias = EpilogueCompiler.Compile(Steps, bias: true);
     }
+
+    /// <summary>The steps as one inlined loop (<see cref="CompiledEpilogue"/>), without and with a bias; null if they do not compile.</summary>
+    private readonly CompiledEpilogue? _compiled;
+    private readonly CompiledEpilogue? _compiledWithBias;
 
     public EpilogueStep[] Steps { get; }
 
@@ -116,6 +122,11 @@ internal sealed class Epilogue
             }
             return;
         }
+        if ((bias is null ? _compiled : _compiledWithBias) is { } compiled)
+        {
+            Compiled(compiled, y, offset, length, layout, externals, bias);
+            return;
+        }
         Span<float> scratch = stackalloc float[(Registers + ChannelRows) * Block];
         ref var data = ref MemoryMarshal.GetArrayDataReference(y);
         var full = length & ~7;
@@ -131,6 +142,62 @@ internal sealed class Epilogue
         for (var start = 0; start < full; start += Block)
             Vectors(ref Unsafe.Add(ref data, offset + start), offset + start, Math.Min(Block, full - start), layout, externals, bias, scratch);
         if (full < length) tail[(8 - (length - full))..].CopyTo(y.AsSpan(offset + full, length - full));
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> through the compiled loop (length at least 8): blocks of whole vectors in place, the last
+    /// eight elements first on a copy when the length is not whole vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static unsafe void Compiled(CompiledEpilogue compiled, float[] y, int offset, int length, ChannelLayout layout, float[][] externals,
+        float[]? bias)
+    {
+        var slots = compiled.Slots;
+        var channel = stackalloc float[Math.Max(1, slots.Length) * CompiledEpilogue.SlotSize];
+        var tail = stackalloc float[8];
+        var full = length & ~7;
+        var end = offset + length;
+        fixed (float* yp = y, e0 = externals.Length > 0 ? externals[0] : null, e1 = externals.Length > 1 ? externals[1] : null)
+        {
+            var frame = new EpilogueFrame { Channel = channel };
+            if (full < length)
+            {
+                new ReadOnlySpan<float>(yp + end - 8, 8).CopyTo(new Span<float>(tail, 8));
+                CompiledBlock(compiled, ref frame, tail, e0, e1, end - 8, 8, layout, bias);
+            }
+            for (var start = offset; start < offset + full; start += CompiledEpilogue.SlotSize)
+                CompiledBlock(compiled, ref frame, yp + start, e0, e1, start, Math.Min(CompiledEpilogue.SlotSize, offset + full - start), layout, bias);
+            if (full < length) new ReadOnlySpan<float>(tail + 8 - (length - full), length - full).CopyTo(new Span<float>(yp + offset + full, length - full));
+        }
+    }
+
+    /// <summary>One block of whole vectors: the frame pointed at it, its channel values filled, the loop run.</summary>
+    private static unsafe void CompiledBlock(CompiledEpilogue compiled, ref EpilogueFrame frame, float* row, float* e0, float* e1, int at, int count,
+        ChannelLayout layout, float[]? bias)
+    {
+        frame.Row = row;
+        frame.External0 = e0 == null ? null : e0 + at;
+        frame.External1 = e1 == null ? null : e1 + at;
+        var slots = compiled.Slots;
+        var single = layout.ChannelOf(at) == layout.ChannelOf(at + count - 1) && layout.PlaneEnd(at) >= at + count;
+        frame.Stride = single ? 0u : 1u;
+        for (var s = 0; s < slots.Length; s++)
+        {
+            var values = slots[s] ?? bias!;
+            var slot = new Span<float>(frame.Channel + s * CompiledEpilogue.SlotSize, CompiledEpilogue.SlotSize);
+            if (single)
+            {
+                slot[..8].Fill(values[layout.ChannelOf(at)]);
+                continue;
+            }
+            for (var i = 0; i < count;)
+            {
+                var to = Math.Min(count, layout.PlaneEnd(at + i) - at);
+                slot[i..to].Fill(values[layout.ChannelOf(at + i)]);
+                i = to;
+            }
+        }
+        compiled.Run(ref frame, (nuint)count);
     }
 
     /// <summary>Which channel an element of a [N, C, positions] tensor belongs to.</summary>
