@@ -58,13 +58,9 @@ internal sealed class GraphRun
                     if (parent is null) StepDone?.Invoke(step.Node);
                     continue;
                 }
-                Execute(prelude, scope, remaining, plan, null);
+                RunStep(prelude, scope, remaining, plan);
             }
-            if (step.Fusion is not { } group || !TryFused(step, group, scope, remaining, plan))
-            {
-                Execute(step, scope, remaining, plan, null);
-                foreach (var tail in step.Tail) Execute(tail, scope, remaining, plan, null);
-            }
+            RunStep(step, scope, remaining, plan);
             if (parent is null) StepDone?.Invoke(step.Node);
         }
 
@@ -76,6 +72,14 @@ internal sealed class GraphRun
                 $"graph output '{name}' was never produced.");
         }
         return outputs;
+    }
+
+    /// <summary>A step with its fused nodes as one, or (if this run's tensors do not fit) node by node.</summary>
+    private void RunStep(PlanStep step, Scope scope, int[] remaining, GraphPlan plan)
+    {
+        if (step.Fusion is { } group && TryFused(step, group, scope, remaining, plan)) return;
+        Execute(step, scope, remaining, plan, null);
+        foreach (var tail in step.Tail) Execute(tail, scope, remaining, plan, null);
     }
 
     /// <summary>
@@ -97,9 +101,13 @@ internal sealed class GraphRun
                 else return false;
             epilogue = new EpilogueBinding(group.Epilogue, externals);
         }
-        var context = Execute(step, scope, remaining, plan, epilogue, new PreludeBinding(inputs, prelude.Prepared, prelude.Attributes));
+        // The depthwise's own fused nodes read no tensors (the pairing takes only those), so their epilogue binds none.
+        var preludeEpilogue = prelude.Fusion is { } own ? new EpilogueBinding(own.Epilogue, []) : null;
+        var context = Execute(step, scope, remaining, plan, epilogue,
+            new PreludeBinding(inputs, prelude.Prepared, prelude.Attributes, preludeEpilogue));
         if (context is null) return false;
         foreach (var slot in prelude.ReadSlots) Release(slot, scope, remaining, plan);
+        foreach (var slot in prelude.TailReadSlots) Release(slot, scope, remaining, plan);
         foreach (var slot in step.TailReadSlots) Release(slot, scope, remaining, plan);
         return true;
     }

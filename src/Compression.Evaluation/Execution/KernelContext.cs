@@ -111,8 +111,8 @@ public sealed class KernelContext
     public KernelException Fail(string message) => new(Node, message);
 }
 
-/// <summary>The prelude node's inputs in this run, its plan-time state and attributes.</summary>
-internal sealed record PreludeBinding(Tensor?[] Inputs, object? Prepared, NodeAttributes Attributes);
+/// <summary>The prelude node's inputs in this run, its plan-time state and attributes, and its own fused nodes (applied to its rows).</summary>
+internal sealed record PreludeBinding(Tensor?[] Inputs, object? Prepared, NodeAttributes Attributes, EpilogueBinding? Epilogue);
 
 /// <summary>An epilogue with the tensors it reads in this run (float arrays of the output's shape).</summary>
 internal sealed record EpilogueBinding(Epilogue Epilogue, Tensor[] Externals);

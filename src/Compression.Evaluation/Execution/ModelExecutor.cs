@@ -38,7 +38,7 @@ public sealed class ModelExecutor
     public OnnxModel Model { get; }
 
     /// <summary>How many elementwise nodes of the main graph run fused into a Conv's output store (for tests and benchmarks).</summary>
-    internal int FusedNodes => _main.FusedSteps.Sum(s => s.Tail.Length);
+    internal int FusedNodes => _main.FusedSteps.Sum(s => s.Tail.Length + (s.Prelude?.Tail.Length ?? 0));
 
     /// <summary>How many depthwise Convs of the main graph run inside the 1×1 Conv after them (for tests and benchmarks).</summary>
     internal int DepthwisePairs => _main.FusedSteps.Count(s => s.Prelude is not null);

@@ -177,7 +177,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
     }
 
     /// <summary>Output floats of one band of a depthwise + 1×1 pair: the depthwise rows of all channels stay in L2.</summary>
-    private const int BandFloats = 16384;
+    private const int BandFloats = 65536;
 
     /// <summary>
     /// This 1×1 Conv with the depthwise Conv producing its input computed band by band: the depthwise output rows
@@ -206,6 +206,8 @@ internal sealed class Conv : IKernel, IPreparedKernel
         if (!pws.Geometry([oh, ow]).IsPointwise) return false;
         int[] shape = [batch, filters, oh, ow];
         if (context.Epilogue is { } e && !e.Epilogue.Fits(shape, e.Externals)) return false;
+        var own = prelude.Epilogue;
+        if (own is not null && (own.Externals.Length > 0 || !own.Epilogue.Fits([batch, middle, oh, ow], own.Externals))) return false;
         var epilogue = context.Epilogue;
 
         var y = context.Allocate(DataType.Float, shape);
@@ -231,11 +233,12 @@ internal sealed class Conv : IKernel, IPreparedKernel
                 var band = ArrayPool<float>.Shared.Rent(middle * cols);
                 try
                 {
-                    var depthwiseBias = new Store(bds, null, [], band, cols, middle);
+                    // The depthwise's bias and own fused nodes per channel row, as its unpaired store does per plane.
+                    var depthwiseStore = new Store(bds, own?.Epilogue, [], band, cols, middle);
                     for (var m = 0; m < middle; m++)
                     {
                         DepthwisePadded.Rows(xs, (n * channels + m / multiplier) * gd.InputSize, wds, m * gd.KernelSize, band, m * cols, h0, h1, gd);
-                        depthwiseBias.Row(m * cols, cols);
+                        depthwiseStore.Row(m * cols, cols);
                     }
                     var yOffset = n * filters * positions + h0 * ow;
                     GemmCore.MultiplyPackingB(packed.Packed, 0, band, 0, cols, filters, cols, middle, ys, yOffset, positions, serial,

@@ -166,6 +166,48 @@ public class ConvFastPathTests
         }
     }
 
+    [Fact]
+    public void Depthwise_with_its_own_hard_swish_pairs_with_the_pointwise_conv_and_keeps_the_bits()
+    {
+        // x → depthwise 3×3 (+bias) → HardSigmoid → Mul (x·HardSigmoid(x)) → 1×1 Conv, as in MobileNetV3 blocks: the
+        // depthwise's fused hard-swish is applied to its band rows before the product.
+        var x = Random(51, 1, 16, 45, 33);
+        var dw = Random(52, 16, 1, 3, 3);
+        var dwb = Random(53, 16);
+        var pw = Random(54, 24, 16, 1, 1);
+        var graph = new GraphProto { Name = "g" };
+        var depthwise = Node("Conv", 3, 1, ("group", 16), ("pads", new[] { 1, 1, 1, 1 }));
+        depthwise.Input[0] = "x"; depthwise.Input[1] = "dw"; depthwise.Input[2] = "dwb"; depthwise.Output[0] = "mid";
+        var gate = Node("HardSigmoid", 1, 1, ("alpha", 1f / 6), ("beta", 0.5f));
+        gate.Input[0] = "mid"; gate.Output[0] = "gate";
+        var swish = Node("Mul", 2);
+        swish.Input[0] = "mid"; swish.Input[1] = "gate"; swish.Output[0] = "act";
+        var pointwise = Node("Conv", 2);
+        pointwise.Input[0] = "act"; pointwise.Input[1] = "pw"; pointwise.Output[0] = "y";
+        graph.Node.Add(depthwise);
+        graph.Node.Add(gate);
+        graph.Node.Add(swish);
+        graph.Node.Add(pointwise);
+        foreach (var (name, t) in new[] { ("dw", dw), ("dwb", dwb), ("pw", pw) }) graph.Initializer.Add(TensorConversion.ToProto(t, name));
+        graph.Input.Add(Value("x", x.Shape));
+        graph.Output.Add(Value("y", null));
+        var proto = new ModelProto { IrVersion = 8, Graph = graph };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        var feeds = new Dictionary<string, Tensor> { ["x"] = x };
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var executor = new ModelExecutor(OnnxModel.FromProto(proto), new ExecutorOptions { Threads = threads });
+            Assert.Equal(1, executor.DepthwisePairs);
+            Assert.Equal(2, executor.FusedNodes);
+            var paired = executor.Run(feeds)["y"].ToArray<float>();
+            var observed = executor.Run(feeds, new NullObserver())["y"].ToArray<float>(); // node by node
+            var unpaired = new ModelExecutor(OnnxModel.FromProto(proto), new ExecutorOptions { Threads = threads, PairDepthwise = false })
+                .Run(feeds)["y"].ToArray<float>();
+            Assert.Equal(Bits(observed), Bits(paired));
+            Assert.Equal(Bits(unpaired), Bits(paired));
+        }
+    }
+
     private sealed class NullObserver : IExecutionObserver
     {
         public void Observe(string name, Tensor value, NodeProto? producer) { }
