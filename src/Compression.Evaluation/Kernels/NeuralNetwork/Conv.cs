@@ -361,6 +361,9 @@ internal sealed class Conv : IKernel, IPreparedKernel
     /// <summary>Output rows shorter than this get their bias and epilogue per plane once the plane is done (<see cref="Direct"/>).</summary>
     private const int ShortRow = 64;
 
+    /// <summary>Outputs per filter in one task of <see cref="Direct"/> (whole rows): 4 KiB per filter row band.</summary>
+    private const int BandOutputs = 1024;
+
     /// <summary>Whether <see cref="Direct"/> serves this geometry: 1-D or 2-D, no dilation, stride 1 or 2 along the row.</summary>
     private static bool DirectFits(WindowGeometry g) =>
         g.Kernel[0] == 1 && g.Input[0] == 1 && g.Output[0] == 1 && g.Dilation[1] == 1 && g.Dilation[2] == 1 && g.Stride[2] is 1 or 2;
@@ -380,39 +383,72 @@ internal sealed class Conv : IKernel, IPreparedKernel
         int ih = g.Input[1], iw = g.Input[2], oh = g.Output[1], ow = g.Output[2], kh = g.Kernel[1], kw = g.Kernel[2];
         int sh = g.Stride[1], sw = g.Stride[2], top = g.PadBegin[1], left = g.PadBegin[2];
         var tiles = (ow + nr - 1) / nr;
-        // Padded rows wide enough for every vector load of the last tile (two loads of 8, or of 16 for stride 2).
-        var width = Math.Max(left + iw, (tiles * nr - 1) * sw + kw) + 16;
+        // Padded rows wide enough for every vector load of the last tile (two loads of 8, or of 16 for stride 2), a
+        // multiple of 16 so a stride-2 row splits into two halves of whole vectors.
+        var width = (Math.Max(left + iw, (tiles * nr - 1) * sw + kw) + 16 + 15) / 16 * 16;
         var height = Math.Max(top + ih, (oh - 1) * sh + kh);
         var plane = height * width;
         var padded = ArrayPool<float>.Shared.Rent(channels * plane);
+        float[]? phased = null;
         try
         {
             Array.Clear(padded, 0, channels * plane);
             for (var c = 0; c < channels; c++)
                 for (var r = 0; r < ih; r++)
                     x.AsSpan(xOffset + (c * ih + r) * iw, iw).CopyTo(padded.AsSpan(c * plane + (top + r) * width + left, iw));
+            if (sw == 2)
+            {
+                // Each row as its even columns then its odd columns: a stride-2 tap becomes one contiguous load instead
+                // of two loads and a shuffle per tap and filter panel (the same values reach the same lanes).
+                phased = ArrayPool<float>.Shared.Rent(channels * plane);
+                Deinterleave(padded, phased, channels * height, width);
+            }
             var panels = (filters + mr - 1) / mr;
             var k = channels * kh * kw;
             var positions = oh * ow;
             // Short rows store their bias and epilogue per plane afterwards (the output is then still in L2): per row,
             // the per-call setup would outweigh the work.
             var perRow = !post.IsEmpty && ow >= ShortRow;
-            parallelism.For(panels * oh, task =>
+            // A task is a band of output rows of one filter panel: each filter's band is contiguous, so its bias and
+            // epilogue go in one call while the band is in cache.
+            var bandRows = Math.Clamp(BandOutputs / ow, 1, oh);
+            var bands = (oh + bandRows - 1) / bandRows;
+            parallelism.For(panels * bands, task =>
             {
-                var panel = task / oh;
-                var h = task % oh;
-                DirectRow(padded, plane, width, channels, kh, kw, sh * h, sw, packedA, aOffset + panel * mr * k, k, y,
-                    yOffset + panel * mr * positions + h * ow, positions, Math.Min(mr, filters - panel * mr), ow);
+                var panel = task / bands;
+                var h0 = task % bands * bandRows;
+                var h1 = Math.Min(oh, h0 + bandRows);
+                for (var h = h0; h < h1; h++)
+                    DirectRow(phased ?? padded, plane, width, channels, kh, kw, sh * h, sw, packedA, aOffset + panel * mr * k, k, y,
+                        yOffset + panel * mr * positions + h * ow, positions, Math.Min(mr, filters - panel * mr), ow);
                 if (!perRow) return;
                 for (var r = 0; r < mr && panel * mr + r < filters; r++)
-                    post.Row(yOffset + (panel * mr + r) * positions + h * ow, ow);
-            }, (long)mr * ow * k);
+                    post.Row(yOffset + (panel * mr + r) * positions + h0 * ow, (h1 - h0) * ow);
+            }, (long)mr * bandRows * ow * k);
             if (!perRow) post.Region(yOffset, filters * positions, parallelism);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(padded);
+            if (phased is not null) ArrayPool<float>.Shared.Return(phased);
         }
+    }
+
+    /// <summary>Rows of <paramref name="width"/> floats (a multiple of 16) into [even columns, odd columns] halves.</summary>
+    private static unsafe void Deinterleave(float[] source, float[] target, int rows, int width)
+    {
+        var half = width / 2;
+        fixed (float* sp = source, tp = target)
+            for (var r = 0; r < rows; r++)
+            {
+                var from = sp + (long)r * width;
+                var to = tp + (long)r * width;
+                for (var t = 0; t < half; t += 8)
+                {
+                    Evens(from + 2 * t).Store(to + t);
+                    Odds(from + 2 * t).Store(to + half + t);
+                }
+            }
     }
 
     /// <summary>One output row of up to six filters: 16 outputs at a time, all k taps accumulated in registers.</summary>
@@ -432,20 +468,13 @@ internal sealed class Conv : IKernel, IPreparedKernel
                 for (var c = 0; c < channels; c++)
                     for (var r = 0; r < kh; r++)
                     {
-                        var row = xp + c * plane + (firstRow + r) * width + j * sw;
+                        // Stride 2 reads the deinterleaved rows: column 2(j + l) + e is (e mod 2)'s half at j + l + e / 2.
+                        var row = xp + c * plane + (firstRow + r) * width + j;
                         for (var e = 0; e < kw; e++, a += mr)
                         {
-                            Vector256<float> b0, b1;
-                            if (sw == 1)
-                            {
-                                b0 = Vector256.Load(row + e);
-                                b1 = Vector256.Load(row + e + 8);
-                            }
-                            else
-                            {
-                                b0 = Evens(row + e);
-                                b1 = Evens(row + e + 16);
-                            }
+                            var at = sw == 1 ? row + e : row + (e & 1) * (width / 2) + (e >> 1);
+                            var b0 = Vector256.Load(at);
+                            var b1 = Vector256.Load(at + 8);
                             var a0 = Vector256.Create(a[0]);
                             c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
                             c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
@@ -466,13 +495,26 @@ internal sealed class Conv : IKernel, IPreparedKernel
                             c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
                         }
                     }
+                var cols = Math.Min(nr, ow - j);
+                if (cols == nr && rows == mr)
+                {
+                    // A whole tile goes straight to the output rows (a copy call per row through the tile would cost
+                    // a third of the tile's work at K = 75).
+                    var o = yp + yOffset + j;
+                    c00.Store(o); c01.Store(o + 8);
+                    c10.Store(o + ldy); c11.Store(o + ldy + 8);
+                    c20.Store(o + 2L * ldy); c21.Store(o + 2L * ldy + 8);
+                    c30.Store(o + 3L * ldy); c31.Store(o + 3L * ldy + 8);
+                    c40.Store(o + 4L * ldy); c41.Store(o + 4L * ldy + 8);
+                    c50.Store(o + 5L * ldy); c51.Store(o + 5L * ldy + 8);
+                    continue;
+                }
                 c00.Store(tile); c01.Store(tile + 8);
                 c10.Store(tile + nr); c11.Store(tile + nr + 8);
                 c20.Store(tile + 2 * nr); c21.Store(tile + 2 * nr + 8);
                 c30.Store(tile + 3 * nr); c31.Store(tile + 3 * nr + 8);
                 c40.Store(tile + 4 * nr); c41.Store(tile + 4 * nr + 8);
                 c50.Store(tile + 5 * nr); c51.Store(tile + 5 * nr + 8);
-                var cols = Math.Min(nr, ow - j);
                 for (var i = 0; i < rows; i++)
                     new ReadOnlySpan<float>(tile + i * nr, cols).CopyTo(new Span<float>(yp + yOffset + (long)i * ldy + j, cols));
             }
@@ -644,6 +686,14 @@ internal sealed class Conv : IKernel, IPreparedKernel
     {
         var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
         return Vector256.Create(Vector256.Shuffle(Vector256.Load(p), evens).GetLower(), Vector256.Shuffle(Vector256.Load(p + 8), evens).GetLower());
+    }
+
+    /// <summary>p[1], p[3], …, p[15]: two loads deinterleaved (data movement only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Odds(float* p)
+    {
+        var odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+        return Vector256.Create(Vector256.Shuffle(Vector256.Load(p), odds).GetLower(), Vector256.Shuffle(Vector256.Load(p + 8), odds).GetLower());
     }
 
     /// <summary>One depthwise output: fma over the valid window rows and the columns inside [0, iw), in window order.</summary>

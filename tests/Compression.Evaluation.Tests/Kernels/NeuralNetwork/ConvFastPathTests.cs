@@ -126,6 +126,22 @@ public class ConvFastPathTests
     }
 
     [Theory]
+    [InlineData(5, 2, 1, 1, 2, 2, 70)]  // BlazeFace's first layer: 5×5, stride 2, TF "SAME" pads
+    [InlineData(3, 2, 0, 0, 1, 1, 33)]  // stride 2, pads only at the end, odd width
+    [InlineData(3, 1, 1, 1, 1, 1, 40)]  // stride 1
+    [InlineData(4, 2, 1, 1, 1, 2, 21)]  // even kernel, one tile and an edge
+    public void Direct_convolution_gives_the_bits_of_the_chain(int k, int stride, int top, int left, int bottom, int right, int width)
+    {
+        var x = Random(61, 1, 3, 23, width);
+        var w = Random(62, 24, 3, k, k);
+        var b = Random(63, 24);
+        int[] strides = [stride, stride], pads = [top, left, bottom, right];
+        int[] shape = [1, 24, (23 + top + bottom - k) / stride + 1, (width + left + right - k) / stride + 1];
+        var expected = Bits(Chain(x, w, b, 1, strides, [top, left], shape));
+        foreach (var threads in new[] { 1, 2 }) Assert.Equal(expected, Bits(RunPlanned(x, w, b, 1, strides, pads, threads)));
+    }
+
+    [Theory]
     [InlineData(1, 120)]  // several bands
     [InlineData(2, 37)]   // stride 2, odd height
     public void Depthwise_then_pointwise_runs_as_one_step_with_the_bits_of_the_two_nodes(int stride, int height)
