@@ -143,23 +143,104 @@ internal static class DepthwisePadded
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Row3x3(float* row0, float* row1, float* row2, float* w, float* output, int count, int stride)
     {
+        if (stride == 1) Row3x3<UnitStride>(row0, row1, row2, w, output, count);
+        else Row3x3<DoubleStride>(row0, row1, row2, w, output, count);
+    }
+
+    /// <summary>Eight consecutive inputs of a stride: p[0..8) for stride 1, p[0], p[2], …, p[14] for stride 2.</summary>
+    private interface IStridedLoad
+    {
+        static abstract int Stride { get; }
+
+        static abstract unsafe Vector256<float> Load(float* p);
+    }
+
+    private readonly struct UnitStride : IStridedLoad
+    {
+        public static int Stride => 1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Vector256<float> Load(float* p) => Vector256.Load(p);
+    }
+
+    private readonly struct DoubleStride : IStridedLoad
+    {
+        public static int Stride => 2;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Vector256<float> Load(float* p) => Conv.Evens(p);
+    }
+
+    /// <summary>
+    /// <see cref="Row3x3(float*, float*, float*, float*, float*, int, int)"/> for one stride, four vectors at a time:
+    /// four independent fma chains interleaved tap by tap (one chain alone waits on each fma's latency); each chain
+    /// is the nine taps in window order from +0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Row3x3<T>(float* row0, float* row1, float* row2, float* w, float* output, int count) where T : struct, IStridedLoad
+    {
         Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
         Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
         Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
-        for (var o = 0; o < count; o += 8)
+        var s = T.Stride;
+        var o = 0;
+        for (; o + 32 <= count; o += 32)
         {
-            var r0 = row0 + o * stride;
-            var r1 = row1 + o * stride;
-            var r2 = row2 + o * stride;
-            var acc = Vector256.FusedMultiplyAdd(w0, Load(r0, stride), Vector256<float>.Zero);
-            acc = Vector256.FusedMultiplyAdd(w1, Load(r0 + 1, stride), acc);
-            acc = Vector256.FusedMultiplyAdd(w2, Load(r0 + 2, stride), acc);
-            acc = Vector256.FusedMultiplyAdd(w3, Load(r1, stride), acc);
-            acc = Vector256.FusedMultiplyAdd(w4, Load(r1 + 1, stride), acc);
-            acc = Vector256.FusedMultiplyAdd(w5, Load(r1 + 2, stride), acc);
-            acc = Vector256.FusedMultiplyAdd(w6, Load(r2, stride), acc);
-            acc = Vector256.FusedMultiplyAdd(w7, Load(r2 + 1, stride), acc);
-            Vector256.FusedMultiplyAdd(w8, Load(r2 + 2, stride), acc).Store(output + o);
+            var r0 = row0 + o * s;
+            var r1 = row1 + o * s;
+            var r2 = row2 + o * s;
+            const int v = 8;
+            var a = Vector256.FusedMultiplyAdd(w0, T.Load(r0), Vector256<float>.Zero);
+            var b = Vector256.FusedMultiplyAdd(w0, T.Load(r0 + v * s), Vector256<float>.Zero);
+            var c = Vector256.FusedMultiplyAdd(w0, T.Load(r0 + 2 * v * s), Vector256<float>.Zero);
+            var d = Vector256.FusedMultiplyAdd(w0, T.Load(r0 + 3 * v * s), Vector256<float>.Zero);
+            a = Vector256.FusedMultiplyAdd(w1, T.Load(r0 + 1), a);
+            b = Vector256.FusedMultiplyAdd(w1, T.Load(r0 + v * s + 1), b);
+            c = Vector256.FusedMultiplyAdd(w1, T.Load(r0 + 2 * v * s + 1), c);
+            d = Vector256.FusedMultiplyAdd(w1, T.Load(r0 + 3 * v * s + 1), d);
+            a = Vector256.FusedMultiplyAdd(w2, T.Load(r0 + 2), a);
+            b = Vector256.FusedMultiplyAdd(w2, T.Load(r0 + v * s + 2), b);
+            c = Vector256.FusedMultiplyAdd(w2, T.Load(r0 + 2 * v * s + 2), c);
+            d = Vector256.FusedMultiplyAdd(w2, T.Load(r0 + 3 * v * s + 2), d);
+            a = Vector256.FusedMultiplyAdd(w3, T.Load(r1), a);
+            b = Vector256.FusedMultiplyAdd(w3, T.Load(r1 + v * s), b);
+            c = Vector256.FusedMultiplyAdd(w3, T.Load(r1 + 2 * v * s), c);
+            d = Vector256.FusedMultiplyAdd(w3, T.Load(r1 + 3 * v * s), d);
+            a = Vector256.FusedMultiplyAdd(w4, T.Load(r1 + 1), a);
+            b = Vector256.FusedMultiplyAdd(w4, T.Load(r1 + v * s + 1), b);
+            c = Vector256.FusedMultiplyAdd(w4, T.Load(r1 + 2 * v * s + 1), c);
+            d = Vector256.FusedMultiplyAdd(w4, T.Load(r1 + 3 * v * s + 1), d);
+            a = Vector256.FusedMultiplyAdd(w5, T.Load(r1 + 2), a);
+            b = Vector256.FusedMultiplyAdd(w5, T.Load(r1 + v * s + 2), b);
+            c = Vector256.FusedMultiplyAdd(w5, T.Load(r1 + 2 * v * s + 2), c);
+            d = Vector256.FusedMultiplyAdd(w5, T.Load(r1 + 3 * v * s + 2), d);
+            a = Vector256.FusedMultiplyAdd(w6, T.Load(r2), a);
+            b = Vector256.FusedMultiplyAdd(w6, T.Load(r2 + v * s), b);
+            c = Vector256.FusedMultiplyAdd(w6, T.Load(r2 + 2 * v * s), c);
+            d = Vector256.FusedMultiplyAdd(w6, T.Load(r2 + 3 * v * s), d);
+            a = Vector256.FusedMultiplyAdd(w7, T.Load(r2 + 1), a);
+            b = Vector256.FusedMultiplyAdd(w7, T.Load(r2 + v * s + 1), b);
+            c = Vector256.FusedMultiplyAdd(w7, T.Load(r2 + 2 * v * s + 1), c);
+            d = Vector256.FusedMultiplyAdd(w7, T.Load(r2 + 3 * v * s + 1), d);
+            Vector256.FusedMultiplyAdd(w8, T.Load(r2 + 2), a).Store(output + o);
+            Vector256.FusedMultiplyAdd(w8, T.Load(r2 + v * s + 2), b).Store(output + o + v);
+            Vector256.FusedMultiplyAdd(w8, T.Load(r2 + 2 * v * s + 2), c).Store(output + o + 2 * v);
+            Vector256.FusedMultiplyAdd(w8, T.Load(r2 + 3 * v * s + 2), d).Store(output + o + 3 * v);
+        }
+        for (; o < count; o += 8)
+        {
+            var r0 = row0 + o * s;
+            var r1 = row1 + o * s;
+            var r2 = row2 + o * s;
+            var acc = Vector256.FusedMultiplyAdd(w0, T.Load(r0), Vector256<float>.Zero);
+            acc = Vector256.FusedMultiplyAdd(w1, T.Load(r0 + 1), acc);
+            acc = Vector256.FusedMultiplyAdd(w2, T.Load(r0 + 2), acc);
+            acc = Vector256.FusedMultiplyAdd(w3, T.Load(r1), acc);
+            acc = Vector256.FusedMultiplyAdd(w4, T.Load(r1 + 1), acc);
+            acc = Vector256.FusedMultiplyAdd(w5, T.Load(r1 + 2), acc);
+            acc = Vector256.FusedMultiplyAdd(w6, T.Load(r2), acc);
+            acc = Vector256.FusedMultiplyAdd(w7, T.Load(r2 + 1), acc);
+            Vector256.FusedMultiplyAdd(w8, T.Load(r2 + 2), acc).Store(output + o);
         }
     }
 
