@@ -140,7 +140,7 @@ internal static class GemmCore
             Multiply(packedA, aOffset, b, m, n, k, c, cOffset, ldc, parallelism, rowDone);
             return;
         }
-        if (k <= InPlaceK)
+        if (k <= InPlaceK || (k <= KC * 2 && (long)k * ldb <= InPlaceFloats))
         {
             MultiplyInPlaceB(packedA, aOffset, b, bOffset, ldb, m, n, k, c, cOffset, ldc, parallelism, rowDone);
             return;
@@ -180,7 +180,13 @@ internal static class GemmCore
     private const int InPlaceK = 128;
 
     /// <summary>
-    /// <see cref="MultiplyPackingB"/> for one K block: whole 16-column tiles of B are read in place (row stride ldb),
+    /// Or, up to depth 2·KC, when all of B (K rows of ldb floats) is at most this many floats (256 KiB, in L2): a small
+    /// 1×1 convolution (384 channels × 30 positions) then reads B where it is instead of packing it once per row block.
+    /// </summary>
+    private const int InPlaceFloats = 1 << 16;
+
+    /// <summary>
+    /// <see cref="MultiplyPackingB"/> over the whole depth at once: whole 16-column tiles of B are read in place (row stride ldb),
     /// only a last partial tile is packed. Same tiles, same fma chain over k from +0, so the same bits. Tasks are column
     /// blocks (or row blocks when there is one), as there.
     /// </summary>
@@ -195,37 +201,44 @@ internal static class GemmCore
             var cb = task / rowBlocks;
             int colStart = cb * NC, colEnd = Math.Min(n, cb * NC + NC);
             int rowStart = task % rowBlocks * rowsPerTask, rowEnd = Math.Min(m, rowStart + rowsPerTask);
-            var edge = stackalloc float[NR * InPlaceK];
-            fixed (float* pa = packedA, pb = b, pc = c)
+            var edge = (colEnd - colStart) % NR != 0 ? ArrayPool<float>.Shared.Rent(NR * k) : null;
+            try
             {
-                for (var j = colStart; j < colEnd; j += NR)
+                fixed (float* pa = packedA, pb = b, pc = c, pe = edge)
                 {
-                    var cols = Math.Min(NR, colEnd - j);
-                    float* tile;
-                    int stride;
-                    if (cols == NR)
+                    for (var j = colStart; j < colEnd; j += NR)
                     {
-                        tile = pb + bOffset + j;
-                        stride = ldb;
-                    }
-                    else
-                    {
-                        // The last partial tile: packed with zero columns, so no load reads past the matrix.
-                        PackB(b, bOffset + j, ldb, 1, k, cols, new Span<float>(edge, NR * k));
-                        tile = edge;
-                        stride = NR;
-                    }
-                    for (var i = rowStart; i < rowEnd; i += MR)
-                    {
-                        var a = pa + aOffset + (long)(i / MR) * MR * k;
-                        var rows = Math.Min(MR, rowEnd - i);
-                        var dst = pc + cOffset + (long)i * ldc + j;
-                        if (rows == MR && cols == NR)
-                            Kernel(a, tile, stride, k, dst, ldc, false);
+                        var cols = Math.Min(NR, colEnd - j);
+                        float* tile;
+                        int stride;
+                        if (cols == NR)
+                        {
+                            tile = pb + bOffset + j;
+                            stride = ldb;
+                        }
                         else
-                            EdgeKernel(a, tile, stride, k, dst, ldc, rows, cols, false);
+                        {
+                            // The last partial tile: packed with zero columns, so no load reads past the matrix.
+                            PackB(b, bOffset + j, ldb, 1, k, cols, edge.AsSpan(0, NR * k));
+                            tile = pe;
+                            stride = NR;
+                        }
+                        for (var i = rowStart; i < rowEnd; i += MR)
+                        {
+                            var a = pa + aOffset + (long)(i / MR) * MR * k;
+                            var rows = Math.Min(MR, rowEnd - i);
+                            var dst = pc + cOffset + (long)i * ldc + j;
+                            if (rows == MR && cols == NR)
+                                Kernel(a, tile, stride, k, dst, ldc, false);
+                            else
+                                EdgeKernel(a, tile, stride, k, dst, ldc, rows, cols, false);
+                        }
                     }
                 }
+            }
+            finally
+            {
+                if (edge is not null) ArrayPool<float>.Shared.Return(edge);
             }
             if (rowDone is not null)
                 for (var i = rowStart; i < rowEnd; i++) rowDone(i, colStart, colEnd);
