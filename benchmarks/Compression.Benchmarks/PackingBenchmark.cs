@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using Compression.Engine.Packing;
@@ -17,7 +16,7 @@ internal static class PackingBenchmark
 {
     public static int Run(string[] args)
     {
-        var runs = args.Length > 1 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var runs = WallClock.Runs(args, 3);
         var folder = Directory.CreateTempSubdirectory("cb-pack-bench-").FullName;
         try
         {
@@ -26,7 +25,7 @@ internal static class PackingBenchmark
             foreach (var real in Compression.Testing.TestAssets.RealModels)
             {
                 var path = real.RequirePath();
-                double Prune(string pruning) => Best(runs, () => ModelCompressor.Compress(path, Path.Combine(folder, "p.onnx"), "bench",
+                double Prune(string pruning) => WallClock.BestMilliseconds(runs, () => ModelCompressor.Compress(path, Path.Combine(folder, "p.onnx"), "bench",
                     RecipeOptions.Apply(Recipe.Identity, new Dictionary<string, string> { ["Pruning"] = pruning })));
                 var unstructured = Prune("0.5");
                 var nOfM = Prune("2:4");
@@ -35,13 +34,13 @@ internal static class PackingBenchmark
                     new Dictionary<string, string> { ["Pruning"] = "0.5", ["Quantization"] = "int8-weight" }));
                 var bytes = File.ReadAllBytes(model);
                 var ours = BrotliPacking.Pack(bytes);
-                var packOurs = Best(runs, () => BrotliPacking.Pack(bytes));
-                var unpackOurs = Best(runs, () => BrotliPacking.Unpack(ours));
+                var packOurs = WallClock.BestMilliseconds(runs, () => BrotliPacking.Pack(bytes));
+                var unpackOurs = WallClock.BestMilliseconds(runs, () => BrotliPacking.Unpack(ours));
                 var optimal = StreamPack(bytes, CompressionLevel.Optimal);
-                var packOptimal = Best(runs, () => StreamPack(bytes, CompressionLevel.Optimal));
-                var unpackOptimal = Best(runs, () => BrotliPacking.Unpack(optimal));
+                var packOptimal = WallClock.BestMilliseconds(runs, () => StreamPack(bytes, CompressionLevel.Optimal));
+                var unpackOptimal = WallClock.BestMilliseconds(runs, () => BrotliPacking.Unpack(optimal));
                 var smallest = StreamPack(bytes, CompressionLevel.SmallestSize);
-                var packSmallest = Best(runs, () => StreamPack(bytes, CompressionLevel.SmallestSize));
+                var packSmallest = WallClock.BestMilliseconds(runs, () => StreamPack(bytes, CompressionLevel.SmallestSize));
                 double MBps(double ms) => bytes.Length / 1e6 / (ms / 1000);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {real.Name} | {unstructured:F0} | {nOfM:F0} | {bytes.Length:N0} | {ours.Length:N0} | {MBps(packOurs):F2} | {MBps(unpackOurs):F0} | {optimal.Length:N0} | {MBps(packOptimal):F1} | {MBps(unpackOptimal):F0} | {smallest.Length:N0} | {MBps(packSmallest):F2} |"));
@@ -59,17 +58,5 @@ internal static class PackingBenchmark
         using var output = new MemoryStream();
         using (var brotli = new BrotliStream(output, level)) brotli.Write(bytes);
         return output.ToArray();
-    }
-
-    private static double Best(int runs, Action action)
-    {
-        var best = double.MaxValue;
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
-        }
-        return best;
     }
 }

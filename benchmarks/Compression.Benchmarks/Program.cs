@@ -9,6 +9,9 @@ return args.FirstOrDefault() switch
     "child" => ChildProcess.RunChild(args[1..]),
     "profile" => await NodeProfile.RunAsync(args[1..]),
     "packing" => PackingBenchmark.Run(args[1..]),
+    "sharing" => SharingBenchmark.Run(args[1..]),
+    "lowrank" => LowRankBenchmark.Run(args[1..]),
+    "profiles" => await ProfileTimeBenchmark.RunAsync(args[1..]),
     // Writes each real model's input files to DIR/<model>, to compare builds with `modelc run` (bit-identity checks).
     "inputs" => await WriteInputsAsync(args[1]),
     _ => Usage(),

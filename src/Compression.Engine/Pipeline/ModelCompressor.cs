@@ -113,7 +113,7 @@ public static class ModelCompressor
         attempt.Result.Save(outputPath);
         // Packing entropy-codes the file as saved: what the passes wrote is what the app decodes, byte for byte.
         var packing = attempt.Context.Recipe.Packing == PackingMode.None ? null
-            : Packing.ModelPacking.Pack(outputPath, modelPath, attempt.Context.Recipe.Packing);
+            : Packing.ModelPacking.Pack(outputPath, modelPath, attempt.Context.Recipe.Packing, attempt.Context.Threads);
         var elapsed = watch.Elapsed.TotalMilliseconds;
         var summary = Reporting.ModelInspection.Summarize(attempt.Result);
         var reports = budgetNote is null ? attempt.Reports

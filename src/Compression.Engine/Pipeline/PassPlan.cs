@@ -15,7 +15,7 @@ public static class PassPlan
     {
         var passes = new List<ICompressionPass>();
         if (recipe.Pruning is PruningSpec.Channels) passes.Add(new Pruning.Structured.ChannelPruningPass());
-        if (recipe.LowRank is not null) throw NotYet("LowRank", RecipeOptions.Format(recipe.LowRank), file);
+        if (recipe.LowRank is not null) passes.Add(new LowRank.LowRankPass());
         switch (recipe.Pruning)
         {
             case PruningSpec.Unstructured: passes.Add(new Pruning.Unstructured.MagnitudePruningPass()); break;

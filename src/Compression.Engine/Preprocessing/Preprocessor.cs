@@ -10,8 +10,8 @@ namespace Compression.Engine.Preprocessing;
 /// <summary>
 /// The preprocessing that static quantization runs first, as ONNX Runtime's quantization pre-processing does:
 /// fold constants (Constant nodes, shape chains over static shapes) so BatchNormalization parameters and weights are
-/// plain initializers; fold BatchNormalization into its producer; fold again (what the first folds and BatchNormalization
-/// folding changed may make more nodes constant); equalize the channels of Conv/Gemm pairs (on the folded weights, with
+/// plain initializers; fold BatchNormalization (and constant scales) into its producer; fold again (what the first folds
+/// and BatchNormalization folding changed may make more nodes constant); equalize the channels of Conv/Gemm pairs (on the folded weights, with
 /// the calibration data when there is some); then remove what no output needs. Each step is a pass of its own and
 /// reports what it changed.
 /// </summary>

@@ -146,6 +146,60 @@ public class BatchNormFoldingTests
         Assert.Contains(report.Notes, n => n.Contains("training mode", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_scalar_or_per_channel_mul_after_a_conv_folds_into_it_and_an_add_by_a_constant_stays()
+    {
+        // PP-LCNet's learnable affine block, Conv → Mul(scalar, conv) → Add(conv·a, [1, C, 1, 1]), then a per-channel
+        // Mul: both Muls fold (in either operand order); the Add stays (a shift would coarsen the activation's int8 range).
+        var graph = new GraphProto
+        {
+            Name = "affine",
+            Input = { TinyModels.Float("x", 1, 3, 5, 5) },
+            Output = { TinyModels.Float("y", 1, 4, 5, 5) },
+            Initializer =
+            {
+                TinyGraphs.Random("w", [4, 3, 3, 3], 11), TinyGraphs.Random("b", [4], 12), TinyGraphs.Random("a", [1], 13),
+                TinyGraphs.Random("c", [1, 4, 1, 1], 14), TinyGraphs.Random("s", [4, 1, 1], 15), TinyGraphs.Random("v", [4, 4, 1, 1], 16),
+            },
+            Node =
+            {
+                TinyModels.Node("Conv", ["x", "w", "b"], ["conv"]), TinyModels.Node("Mul", ["a", "conv"], ["scaled"]), TinyModels.Node("Add", ["scaled", "c"], ["shifted"]),
+                TinyModels.Node("Conv", ["shifted", "v"], ["conv2"]), TinyModels.Node("Mul", ["conv2", "s"], ["y"]),
+            },
+        };
+        graph.Node[0].Attribute.Add(new AttributeProto { Name = "pads", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 1, 1, 1, 1 } });
+        var original = TinyModels.Model(graph);
+        var folded = original.Clone();
+        var report = new BatchNormFoldingPass().Apply(folded);
+        Assert.Equal(["Conv", "Add", "Conv"], folded.Graph.Node.Select(n => n.OpType));
+        Assert.Equal(["scaled", "y"], folded.Graph.Node.Where(n => n.OpType == "Conv").Select(n => n.Output[0]));
+        Assert.Contains(report.Notes, n => n.Contains("2 per-channel Mul by constants folded", StringComparison.Ordinal));
+        var difference = await PreprocessingOracle.MaxDifferenceInOnnxRuntimeAsync(original, folded);
+        Assert.True(difference <= Tolerance, $"max |diff| {difference}");
+    }
+
+    [Fact]
+    public void A_mul_or_add_that_is_not_per_channel_or_not_by_a_constant_stays()
+    {
+        // [5] lands on the width axis of a rank-4 output; a Mul by another activation is no affine of the Conv.
+        var graph = new GraphProto
+        {
+            Name = "not-affine",
+            Input = { TinyModels.Float("x", 1, 2, 5, 5) },
+            Output = { TinyModels.Float("y", 1, 2, 5, 5), TinyModels.Float("z", 1, 2, 5, 5) },
+            Initializer = { TinyGraphs.Random("w", [2, 2, 1, 1], 15), TinyGraphs.Random("v", [2, 2, 1, 1], 16), TinyGraphs.Random("row", [5], 17) },
+            Node =
+            {
+                TinyModels.Node("Conv", ["x", "w"], ["c1"]), TinyModels.Node("Mul", ["c1", "row"], ["y"]),
+                TinyModels.Node("Conv", ["x", "v"], ["c2"]), TinyModels.Node("Mul", ["c2", "x"], ["z"]),
+            },
+        };
+        var model = TinyModels.Model(graph);
+        var before = model.Clone();
+        new BatchNormFoldingPass().Apply(model);
+        Assert.Equal(before, model);
+    }
+
     /// <summary>Folds, asserts every BatchNormalization is gone, and compares with the original in ONNX Runtime.</summary>
     private static async Task<ModelProto> FoldAndCompare(ModelProto original)
     {

@@ -24,9 +24,10 @@ public class PreprocessorTests(ITestOutputHelper output)
     /// wrong channel, epsilon or folded value moves them by 1e-3 of the range and more. Deep models amplify ulps: ONNX
     /// Runtime's own outputs for the PaddleOCR detector differ by 1.5e-5 between its optimization levels (it fuses
     /// Conv+BatchNormalization itself in float), so the bound is this or twice ONNX Runtime's own disagreement with
-    /// itself, whichever is larger, measured per model.
+    /// itself, whichever is larger, measured per model. The detector's 28 folded scalar Muls move its probability
+    /// map by 1.8e-5 (2026-11-22), so the bound is 3e-5: still 30 times under a wrong fold.
     /// </summary>
-    public const double Tolerance = 1e-5;
+    public const double Tolerance = 3e-5;
 
     [Theory]
     [MemberData(nameof(TestAssets.RealModelNames), MemberType = typeof(TestAssets))]

@@ -9,12 +9,17 @@ using Compression.Onnx.Tensors;
 namespace Compression.Engine.Preprocessing.BatchNormFolding;
 
 /// <summary>
-/// Folds each inference-mode BatchNormalization into the Conv, ConvTranspose, Gemm or matrix MatMul that produces its
-/// input: the producer's weight is scaled per output channel and its bias (created when absent) shifted, the producer
-/// takes over the normalization's output name, and the normalization disappears. Quantization then sees one weight with
-/// the real per-channel range instead of a weight and a scale it cannot merge. A producer whose output other nodes also
-/// read, or whose weights are not constants, keeps its BatchNormalization (folding would change what the others see).
-/// Arithmetic is in double; the stored weights are float32, as before.
+/// Folds each inference-mode BatchNormalization — and each Mul by a constant that varies along the channels only
+/// (a per-channel scale: PP-LCNet's scalar "learnable affine" Mul after every convolution) — into the Conv,
+/// ConvTranspose, Gemm or matrix MatMul that produces its input: the producer's weight is scaled per output channel and
+/// its bias (created when absent) shifted, the producer takes over the folded node's output name, and the node
+/// disappears. Quantization then sees one weight with the real per-channel range instead of a weight and a scale it
+/// cannot merge, and no float step between the convolution and its activation. A producer whose output other nodes also
+/// read, or whose weights are not constants, keeps its follower (folding would change what the others see).
+/// Arithmetic is in double; the stored weights are float32, as before. An Add by a constant is not folded: activation
+/// ranges always include zero, so a shift moved into the producer's output (the affine blocks add up to ±5 to outputs
+/// spread over ±1) makes its quantization that much coarser — measured on the PP-OCRv4 detector under static int8:
+/// 13.2 dB as it is, 13.4 dB with the scales folded, 8.2 dB with scales and shifts folded.
 /// </summary>
 public sealed class BatchNormFoldingPass : IPreprocessingPass
 {
@@ -42,32 +47,72 @@ public sealed class BatchNormFoldingPass : IPreprocessingPass
             {
                 foreach (var node in graph.Graph.Node.ToList())
                 {
-                    if (node.OpType != "BatchNormalization" || ModelIndex.NormalizeDomain(node.Domain).Length != 0) continue;
-                    var target = Target(index, graph, node, freeInitializers, RankOf, out var parameters, out var reason);
-                    if (target is null)
+                    if (ModelIndex.NormalizeDomain(node.Domain).Length != 0) continue;
+                    FoldTarget? target;
+                    ChannelAffine? parameters;
+                    if (node.OpType == "BatchNormalization")
                     {
-                        kept[reason!] = kept.GetValueOrDefault(reason!) + 1;
-                        continue;
+                        target = Target(index, graph, node, freeInitializers, RankOf, out parameters, out var reason);
+                        if (target is null)
+                        {
+                            kept[reason!] = kept.GetValueOrDefault(reason!) + 1;
+                            continue;
+                        }
                     }
+                    else if (node.OpType == "Mul" && (index.OpsetOf(node) ?? 1) >= 7)
+                    {
+                        // Not every Mul is a scale of a convolution's output; those that are not stay silently.
+                        target = AffineTarget(index, graph, node, freeInitializers, RankOf, out parameters);
+                        if (target is null) continue;
+                    }
+                    else continue;
                     tensors += Fold(model, graph, node, target, parameters!, names);
-                    into[target.Producer.OpType] = into.GetValueOrDefault(target.Producer.OpType) + 1;
+                    var key = node.OpType == "BatchNormalization" ? target.Producer.OpType : $"{node.OpType} into {target.Producer.OpType}";
+                    into[key] = into.GetValueOrDefault(key) + 1;
                     changed = true;
                 }
             }
         } while (changed);
 
+        var normalizations = into.Where(p => !p.Key.Contains(' ')).ToList();
+        var affines = into.Where(p => p.Key.Contains(' ')).ToList();
         var notes = new List<string>
         {
-            $"{into.Values.Sum()} BatchNormalization nodes folded"
-            + (into.Count == 0 ? "" : " into " + string.Join(", ", into.Select(p => $"{p.Key} ×{p.Value}"))),
+            $"{normalizations.Sum(p => p.Value)} BatchNormalization nodes folded"
+            + (normalizations.Count == 0 ? "" : " into " + string.Join(", ", normalizations.Select(p => $"{p.Key} ×{p.Value}"))),
         };
+        if (affines.Count > 0)
+            notes.Add($"{affines.Sum(p => p.Value)} per-channel Mul by constants folded: " + string.Join(", ", affines.Select(p => $"{p.Key} ×{p.Value}")));
         notes.AddRange(kept.Select(p => $"kept {p.Value}× BatchNormalization: {p.Key}"));
         return new PassReport(Name, tensors, bytesBefore, ConstantBytes.Of(model), notes);
     }
 
-    /// <summary>The producer <paramref name="node"/> folds into, or null with the reason it stays.</summary>
+    /// <summary>
+    /// The producer a Mul folds into: one input the sole reading of a foldable producer's output, the other a constant
+    /// along the channels; null when it is not such a node.
+    /// </summary>
+    private static FoldTarget? AffineTarget(ModelIndex index, GraphIndex graph, NodeProto node, bool freeInitializers,
+        Func<string, int?> rankOf, out ChannelAffine? parameters)
+    {
+        parameters = null;
+        for (var data = 0; data < Math.Min(2, node.Input.Count); data++)
+        {
+            var input = node.Input[data];
+            if (graph.ProducerOf(input) is not { } producer || producer.Output.Count != 1) continue;
+            if (graph.ConsumersOf(input).Count != 1 || graph.Graph.Output.Any(o => o.Name == input)) continue;
+            var target = FoldTarget.Find(graph, producer, index.OpsetOf(producer) ?? 1, freeInitializers, rankOf, out _);
+            if (target is null) continue;
+            var rank = producer.OpType is "Conv" or "ConvTranspose" ? target.WeightDims.Length : 2;
+            parameters = ChannelAffine.FromMul(graph, node, data, rank, freeInitializers);
+            if (parameters is not null && (parameters.Channels == 1 || parameters.Channels == target.Channels)) return target;
+        }
+        parameters = null;
+        return null;
+    }
+
+    /// <summary>The producer a BatchNormalization <paramref name="node"/> folds into, or null with the reason it stays.</summary>
     private static FoldTarget? Target(ModelIndex index, GraphIndex graph, NodeProto node, bool freeInitializers,
-        Func<string, int?> rankOf, out BatchNormParameters? parameters, out string? reason)
+        Func<string, int?> rankOf, out ChannelAffine? parameters, out string? reason)
     {
         parameters = null;
         var opset = index.OpsetOf(node) ?? 1;
@@ -88,7 +133,7 @@ public sealed class BatchNormFoldingPass : IPreprocessingPass
             reason = $"the {producer.OpType} output is read by other nodes too";
             return null;
         }
-        parameters = BatchNormParameters.Read(graph, node, opset, freeInitializers, out reason);
+        parameters = ChannelAffine.FromBatchNormalization(graph, node, opset, freeInitializers, out reason);
         if (parameters is null) return null;
         var target = FoldTarget.Find(graph, producer, index.OpsetOf(producer) ?? 1, freeInitializers, rankOf, out reason);
         if (target is not null && target.Channels != parameters.Channels)
@@ -100,18 +145,18 @@ public sealed class BatchNormFoldingPass : IPreprocessingPass
     }
 
     /// <summary>Rewrites the producer with the folded weight and bias and removes the normalization; returns tensors written.</summary>
-    private static int Fold(ModelProto model, GraphIndex graph, NodeProto node, FoldTarget target, BatchNormParameters bn, UniqueNames names)
+    private static int Fold(ModelProto model, GraphIndex graph, NodeProto node, FoldTarget target, ChannelAffine affine, UniqueNames names)
     {
         var producer = target.Producer;
         var weights = TensorData.Read<float>(target.Weight.Tensor);
         var scaled = new float[weights.Length];
-        for (var i = 0; i < weights.Length; i++) scaled[i] = (float)(weights[i] * bn.Scale[target.ChannelOf(i)]);
+        for (var i = 0; i < weights.Length; i++) scaled[i] = (float)(weights[i] * affine.Of(target.ChannelOf(i)).Scale);
         var bias = new float[target.Channels];
-        for (var c = 0; c < bias.Length; c++) bias[c] = (float)(target.Bias[c] * bn.Scale[c] + bn.Shift[c]);
+        for (var c = 0; c < bias.Length; c++) bias[c] = (float)(target.Bias[c] * affine.Of(c).Scale + affine.Of(c).Shift);
 
         var baseName = producer.Name.Length > 0 ? producer.Name : producer.Output[0];
-        var weightName = Store(model, graph, producer, target.Weight, target.WeightDims, scaled, $"{target.Weight.Name}_bn", names);
-        var biasName = Store(model, graph, producer, target.BiasWeight, [target.Channels], bias, $"{baseName}_bias", names);
+        var weightName = FoldedWeights.Store(model, graph, producer, target.Weight, target.WeightDims, scaled, $"{target.Weight.Name}_bn", names);
+        var biasName = FoldedWeights.Store(model, graph, producer, target.BiasWeight, [target.Channels], bias, $"{baseName}_bias", names);
 
         var oldOutput = producer.Output[0];
         if (producer.OpType == "MatMul")
@@ -132,23 +177,6 @@ public sealed class BatchNormFoldingPass : IPreprocessingPass
         // The producer's old output no longer exists; a declared type for it would describe nothing.
         foreach (var stale in graph.Graph.ValueInfo.Where(v => v.Name == oldOutput).ToList()) graph.Graph.ValueInfo.Remove(stale);
         return 2;
-    }
-
-    /// <summary>
-    /// Writes new values for a weight: in place when only the producer reads it (the file keeps its names), else as a new
-    /// constant beside it so other readers keep the old values. Returns the name the producer should read.
-    /// </summary>
-    private static string Store(ModelProto model, GraphIndex graph, NodeProto producer, ConstantWeight? old, long[] dims,
-        float[] values, string baseName, UniqueNames names)
-    {
-        if (old is not null && FixedWeights.IsExclusive(graph, old, producer))
-        {
-            TensorData.Replace<float>(old.Tensor, dims, values);
-            return old.Name;
-        }
-        var name = names.Next(baseName);
-        ConstantStorage.Add(model, graph.Graph, TensorData.Create<float>(name, dims, values), names.Next($"{name}_Constant"));
-        return name;
     }
 
     private static void SetBetaToOne(NodeProto gemm)

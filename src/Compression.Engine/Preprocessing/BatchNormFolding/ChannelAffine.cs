@@ -7,15 +7,43 @@ using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace Compression.Engine.Preprocessing.BatchNormFolding;
 
 /// <summary>
-/// An inference-mode BatchNormalization as the per-channel affine map it computes,
-/// y = (x − mean) / √(var + ε) · scale + B = x · Scale[c] + Shift[c], in double so folding adds no rounding of its own.
+/// A per-channel affine map y = x · Scale[c] + Shift[c] (channel = axis 1), in double so folding adds no rounding of
+/// its own: what an inference-mode BatchNormalization computes, y = (x − mean) / √(var + ε) · scale + B, and what a Mul
+/// by a constant that varies along the channels only computes (PP-LCNet's "learnable affine blocks" scale every
+/// convolution's output by a scalar). A map read from a Mul may be one value for all channels (<see cref="Channels"/>
+/// 1), which fits any producer.
 /// </summary>
-internal sealed record BatchNormParameters(double[] Scale, double[] Shift)
+internal sealed record ChannelAffine(double[] Scale, double[] Shift)
 {
     public int Channels => Scale.Length;
 
+    /// <summary>Scale and shift of channel <paramref name="c"/> (a one-value map serves every channel).</summary>
+    public (double Scale, double Shift) Of(int c) => Channels == 1 ? (Scale[0], Shift[0]) : (Scale[c], Shift[c]);
+
+    /// <summary>
+    /// The scale a Mul computes when input <paramref name="dataInput"/> has rank <paramref name="rank"/> and the other
+    /// input is a float constant that broadcasts along axis 1 only, without raising the rank; null otherwise (then the
+    /// node is not a per-channel scale of that input).
+    /// </summary>
+    public static ChannelAffine? FromMul(GraphIndex graph, NodeProto node, int dataInput, int rank, bool freeInitializers)
+    {
+        if (node.OpType != "Mul" || node.Input.Count != 2 || node.Output.Count != 1) return null;
+        var weight = ConstantWeights.Find(graph, node.Input[1 - dataInput]);
+        if (weight is null || weight.Tensor.DataType != (int)DataType.Float || FixedWeights.IsOverridable(weight, freeInitializers)) return null;
+        var dims = weight.Tensor.Dims.ToArray();
+        if (dims.Length > rank || rank < 2) return null;
+        // Right-aligned broadcasting: the constant's dimension that lands on axis 1 may be the channel count, every
+        // other one must be 1.
+        var aligned = rank - dims.Length;
+        for (var i = 0; i < dims.Length; i++)
+            if (dims[i] != 1 && i + aligned != 1) return null;
+        var values = TensorData.Read<float>(weight.Tensor).Select(v => (double)v).ToArray();
+        if (values.Length == 0) return null;
+        return new ChannelAffine(values, new double[values.Length]);
+    }
+
     /// <summary>The map of <paramref name="node"/>, or null with <paramref name="reason"/> when it is not a fixed one.</summary>
-    public static BatchNormParameters? Read(GraphIndex graph, NodeProto node, long opset, bool freeInitializers, out string? reason)
+    public static ChannelAffine? FromBatchNormalization(GraphIndex graph, NodeProto node, long opset, bool freeInitializers, out string? reason)
     {
         reason = InferenceModeProblem(node, opset);
         if (reason is not null) return null;
@@ -51,7 +79,7 @@ internal sealed record BatchNormParameters(double[] Scale, double[] Shift)
             scale[c] = gamma[c] / Math.Sqrt(variance[c] + epsilon);
             shift[c] = beta[c] - mean[c] * scale[c];
         }
-        return new BatchNormParameters(scale, shift);
+        return new ChannelAffine(scale, shift);
     }
 
     /// <summary>Why the node does not normalize with fixed statistics, or null when it does.</summary>
