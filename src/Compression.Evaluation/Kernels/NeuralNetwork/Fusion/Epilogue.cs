@@ -55,13 +55,17 @@ internal sealed class Epilogue
     /// <summary>Elements per chunk: every register of a chunk lives in a stack buffer.</summary>
     private const int Chunk = 64;
 
-    public Epilogue(IReadOnlyList<EpilogueStep> steps, int externals)
+    /// <param name="compile">False keeps the step-by-step path only (tests compare the two).</param>
+    public Epilogue(IReadOnlyList<EpilogueStep> steps, int externals, bool compile = true)
     {
         Steps = steps.ToArray();
         Externals = externals;
-        _compiled = EpilogueCompiler.Compile(Steps, bias: false);
-        _compiledWithBias = EpilogueCompiler.Compile(Steps, bias: true);
+        _compiled = compile ? EpilogueCompiler.Compile(Steps, bias: false) : null;
+        _compiledWithBias = compile ? EpilogueCompiler.Compile(Steps, bias: true) : null;
     }
+
+    /// <summary>Whether the steps run as one compiled loop (for tests).</summary>
+    internal bool IsCompiled => _compiled is not null;
 
     /// <summary>The steps as one inlined loop (<see cref="CompiledEpilogue"/>), without and with a bias; null if they do not compile.</summary>
     private readonly CompiledEpilogue? _compiled;
