@@ -39,6 +39,17 @@ def int8_layouts(tensors):
     }
 
 
+def index_layouts(tensors):
+    """Weight-sharing indices (uint8, K values each): as stored, two 4-bit indices a byte, and the order-0 bound."""
+    flat = np.concatenate([t.ravel() for t in tensors])
+    pairs = np.resize(flat, flat.size + flat.size % 2).reshape(-1, 2)
+    return {
+        "as stored": packed(flat.tobytes()),
+        "order-0 entropy bound": round(entropy_bytes(flat)),
+        "two indices a byte (if K <= 16)": packed(((pairs[:, 0] << 4) | (pairs[:, 1] & 15)).astype(np.uint8).tobytes()),
+    }
+
+
 def float_layouts(tensors):
     raw = b"".join(t.tobytes() for t in tensors)
     planes = b"".join(np.frombuffer(t.tobytes(), np.uint8).reshape(-1, t.itemsize).T.copy().tobytes() for t in tensors)
@@ -51,11 +62,16 @@ def main(paths):
         arrays = [numpy_helper.to_array(t) for t in model.graph.initializer]
         int8 = [a for a in arrays if a.dtype == np.int8 and a.size >= 256]
         floats = [a for a in arrays if a.dtype in (np.float32, np.float16) and a.size >= 256]
+        indices = [a for a in arrays if a.dtype == np.uint8 and a.size >= 256]
         print(f"{path}: file {packed(model.SerializeToString()):,} B packed")
         if int8:
             zeros = np.mean(np.concatenate([a.ravel() for a in int8]) == 0)
             print(f"  int8 weights ({sum(a.size for a in int8):,} values, {100 * zeros:.1f}% zeros):")
             for name, size in int8_layouts(int8).items():
+                print(f"    {name:32} {size:>10,}")
+        if indices:
+            print(f"  shared-weight indices ({sum(a.size for a in indices):,} values, {len(np.unique(np.concatenate([a.ravel() for a in indices])))} distinct):")
+            for name, size in index_layouts(indices).items():
                 print(f"    {name:32} {size:>10,}")
         if floats:
             print(f"  float weights ({sum(a.size for a in floats):,} values):")

@@ -40,10 +40,9 @@ public sealed class LowRankPass : ICompressionPass
             if (context.IsExcluded(node) || FactorableLayer.Find(graph, node, freeInitializers) is not { } layer) continue;
             var maxRank = layer.LargestPayingRank;
             if (maxRank < 1) { skipped++; continue; }
-            var a = layer.Matrix();
             var wanted = spec is LowRankSpec.Rank r ? (int)Math.Ceiling(r.Fraction * Math.Min(layer.Outputs, layer.Inputs)) : maxRank;
             if (wanted > maxRank) { skipped++; continue; }
-            var svd = TruncatedSvd.Compute(a, wanted);
+            var svd = TruncatedSvd.Compute(layer.Matrix(), wanted);
             var rank = spec is LowRankSpec.Energy e ? EnergyRank(svd, e.Fraction) : svd.Rank;
             if (rank is not { } chosen) { skipped++; continue; }
             factored.Add(Rewrite(model, graph, layer, a, svd, chosen, names));

@@ -43,17 +43,22 @@ public static class ScalarKMeans
         return centroids.Select(c => (float)c).Distinct().Order().ToArray();
     }
 
-    /// <summary>The index of the nearest centroid (ties to the lower one) for a sorted centroid list.</summary>
+    /// <summary>
+    /// The index of the nearest centroid (ties to the lower one) for an ascending list of distinct centroids: the
+    /// distance falls then rises along the list, so the nearest is one of the two around the value's insertion point.
+    /// </summary>
     public static int Nearest(float[] centroids, float value)
     {
-        var best = 0;
-        var bestDistance = Math.Abs((double)value - centroids[0]);
-        for (var c = 1; c < centroids.Length; c++)
+        int low = 0, high = centroids.Length;
+        while (low < high)
         {
-            var distance = Math.Abs((double)value - centroids[c]);
-            if (distance < bestDistance) (best, bestDistance) = (c, distance);
+            var mid = (low + high) >>> 1;
+            if (centroids[mid] < value) low = mid + 1;
+            else high = mid;
         }
-        return best;
+        if (low == 0) return 0;
+        if (low == centroids.Length) return centroids.Length - 1;
+        return Math.Abs((double)value - centroids[low]) < Math.Abs((double)value - centroids[low - 1]) ? low : low - 1;
     }
 
     /// <summary>k-means++: the first centre uniformly, each next one with probability proportional to D(x)².</summary>

@@ -15,7 +15,7 @@ internal sealed class GraphPlan
 {
     private readonly Dictionary<GraphProto, GraphPlan> _children = new(ReferenceEqualityComparer.Instance);
 
-    public GraphPlan(GraphIndex graph, ModelIndex model, KernelRegistry registry, List<UnsupportedNode> unsupported)
+    public GraphPlan(GraphIndex graph, ModelIndex model, KernelRegistry registry, List<UnsupportedNode> unsupported, bool pairDepthwise = true)
     {
         Graph = graph;
         foreach (var init in graph.Graph.Initializer)
@@ -24,7 +24,7 @@ internal sealed class GraphPlan
         foreach (var node in graph.TopologicalOrder)
         {
             foreach (var sub in graph.SubgraphsOf(node))
-                _children[sub.Index.Graph] = new GraphPlan(sub.Index, model, registry, unsupported);
+                _children[sub.Index.Graph] = new GraphPlan(sub.Index, model, registry, unsupported, pairDepthwise);
 
             var domain = ModelIndex.NormalizeDomain(node.Domain);
             var opset = model.OpsetOf(node);
@@ -99,6 +99,14 @@ internal sealed class GraphPlan
                 }
                 : Steps[i]);
         }
+
+        // A depthwise Conv whose output only the next step (a 1×1 Conv) reads runs inside it, band by band.
+        for (var i = FusedSteps.Count - 2; i >= 0 && pairDepthwise; i--)
+            if (DepthwisePairing.Pairs(FusedSteps[i], FusedSteps[i + 1], Constants, Readers, Pinned))
+            {
+                FusedSteps[i + 1] = FusedSteps[i + 1] with { Prelude = FusedSteps[i] };
+                FusedSteps.RemoveAt(i);
+            }
     }
 
     private int SlotOf(string name)
@@ -184,4 +192,7 @@ internal sealed record PlanStep(NodeProto Node, IKernel Kernel, int Version, IRe
     public int[] ExternalSlots { get; init; } = [];
 
     public int[] TailReadSlots { get; init; } = [];
+
+    /// <summary>A depthwise Conv step run first inside this one (its output is this step's input 0, read by nothing else).</summary>
+    public PlanStep? Prelude { get; init; }
 }

@@ -51,11 +51,16 @@ internal sealed class GraphRun
         for (var s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
-            if (step.Fusion is not { } group || !TryFused(step, group, scope, remaining, plan))
+            if (step.Prelude is { } prelude)
             {
-                Execute(step, scope, remaining, plan, null);
-                foreach (var tail in step.Tail) Execute(tail, scope, remaining, plan, null);
+                if (TryPrelude(step, prelude, scope, remaining, plan))
+                {
+                    if (parent is null) StepDone?.Invoke(step.Node);
+                    continue;
+                }
+                RunStep(prelude, scope, remaining, plan);
             }
+            RunStep(step, scope, remaining, plan);
             if (parent is null) StepDone?.Invoke(step.Node);
         }
 
@@ -67,6 +72,44 @@ internal sealed class GraphRun
                 $"graph output '{name}' was never produced.");
         }
         return outputs;
+    }
+
+    /// <summary>A step with its fused nodes as one, or (if this run's tensors do not fit) node by node.</summary>
+    private void RunStep(PlanStep step, Scope scope, int[] remaining, GraphPlan plan)
+    {
+        if (step.Fusion is { } group && TryFused(step, group, scope, remaining, plan)) return;
+        Execute(step, scope, remaining, plan, null);
+        foreach (var tail in step.Tail) Execute(tail, scope, remaining, plan, null);
+    }
+
+    /// <summary>
+    /// Runs a depthwise Conv and the 1×1 Conv reading it (with that one's fused nodes, if any) as one step; false
+    /// (nothing done) if this run's tensors do not fit, and the caller runs them one by one.
+    /// </summary>
+    private bool TryPrelude(PlanStep step, PlanStep prelude, Scope scope, int[] remaining, GraphPlan plan)
+    {
+        var inputs = new Tensor?[prelude.InputSlots.Length];
+        for (var i = 0; i < inputs.Length; i++)
+            if (prelude.InputSlots[i] >= 0 && (inputs[i] = scope.Find(prelude.InputSlots[i], prelude.Node.Input[i])) is null) return false;
+        if (inputs[0]?.ElementType != Onnx.Protobuf.TensorProto.Types.DataType.Float) return false;
+        EpilogueBinding? epilogue = null;
+        if (step.Fusion is { } group)
+        {
+            var externals = new Tensor[group.Externals.Length];
+            for (var i = 0; i < externals.Length; i++)
+                if (scope.Find(step.ExternalSlots[i], group.Externals[i]) is { } t) externals[i] = t;
+                else return false;
+            epilogue = new EpilogueBinding(group.Epilogue, externals);
+        }
+        // The depthwise's own fused nodes read no tensors (the pairing takes only those), so their epilogue binds none.
+        var preludeEpilogue = prelude.Fusion is { } own ? new EpilogueBinding(own.Epilogue, []) : null;
+        var context = Execute(step, scope, remaining, plan, epilogue,
+            new PreludeBinding(inputs, prelude.Prepared, prelude.Attributes, preludeEpilogue));
+        if (context is null) return false;
+        foreach (var slot in prelude.ReadSlots) Release(slot, scope, remaining, plan);
+        foreach (var slot in prelude.TailReadSlots) Release(slot, scope, remaining, plan);
+        foreach (var slot in step.TailReadSlots) Release(slot, scope, remaining, plan);
+        return true;
     }
 
     /// <summary>Runs a Conv with its fused elementwise nodes as one step; false (nothing done) if this run's tensors do not fit.</summary>
@@ -89,7 +132,8 @@ internal sealed class GraphRun
     /// Runs one step and binds its outputs. With an epilogue, the step's output is bound as the group's result; if the
     /// kernel declines the epilogue, nothing is bound and null is returned so the caller runs the plain steps.
     /// </summary>
-    private KernelContext? Execute(PlanStep step, Scope scope, int[] remaining, GraphPlan plan, EpilogueBinding? epilogue)
+    private KernelContext? Execute(PlanStep step, Scope scope, int[] remaining, GraphPlan plan, EpilogueBinding? epilogue,
+        PreludeBinding? prelude = null)
     {
         var node = step.Node;
         var slots = step.InputSlots;
@@ -97,6 +141,11 @@ internal sealed class GraphRun
         for (var i = 0; i < nodeInputs.Length; i++)
         {
             if (slots[i] < 0) continue;
+            if (i == 0 && prelude is not null)
+            {
+                nodeInputs[0] = prelude.Inputs[0];
+                continue;
+            }
             nodeInputs[i] = scope.Find(slots[i], node.Input[i]) ?? throw new CompressionException(EvaluationErrorCodes.InputMissing,
                 $"node {KernelException.Describe(node)} reads '{node.Input[i]}', which has no value (a missing graph input?).");
         }
@@ -104,6 +153,7 @@ internal sealed class GraphRun
         {
             Prepared = step.Prepared,
             Epilogue = epilogue,
+            Prelude = prelude,
         };
         try
         {
@@ -114,6 +164,8 @@ internal sealed class GraphRun
             throw new KernelException(node, $"{e.GetType().Name}: {e.Message}", e);
         }
         var values = scope.Values;
+        // With a prelude, a kernel that declines computes nothing: the caller runs the plain steps.
+        if (prelude is not null && !context.PreludeApplied) return null;
         if (epilogue is not null)
         {
             // A kernel declines before it computes anything (this run's tensors do not fit): the caller runs the plain steps.

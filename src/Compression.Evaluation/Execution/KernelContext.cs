@@ -37,6 +37,15 @@ public sealed class KernelContext
     /// <summary>Elementwise nodes the kernel may apply to its output as it stores it, with their tensors; null if none.</summary>
     internal EpilogueBinding? Epilogue { get; init; }
 
+    /// <summary>
+    /// A depthwise Conv to compute first, band by band, whose output is this node's input 0 and read by nothing else
+    /// (input 0 is then the depthwise node's input); null if none.
+    /// </summary>
+    internal PreludeBinding? Prelude { get; init; }
+
+    /// <summary>Set by a kernel that ran <see cref="Prelude"/>; if it did not, it computed nothing and set no output.</summary>
+    internal bool PreludeApplied { get; set; }
+
     /// <summary>Set by a kernel that applied <see cref="Epilogue"/>: its output is then the group's result.</summary>
     internal bool EpilogueApplied { get; set; }
 
@@ -101,6 +110,9 @@ public sealed class KernelContext
 
     public KernelException Fail(string message) => new(Node, message);
 }
+
+/// <summary>The prelude node's inputs in this run, its plan-time state and attributes, and its own fused nodes (applied to its rows).</summary>
+internal sealed record PreludeBinding(Tensor?[] Inputs, object? Prepared, NodeAttributes Attributes, EpilogueBinding? Epilogue);
 
 /// <summary>An epilogue with the tensors it reads in this run (float arrays of the output's shape).</summary>
 internal sealed record EpilogueBinding(Epilogue Epilogue, Tensor[] Externals);

@@ -29,7 +29,7 @@ public sealed class ModelExecutor
         _options = options ?? ExecutorOptions.Default;
         Index = new ModelIndex(model.Proto);
         var unsupported = new List<UnsupportedNode>();
-        _main = new GraphPlan(Index.Main, Index, registry ?? KernelRegistry.Default, unsupported);
+        _main = new GraphPlan(Index.Main, Index, registry ?? KernelRegistry.Default, unsupported, _options.PairDepthwise);
         if (unsupported.Count > 0) throw new UnsupportedOperatorException(unsupported, model.SourcePath);
         Inputs = model.Graph.Input.Where(i => !Index.Main.Initializers.ContainsKey(i.Name)).Select(i => i.Name).ToList();
         Outputs = model.Graph.Output.Select(o => o.Name).ToList();
@@ -38,7 +38,14 @@ public sealed class ModelExecutor
     public OnnxModel Model { get; }
 
     /// <summary>How many elementwise nodes of the main graph run fused into a Conv's output store (for tests and benchmarks).</summary>
-    internal int FusedNodes => _main.FusedSteps.Sum(s => s.Tail.Length);
+    internal int FusedNodes => _main.FusedSteps.Sum(s => s.Tail.Length + (s.Prelude?.Tail.Length ?? 0));
+
+    /// <summary>How many depthwise Convs of the main graph run inside the 1×1 Conv after them (for tests and benchmarks).</summary>
+    internal int DepthwisePairs => _main.FusedSteps.Count(s => s.Prelude is not null);
+
+    /// <summary>Each step of a plain run with the nodes it runs (prelude, node, fused tail), for profiling (benchmarks).</summary>
+    internal IReadOnlyList<(NodeProto Step, NodeProto[] Nodes)> StepNodes =>
+        _main.FusedSteps.Select(s => (s.Node, (s.Prelude is { } p ? new[] { p.Node } : []).Append(s.Node).Concat(s.Tail.Select(t => t.Node)).ToArray())).ToList();
 
     public ModelIndex Index { get; }
 

@@ -41,6 +41,29 @@ public sealed class FusionDeterminismTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestAssets.RealModelNames), MemberType = typeof(TestAssets))]
+    public async Task Depthwise_pairs_give_the_bits_of_unpaired_fused_runs_on_one_and_two_threads(string name)
+    {
+        using var temp = new TempFolder("determinism-pairs");
+        var inputs = temp.CreateFolder("inputs");
+        var path = await RealModelRun.PrepareAsync(name, inputs);
+        var model = OnnxModel.Load(path);
+        var reference = new ModelExecutor(model, new ExecutorOptions { Threads = 1, PairDepthwise = false });
+        var feeds = InputFiles.Load(inputs, reference.Inputs.Select(n => model.Graph.Input.First(i => i.Name == n)).ToList());
+        var expected = reference.Run(feeds);
+        Assert.Equal(0, reference.DepthwisePairs);
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var paired = new ModelExecutor(model, new ExecutorOptions { Threads = threads });
+            // Every convolutional real model has MobileNet blocks: a depthwise Conv (some with their own BatchNormalization
+            // and activation fused) feeding a 1×1 Conv.
+            if (model.Graph.Node.Any(n => n.OpType == "Conv")) Assert.True(paired.DepthwisePairs > 0, $"{name}: no depthwise pair");
+            var actual = paired.Run(feeds);
+            foreach (var output in paired.Outputs) Assert.Equal(Bytes(expected[output]), Bytes(actual[output]));
+        }
+    }
+
     private static byte[] Bytes(Tensor t) => t.ElementType == TensorProto.Types.DataType.Float
         ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.ReadOnlySpan<float>()).ToArray()
         : System.Text.Encoding.UTF8.GetBytes(TensorConversion.ToProto(t, "x").ToString());

@@ -116,6 +116,12 @@ internal sealed class Conv : IKernel, IPreparedKernel
 
     public void Execute(KernelContext context)
     {
+        if (context.Prelude is { } prelude)
+        {
+            // All or nothing: declining leaves no output and the run executes the two nodes one by one.
+            context.PreludeApplied = TryWithDepthwise(context, prelude);
+            return;
+        }
         var x = context.Input(0);
         var w = context.Input(1);
         var bias = context.OptionalInput(2);
@@ -153,7 +159,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
         var ys = (float[])y.Data;
         var externals = epilogue is null ? [] : new float[epilogue.Externals.Length][];
         for (var i = 0; i < externals.Length; i++) externals[i] = (float[])epilogue!.Externals[i].Data;
-        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, externals, ys);
+        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, externals, ys, g.OutputSize, filters);
         if (y.Length > 0)
         {
             if (groupChannels == 1 && DepthwisePadded.Fits(g) && (state?.FiniteWeights ?? DepthwisePadded.AllFinite((float[])w.Data)))
@@ -170,26 +176,130 @@ internal sealed class Conv : IKernel, IPreparedKernel
         context.SetOutput(0, y);
     }
 
+    /// <summary>Output floats of one band of a depthwise + 1×1 pair: the depthwise rows of all channels stay in L2.</summary>
+    private const int BandFloats = 65536;
+
+    /// <summary>
+    /// This 1×1 Conv with the depthwise Conv producing its input computed band by band: the depthwise output rows
+    /// [h0, h1) of every channel (plus its bias) go into a band buffer, which is at once the B operand of this node's
+    /// product for those positions. Each depthwise value is the chain of <see cref="DepthwisePadded"/> and each output
+    /// the GEMM's chain over channels, as when the two nodes run apart, so the bits are the same. False (nothing done)
+    /// unless both weights are the planned constants, the depthwise fits the padded kernel, this node is pointwise with
+    /// group 1, and the epilogue (if any) fits.
+    /// </summary>
+    private static bool TryWithDepthwise(KernelContext context, PreludeBinding prelude)
+    {
+        if (prelude.Inputs is not [{ ElementType: DataType.Float, Rank: 4 } x, { } wd, ..]) return false;
+        var bd = prelude.Inputs.Length > 2 ? prelude.Inputs[2] : null;
+        if (prelude.Prepared is not Prepared dws || !ReferenceEquals(dws.Weight, wd) || !dws.FiniteWeights) return false;
+        int batch = x.Shape[0], channels = x.Shape[1], middle = wd.Shape[0];
+        if (dws.Group != channels || middle % channels != 0 || wd.Shape[1] != 1) return false;
+        if (bd is not null && (bd.ElementType != DataType.Float || bd.Length != middle)) return false;
+        var gd = dws.Geometry(x.Shape.AsSpan(2));
+        if (!DepthwisePadded.Fits(gd)) return false;
+        var w = context.Input(1);
+        var bias = context.OptionalInput(2);
+        if (context.Prepared is not Prepared pws || !ReferenceEquals(pws.Weight, w) || pws.Group != 1 || pws.Packed is not { } packed) return false;
+        if (w.Shape[1] != middle || w.Rank != 4) return false;
+        if (bias is not null && (bias.ElementType != DataType.Float || bias.Length != w.Shape[0])) return false;
+        int oh = gd.Output[1], ow = gd.Output[2], filters = w.Shape[0];
+        if (!pws.Geometry([oh, ow]).IsPointwise) return false;
+        int[] shape = [batch, filters, oh, ow];
+        if (context.Epilogue is { } e && !e.Epilogue.Fits(shape, e.Externals)) return false;
+        var own = prelude.Epilogue;
+        if (own is not null && (own.Externals.Length > 0 || !own.Epilogue.Fits([batch, middle, oh, ow], own.Externals))) return false;
+        var epilogue = context.Epilogue;
+
+        var y = context.Allocate(DataType.Float, shape);
+        var ys = (float[])y.Data;
+        var externals = epilogue is null ? [] : new float[epilogue.Externals.Length][];
+        for (var i = 0; i < externals.Length; i++) externals[i] = (float[])epilogue!.Externals[i].Data;
+        var post = new Store((float[]?)bias?.Data, epilogue?.Epilogue, externals, ys, oh * ow, filters);
+        var positions = oh * ow;
+        var bandRows = Math.Clamp(BandFloats / Math.Max(1, middle * ow), 1, Math.Max(1, oh));
+        var bands = (oh + bandRows - 1) / bandRows;
+        var multiplier = middle / channels;
+        var xs = (float[])x.Data;
+        var wds = (float[])wd.Data;
+        var bds = (float[]?)bd?.Data;
+        var serial = new Parallelism(1);
+        if (positions > 0)
+            context.Parallelism.For(batch * bands, task =>
+            {
+                var n = task / bands;
+                var h0 = task % bands * bandRows;
+                var h1 = Math.Min(oh, h0 + bandRows);
+                var cols = (h1 - h0) * ow;
+                var band = ArrayPool<float>.Shared.Rent(middle * cols);
+                try
+                {
+                    // The depthwise's bias and own fused nodes per channel row, as its unpaired store does per plane.
+                    var depthwiseStore = new Store(bds, own?.Epilogue, [], band, cols, middle);
+                    for (var m = 0; m < middle; m++)
+                    {
+                        DepthwisePadded.Rows(xs, (n * channels + m / multiplier) * gd.InputSize, wds, m * gd.KernelSize, band, m * cols, h0, h1, gd);
+                        depthwiseStore.Row(m * cols, cols);
+                    }
+                    var yOffset = n * filters * positions + h0 * ow;
+                    GemmCore.MultiplyPackingB(packed.Packed, 0, band, 0, cols, filters, cols, middle, ys, yOffset, positions, serial,
+                        post.IsEmpty ? null : (row, from, to) => post.Row(yOffset + row * positions + from, to - from));
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(band);
+                }
+            }, (long)bandRows * ow * (middle * gd.KernelSize + filters * middle));
+        context.EpilogueApplied = epilogue is not null;
+        context.SetOutput(0, y);
+        return true;
+    }
+
     /// <summary>
     /// What happens to an output row once its sums are final: the bias added (a float add, as before fusion existed),
     /// then the fused epilogue if any. Done per row while the row is still in cache.
     /// </summary>
-    internal sealed class Store(float[]? bias, Epilogue? epilogue, float[][] externals, float[] y)
+    internal sealed class Store(float[]? bias, Epilogue? epilogue, float[][] externals, float[] y, int planeSize, int channels)
     {
+        /// <summary>Ranges at least this long are split across threads by <see cref="Region"/>.</summary>
+        private const int Piece = 4096;
+
         public bool IsEmpty => bias is null && epilogue is null;
 
-        /// <summary>Row y[offset, offset + length) of channel <paramref name="channel"/>.</summary>
-        public void Row(int offset, int length, int channel)
+        /// <summary>
+        /// y[offset, offset + length), which may span several planes (element i is in channel (i / planeSize) mod
+        /// channels, y being [N, channels, planeSize]).
+        /// </summary>
+        public void Row(int offset, int length)
         {
-            if (bias is not null)
+            if (epilogue is not null)
             {
-                var row = y.AsSpan(offset, length);
+                // The bias add is the epilogue's first operation on each block.
+                epilogue.Apply(y, offset, length, planeSize, channels, externals, bias);
+                return;
+            }
+            if (bias is null) return;
+            for (var at = offset; at < offset + length;)
+            {
+                var to = Math.Min(offset + length, (at / planeSize + 1) * planeSize);
+                var row = y.AsSpan(at, to - at);
+                var channel = at / planeSize % channels;
                 var b = Vector256.Create(bias[channel]);
                 var j = 0;
-                for (; j + 8 <= length; j += 8) (Vector256.Create<float>(row.Slice(j, 8)) + b).CopyTo(row.Slice(j, 8));
-                for (; j < length; j++) row[j] += bias[channel];
+                for (; j + 8 <= row.Length; j += 8) (Vector256.Create<float>(row.Slice(j, 8)) + b).CopyTo(row.Slice(j, 8));
+                for (; j < row.Length; j++) row[j] += bias[channel];
+                at = to;
             }
-            epilogue?.Apply(y, offset, length, channel, externals);
+        }
+
+        /// <summary>
+        /// A whole region at once, in pieces across threads: for short planes or rows, where a call per row would cost
+        /// more than its work (the region is still in cache, just computed).
+        /// </summary>
+        public void Region(int offset, int length, Parallelism parallelism)
+        {
+            if (IsEmpty) return;
+            var pieces = (length + Piece - 1) / Piece;
+            parallelism.For(pieces, p => Row(offset + p * Piece, Math.Min(Piece, length - p * Piece)), Piece);
         }
     }
 
@@ -222,18 +332,23 @@ internal sealed class Conv : IKernel, IPreparedKernel
                     var xOffset = (n * group + gi) * groupChannels * inputPlane;
                     var yOffset = (n * group + gi) * groupFilters * positions;
                     var firstFilter = gi * groupFilters;
-                    Action<int, int, int>? rowDone = post.IsEmpty ? null
-                        : (row, from, to) => post.Row(yOffset + row * positions + from, to - from, firstFilter + row);
+                    // Short planes get their bias and epilogue in one region afterwards (a call per plane would cost more than its work).
+                    var perRow = positions >= ShortRow;
+                    Action<int, int, int>? rowDone = post.IsEmpty || !perRow ? null
+                        : (row, from, to) => post.Row(yOffset + row * positions + from, to - from);
                     if (pointwise)
                     {
                         // The input is B as it stands ([C, H·W] row-major): packed block by block while in cache.
                         GemmCore.MultiplyPackingB(packedA, gi * aSize, x, xOffset, inputPlane, groupFilters, positions, k, y, yOffset, positions,
                             parallelism, rowDone);
-                        continue;
                     }
-                    packedB ??= ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
-                    Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
-                    GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism, rowDone);
+                    else
+                    {
+                        packedB ??= ArrayPool<float>.Shared.Rent(Math.Max(1, GemmCore.PackedBSize(k, positions)));
+                        Im2Col.Pack(x, xOffset, groupChannels, g, packedB, parallelism);
+                        GemmCore.Multiply(packedA, gi * aSize, packedB, groupFilters, positions, k, y, yOffset, positions, parallelism, rowDone);
+                    }
+                    if (!perRow) post.Region(yOffset, groupFilters * positions, parallelism);
                 }
         }
         finally
@@ -242,6 +357,12 @@ internal sealed class Conv : IKernel, IPreparedKernel
             if (packedB is not null) ArrayPool<float>.Shared.Return(packedB);
         }
     }
+
+    /// <summary>Output rows shorter than this get their bias and epilogue per plane once the plane is done (<see cref="Direct"/>).</summary>
+    private const int ShortRow = 64;
+
+    /// <summary>Outputs per filter in one task of <see cref="Direct"/> (whole rows): 4 KiB per filter row band.</summary>
+    private const int BandOutputs = 1024;
 
     /// <summary>Whether <see cref="Direct"/> serves this geometry: 1-D or 2-D, no dilation, stride 1 or 2 along the row.</summary>
     private static bool DirectFits(WindowGeometry g) =>
@@ -262,35 +383,72 @@ internal sealed class Conv : IKernel, IPreparedKernel
         int ih = g.Input[1], iw = g.Input[2], oh = g.Output[1], ow = g.Output[2], kh = g.Kernel[1], kw = g.Kernel[2];
         int sh = g.Stride[1], sw = g.Stride[2], top = g.PadBegin[1], left = g.PadBegin[2];
         var tiles = (ow + nr - 1) / nr;
-        // Padded rows wide enough for every vector load of the last tile (two loads of 8, or of 16 for stride 2).
-        var width = Math.Max(left + iw, (tiles * nr - 1) * sw + kw) + 16;
+        // Padded rows wide enough for every vector load of the last tile (two loads of 8, or of 16 for stride 2), a
+        // multiple of 16 so a stride-2 row splits into two halves of whole vectors.
+        var width = (Math.Max(left + iw, (tiles * nr - 1) * sw + kw) + 16 + 15) / 16 * 16;
         var height = Math.Max(top + ih, (oh - 1) * sh + kh);
         var plane = height * width;
         var padded = ArrayPool<float>.Shared.Rent(channels * plane);
+        float[]? phased = null;
         try
         {
             Array.Clear(padded, 0, channels * plane);
             for (var c = 0; c < channels; c++)
                 for (var r = 0; r < ih; r++)
                     x.AsSpan(xOffset + (c * ih + r) * iw, iw).CopyTo(padded.AsSpan(c * plane + (top + r) * width + left, iw));
+            if (sw == 2)
+            {
+                // Each row as its even columns then its odd columns: a stride-2 tap becomes one contiguous load instead
+                // of two loads and a shuffle per tap and filter panel (the same values reach the same lanes).
+                phased = ArrayPool<float>.Shared.Rent(channels * plane);
+                Deinterleave(padded, phased, channels * height, width);
+            }
             var panels = (filters + mr - 1) / mr;
             var k = channels * kh * kw;
             var positions = oh * ow;
-            parallelism.For(panels * oh, task =>
+            // Short rows store their bias and epilogue per plane afterwards (the output is then still in L2): per row,
+            // the per-call setup would outweigh the work.
+            var perRow = !post.IsEmpty && ow >= ShortRow;
+            // A task is a band of output rows of one filter panel: each filter's band is contiguous, so its bias and
+            // epilogue go in one call while the band is in cache.
+            var bandRows = Math.Clamp(BandOutputs / ow, 1, oh);
+            var bands = (oh + bandRows - 1) / bandRows;
+            parallelism.For(panels * bands, task =>
             {
-                var panel = task / oh;
-                var h = task % oh;
-                DirectRow(padded, plane, width, channels, kh, kw, sh * h, sw, packedA, aOffset + panel * mr * k, k, y,
-                    yOffset + panel * mr * positions + h * ow, positions, Math.Min(mr, filters - panel * mr), ow);
-                if (post.IsEmpty) return;
+                var panel = task / bands;
+                var h0 = task % bands * bandRows;
+                var h1 = Math.Min(oh, h0 + bandRows);
+                for (var h = h0; h < h1; h++)
+                    DirectRow(phased ?? padded, plane, width, channels, kh, kw, sh * h, sw, packedA, aOffset + panel * mr * k, k, y,
+                        yOffset + panel * mr * positions + h * ow, positions, Math.Min(mr, filters - panel * mr), ow);
+                if (!perRow) return;
                 for (var r = 0; r < mr && panel * mr + r < filters; r++)
-                    post.Row(yOffset + (panel * mr + r) * positions + h * ow, ow, firstFilter + panel * mr + r);
-            }, (long)mr * ow * k);
+                    post.Row(yOffset + (panel * mr + r) * positions + h0 * ow, (h1 - h0) * ow);
+            }, (long)mr * bandRows * ow * k);
+            if (!perRow) post.Region(yOffset, filters * positions, parallelism);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(padded);
+            if (phased is not null) ArrayPool<float>.Shared.Return(phased);
         }
+    }
+
+    /// <summary>Rows of <paramref name="width"/> floats (a multiple of 16) into [even columns, odd columns] halves.</summary>
+    private static unsafe void Deinterleave(float[] source, float[] target, int rows, int width)
+    {
+        var half = width / 2;
+        fixed (float* sp = source, tp = target)
+            for (var r = 0; r < rows; r++)
+            {
+                var from = sp + (long)r * width;
+                var to = tp + (long)r * width;
+                for (var t = 0; t < half; t += 8)
+                {
+                    Evens(from + 2 * t).Store(to + t);
+                    Odds(from + 2 * t).Store(to + half + t);
+                }
+            }
     }
 
     /// <summary>One output row of up to six filters: 16 outputs at a time, all k taps accumulated in registers.</summary>
@@ -310,20 +468,13 @@ internal sealed class Conv : IKernel, IPreparedKernel
                 for (var c = 0; c < channels; c++)
                     for (var r = 0; r < kh; r++)
                     {
-                        var row = xp + c * plane + (firstRow + r) * width + j * sw;
+                        // Stride 2 reads the deinterleaved rows: column 2(j + l) + e is (e mod 2)'s half at j + l + e / 2.
+                        var row = xp + c * plane + (firstRow + r) * width + j;
                         for (var e = 0; e < kw; e++, a += mr)
                         {
-                            Vector256<float> b0, b1;
-                            if (sw == 1)
-                            {
-                                b0 = Vector256.Load(row + e);
-                                b1 = Vector256.Load(row + e + 8);
-                            }
-                            else
-                            {
-                                b0 = Evens(row + e);
-                                b1 = Evens(row + e + 16);
-                            }
+                            var at = sw == 1 ? row + e : row + (e & 1) * (width / 2) + (e >> 1);
+                            var b0 = Vector256.Load(at);
+                            var b1 = Vector256.Load(at + 8);
                             var a0 = Vector256.Create(a[0]);
                             c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
                             c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
@@ -344,13 +495,26 @@ internal sealed class Conv : IKernel, IPreparedKernel
                             c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
                         }
                     }
+                var cols = Math.Min(nr, ow - j);
+                if (cols == nr && rows == mr)
+                {
+                    // A whole tile goes straight to the output rows (a copy call per row through the tile would cost
+                    // a third of the tile's work at K = 75).
+                    var o = yp + yOffset + j;
+                    c00.Store(o); c01.Store(o + 8);
+                    c10.Store(o + ldy); c11.Store(o + ldy + 8);
+                    c20.Store(o + 2L * ldy); c21.Store(o + 2L * ldy + 8);
+                    c30.Store(o + 3L * ldy); c31.Store(o + 3L * ldy + 8);
+                    c40.Store(o + 4L * ldy); c41.Store(o + 4L * ldy + 8);
+                    c50.Store(o + 5L * ldy); c51.Store(o + 5L * ldy + 8);
+                    continue;
+                }
                 c00.Store(tile); c01.Store(tile + 8);
                 c10.Store(tile + nr); c11.Store(tile + nr + 8);
                 c20.Store(tile + 2 * nr); c21.Store(tile + 2 * nr + 8);
                 c30.Store(tile + 3 * nr); c31.Store(tile + 3 * nr + 8);
                 c40.Store(tile + 4 * nr); c41.Store(tile + 4 * nr + 8);
                 c50.Store(tile + 5 * nr); c51.Store(tile + 5 * nr + 8);
-                var cols = Math.Min(nr, ow - j);
                 for (var i = 0; i < rows; i++)
                     new ReadOnlySpan<float>(tile + i * nr, cols).CopyTo(new Span<float>(yp + yOffset + (long)i * ldy + j, cols));
             }
@@ -365,7 +529,7 @@ internal sealed class Conv : IKernel, IPreparedKernel
         parallelism.For(batch * filters, plane =>
         {
             DepthwisePlane(x, w, y, plane, channels, multiplier, g);
-            if (!post.IsEmpty) post.Row(plane * g.OutputSize, g.OutputSize, plane % filters);
+            post.Row(plane * g.OutputSize, g.OutputSize);
         }, (long)g.OutputSize * g.KernelSize);
     }
 
@@ -522,6 +686,14 @@ internal sealed class Conv : IKernel, IPreparedKernel
     {
         var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
         return Vector256.Create(Vector256.Shuffle(Vector256.Load(p), evens).GetLower(), Vector256.Shuffle(Vector256.Load(p + 8), evens).GetLower());
+    }
+
+    /// <summary>p[1], p[3], …, p[15]: two loads deinterleaved (data movement only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Odds(float* p)
+    {
+        var odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+        return Vector256.Create(Vector256.Shuffle(Vector256.Load(p), odds).GetLower(), Vector256.Shuffle(Vector256.Load(p + 8), odds).GetLower());
     }
 
     /// <summary>One depthwise output: fma over the valid window rows and the columns inside [0, iw), in window order.</summary>

@@ -124,4 +124,108 @@ public class ConvFastPathTests
         // The unprepared kernel (no transposed weights) runs the GEMM: the same chain.
         Assert.Equal(expected, Bits(Run1(Node("Conv", 3), 11, x, w, b).ToArray<float>()));
     }
+
+    [Theory]
+    [InlineData(5, 2, 1, 1, 2, 2, 70)]  // BlazeFace's first layer: 5×5, stride 2, TF "SAME" pads
+    [InlineData(3, 2, 0, 0, 1, 1, 33)]  // stride 2, pads only at the end, odd width
+    [InlineData(3, 1, 1, 1, 1, 1, 40)]  // stride 1
+    [InlineData(4, 2, 1, 1, 1, 2, 21)]  // even kernel, one tile and an edge
+    public void Direct_convolution_gives_the_bits_of_the_chain(int k, int stride, int top, int left, int bottom, int right, int width)
+    {
+        var x = Random(61, 1, 3, 23, width);
+        var w = Random(62, 24, 3, k, k);
+        var b = Random(63, 24);
+        int[] strides = [stride, stride], pads = [top, left, bottom, right];
+        int[] shape = [1, 24, (23 + top + bottom - k) / stride + 1, (width + left + right - k) / stride + 1];
+        var expected = Bits(Chain(x, w, b, 1, strides, [top, left], shape));
+        foreach (var threads in new[] { 1, 2 }) Assert.Equal(expected, Bits(RunPlanned(x, w, b, 1, strides, pads, threads)));
+    }
+
+    [Theory]
+    [InlineData(1, 120)]  // several bands
+    [InlineData(2, 37)]   // stride 2, odd height
+    public void Depthwise_then_pointwise_runs_as_one_step_with_the_bits_of_the_two_nodes(int stride, int height)
+    {
+        // x → depthwise 3×3 (+bias) → 1×1 Conv (+bias) → Add(residual) → Relu, as in BlazeFace.
+        var x = Random(41, 1, 8, height, 40);
+        var dw = Random(42, 8, 1, 3, 3);
+        var dwb = Random(43, 8);
+        var pw = Random(44, 8, 8, 1, 1);
+        var pwb = Random(45, 8);
+        var graph = new GraphProto { Name = "g" };
+        var depthwise = Node("Conv", 3, 1, ("group", 8), ("strides", new[] { stride, stride }), ("pads", new[] { 1, 1, 1, 1 }));
+        depthwise.Input[0] = "x"; depthwise.Input[1] = "dw"; depthwise.Input[2] = "dwb"; depthwise.Output[0] = "mid";
+        var pointwise = Node("Conv", 3);
+        pointwise.Input[0] = "mid"; pointwise.Input[1] = "pw"; pointwise.Input[2] = "pwb"; pointwise.Output[0] = "conv";
+        graph.Node.Add(depthwise);
+        graph.Node.Add(pointwise);
+        var relu = Node("Relu", 1);
+        relu.Input[0] = "conv"; relu.Output[0] = "y";
+        graph.Node.Add(relu);
+        foreach (var (name, t) in new[] { ("dw", dw), ("dwb", dwb), ("pw", pw), ("pwb", pwb) }) graph.Initializer.Add(TensorConversion.ToProto(t, name));
+        graph.Input.Add(Value("x", x.Shape));
+        graph.Output.Add(Value("y", null));
+        var proto = new ModelProto { IrVersion = 8, Graph = graph };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var executor = new ModelExecutor(OnnxModel.FromProto(proto), new ExecutorOptions { Threads = threads });
+            Assert.Equal(1, executor.DepthwisePairs);
+            var feeds = new Dictionary<string, Tensor> { ["x"] = x };
+            var fused = executor.Run(feeds)["y"].ToArray<float>();
+            var observed = executor.Run(feeds, new NullObserver())["y"].ToArray<float>(); // observed runs execute node by node
+            Assert.Equal(Bits(observed), Bits(fused));
+            var mid = Chain(x, dw, dwb, 8, [stride, stride], [1, 1], [1, 8, (height - 1) / stride + 1, (40 - 1) / stride + 1]);
+            var expected = Chain(Tensor.Create([1, 8, (height - 1) / stride + 1, (40 - 1) / stride + 1], mid), pw, pwb, 1, [1, 1], [0, 0],
+                [1, 8, (height - 1) / stride + 1, (40 - 1) / stride + 1]).Select(v => v < 0 ? 0 : v).ToArray();
+            Assert.Equal(Bits(expected), Bits(fused));
+        }
+    }
+
+    [Fact]
+    public void Depthwise_with_its_own_hard_swish_pairs_with_the_pointwise_conv_and_keeps_the_bits()
+    {
+        // x → depthwise 3×3 (+bias) → HardSigmoid → Mul (x·HardSigmoid(x)) → 1×1 Conv, as in MobileNetV3 blocks: the
+        // depthwise's fused hard-swish is applied to its band rows before the product.
+        var x = Random(51, 1, 16, 45, 33);
+        var dw = Random(52, 16, 1, 3, 3);
+        var dwb = Random(53, 16);
+        var pw = Random(54, 24, 16, 1, 1);
+        var graph = new GraphProto { Name = "g" };
+        var depthwise = Node("Conv", 3, 1, ("group", 16), ("pads", new[] { 1, 1, 1, 1 }));
+        depthwise.Input[0] = "x"; depthwise.Input[1] = "dw"; depthwise.Input[2] = "dwb"; depthwise.Output[0] = "mid";
+        var gate = Node("HardSigmoid", 1, 1, ("alpha", 1f / 6), ("beta", 0.5f));
+        gate.Input[0] = "mid"; gate.Output[0] = "gate";
+        var swish = Node("Mul", 2);
+        swish.Input[0] = "mid"; swish.Input[1] = "gate"; swish.Output[0] = "act";
+        var pointwise = Node("Conv", 2);
+        pointwise.Input[0] = "act"; pointwise.Input[1] = "pw"; pointwise.Output[0] = "y";
+        graph.Node.Add(depthwise);
+        graph.Node.Add(gate);
+        graph.Node.Add(swish);
+        graph.Node.Add(pointwise);
+        foreach (var (name, t) in new[] { ("dw", dw), ("dwb", dwb), ("pw", pw) }) graph.Initializer.Add(TensorConversion.ToProto(t, name));
+        graph.Input.Add(Value("x", x.Shape));
+        graph.Output.Add(Value("y", null));
+        var proto = new ModelProto { IrVersion = 8, Graph = graph };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        var feeds = new Dictionary<string, Tensor> { ["x"] = x };
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var executor = new ModelExecutor(OnnxModel.FromProto(proto), new ExecutorOptions { Threads = threads });
+            Assert.Equal(1, executor.DepthwisePairs);
+            Assert.Equal(2, executor.FusedNodes);
+            var paired = executor.Run(feeds)["y"].ToArray<float>();
+            var observed = executor.Run(feeds, new NullObserver())["y"].ToArray<float>(); // node by node
+            var unpaired = new ModelExecutor(OnnxModel.FromProto(proto), new ExecutorOptions { Threads = threads, PairDepthwise = false })
+                .Run(feeds)["y"].ToArray<float>();
+            Assert.Equal(Bits(observed), Bits(paired));
+            Assert.Equal(Bits(unpaired), Bits(paired));
+        }
+    }
+
+    private sealed class NullObserver : IExecutionObserver
+    {
+        public void Observe(string name, Tensor value, NodeProto? producer) { }
+    }
 }

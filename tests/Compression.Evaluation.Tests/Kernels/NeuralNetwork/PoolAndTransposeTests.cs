@@ -65,6 +65,21 @@ public class PoolAndTransposeTests
     }
 
     [Fact]
+    public void GlobalAveragePool_sums_each_plane_in_order_in_double_whether_planes_go_eight_at_a_time_or_alone()
+    {
+        // 2 × 11 planes: eight summed side by side, then the rest one by one; every mean is the in-order double sum.
+        var random = new Random(7);
+        var values = Enumerable.Range(0, 2 * 11 * 37).Select(_ => (float)(random.NextDouble() * 200 - 100)).ToArray();
+        var y = Run1(Node("GlobalAveragePool", 1), 1, F([2, 11, 37, 1], values)).ToArray<float>();
+        for (var p = 0; p < 22; p++)
+        {
+            var sum = 0.0;
+            for (var j = 0; j < 37; j++) sum += values[p * 37 + j];
+            Assert.Equal(BitConverter.SingleToInt32Bits((float)(sum / 37)), BitConverter.SingleToInt32Bits(y[p]));
+        }
+    }
+
+    [Fact]
     public void ConvTranspose_with_stride_scatters_and_output_padding_grows_the_output()
     {
         var x = F([1, 1, 2], 1, 2);

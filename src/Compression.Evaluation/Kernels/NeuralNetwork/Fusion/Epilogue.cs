@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Compression.Evaluation.Tensors;
 
@@ -54,11 +55,21 @@ internal sealed class Epilogue
     /// <summary>Elements per chunk: every register of a chunk lives in a stack buffer.</summary>
     private const int Chunk = 64;
 
-    public Epilogue(IReadOnlyList<EpilogueStep> steps, int externals)
+    /// <param name="compile">False keeps the step-by-step path only (tests compare the two).</param>
+    public Epilogue(IReadOnlyList<EpilogueStep> steps, int externals, bool compile = true)
     {
         Steps = steps.ToArray();
         Externals = externals;
+        _compiled = compile ? EpilogueCompiler.Compile(Steps, bias: false) : null;
+        _compiledWithBias = compile ? EpilogueCompiler.Compile(Steps, bias: true) : null;
     }
+
+    /// <summary>Whether the steps run as one compiled loop (for tests).</summary>
+    internal bool IsCompiled => _compiled is not null;
+
+    /// <summary>The steps as one inlined loop (<see cref="CompiledEpilogue"/>), without and with a bias; null if they do not compile.</summary>
+    private readonly CompiledEpilogue? _compiled;
+    private readonly CompiledEpilogue? _compiledWithBias;
 
     public EpilogueStep[] Steps { get; }
 
@@ -83,10 +94,268 @@ internal sealed class Epilogue
         return true;
     }
 
-    /// <summary>Applies the steps to y[offset, offset + length), all in channel <paramref name="channel"/>; the result replaces y.</summary>
+    /// <summary>Elements per block of the vector path: each intermediate register is a stack row of this many floats.</summary>
+    private const int Block = 256;
+
+    /// <summary>Stack rows past the registers: per-element channel values of operand A, operand B, the bias or scale, the shift.</summary>
+    private const int ChannelRows = 4;
+
+    /// <summary>
+    /// Adds <paramref name="bias"/> (if any) to y[offset, offset + length), then applies the steps; the result replaces y.
+    /// The range may span several channels: element i belongs to channel (i / planeSize) mod channels, so many short
+    /// planes can go in one call. Whole vectors run in place: register 0 is y itself (read by the steps, overwritten
+    /// only by the last one, which writes each lane after reading it), external operands are read where they are, and
+    /// a channel's constant is broadcast (or, in a block spanning channels, spread per element). A range that is not
+    /// whole vectors has its last eight elements computed on a copy first; ranges shorter than eight take the chunked
+    /// path. Every way, each element goes through the same float operations in the same order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    public void Apply(float[] y, int offset, int length, int planeSize, int channels, float[][] externals, float[]? bias = null)
+    {
+        var layout = new ChannelLayout(planeSize, channels);
+        if (length < 8)
+        {
+            for (var at = offset; at < offset + length;)
+            {
+                var to = Math.Min(offset + length, layout.PlaneEnd(at));
+                var channel = layout.ChannelOf(at);
+                if (bias is not null)
+                    for (var j = at; j < to; j++) y[j] += bias[channel];
+                Chunked(y, at, to - at, channel, externals);
+                at = to;
+            }
+            return;
+        }
+        if ((bias is null ? _compiled : _compiledWithBias) is { } compiled)
+        {
+            Compiled(compiled, y, offset, length, layout, externals, bias);
+            return;
+        }
+        Span<float> scratch = stackalloc float[(Registers + ChannelRows) * Block];
+        ref var data = ref MemoryMarshal.GetArrayDataReference(y);
+        var full = length & ~7;
+        Span<float> tail = stackalloc float[8];
+        var end = offset + length;
+        if (full < length)
+        {
+            // The last eight elements, computed on a copy before the body below overwrites any of them; only the part
+            // past the whole vectors is stored.
+            y.AsSpan(end - 8, 8).CopyTo(tail);
+            Vectors(ref tail[0], end - 8, 8, layout, externals, bias, scratch);
+        }
+        for (var start = 0; start < full; start += Block)
+            Vectors(ref Unsafe.Add(ref data, offset + start), offset + start, Math.Min(Block, full - start), layout, externals, bias, scratch);
+        if (full < length) tail[(8 - (length - full))..].CopyTo(y.AsSpan(offset + full, length - full));
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> through the compiled loop (length at least 8): blocks of whole vectors in place, the last
+    /// eight elements first on a copy when the length is not whole vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private static unsafe void Compiled(CompiledEpilogue compiled, float[] y, int offset, int length, ChannelLayout layout, float[][] externals,
+        float[]? bias)
+    {
+        var slots = compiled.Slots;
+        var channel = stackalloc float[Math.Max(1, slots.Length) * CompiledEpilogue.SlotSize];
+        var tail = stackalloc float[8];
+        var full = length & ~7;
+        var end = offset + length;
+        fixed (float* yp = y, e0 = externals.Length > 0 ? externals[0] : null, e1 = externals.Length > 1 ? externals[1] : null)
+        {
+            var frame = new EpilogueFrame { Channel = channel };
+            if (full < length)
+            {
+                new ReadOnlySpan<float>(yp + end - 8, 8).CopyTo(new Span<float>(tail, 8));
+                CompiledBlock(compiled, ref frame, tail, e0, e1, end - 8, 8, layout, bias);
+            }
+            for (var start = offset; start < offset + full; start += CompiledEpilogue.SlotSize)
+                CompiledBlock(compiled, ref frame, yp + start, e0, e1, start, Math.Min(CompiledEpilogue.SlotSize, offset + full - start), layout, bias);
+            if (full < length) new ReadOnlySpan<float>(tail + 8 - (length - full), length - full).CopyTo(new Span<float>(yp + offset + full, length - full));
+        }
+    }
+
+    /// <summary>One block of whole vectors: the frame pointed at it, its channel values filled, the loop run.</summary>
+    private static unsafe void CompiledBlock(CompiledEpilogue compiled, ref EpilogueFrame frame, float* row, float* e0, float* e1, int at, int count,
+        ChannelLayout layout, float[]? bias)
+    {
+        frame.Row = row;
+        frame.External0 = e0 == null ? null : e0 + at;
+        frame.External1 = e1 == null ? null : e1 + at;
+        var slots = compiled.Slots;
+        var single = layout.ChannelOf(at) == layout.ChannelOf(at + count - 1) && layout.PlaneEnd(at) >= at + count;
+        frame.Stride = single ? 0u : 1u;
+        for (var s = 0; s < slots.Length; s++)
+        {
+            var values = slots[s] ?? bias!;
+            var slot = new Span<float>(frame.Channel + s * CompiledEpilogue.SlotSize, CompiledEpilogue.SlotSize);
+            if (single)
+            {
+                slot[..8].Fill(values[layout.ChannelOf(at)]);
+                continue;
+            }
+            for (var i = 0; i < count;)
+            {
+                var to = Math.Min(count, layout.PlaneEnd(at + i) - at);
+                slot[i..to].Fill(values[layout.ChannelOf(at + i)]);
+                i = to;
+            }
+        }
+        compiled.Run(ref frame, (nuint)count);
+    }
+
+    /// <summary>Which channel an element of a [N, C, positions] tensor belongs to.</summary>
+    private readonly record struct ChannelLayout(int PlaneSize, int Channels)
+    {
+        public int ChannelOf(int index) => index / PlaneSize % Channels;
+
+        /// <summary>The first index past the plane holding <paramref name="index"/>.</summary>
+        public int PlaneEnd(int index) => (index / PlaneSize + 1) * PlaneSize;
+    }
+
+    /// <summary>
+    /// One block of whole vectors (count a multiple of 8, at most <see cref="Block"/>) at row, in place; external
+    /// operands and channels are those of tensor index <paramref name="at"/> onwards.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Vectors(ref float row, int at, int count, ChannelLayout layout, float[][] externals, float[]? bias, Span<float> scratch)
+    {
+        var n = (nuint)count;
+        var channels = scratch[(Registers * Block)..];
+        var aRow = channels[..Block];
+        var bRow = channels.Slice(Block, Block);
+        var scaleRow = channels.Slice(2 * Block, Block);
+        var shiftRow = channels.Slice(3 * Block, Block);
+        // One channel in the whole block (the usual case): its values broadcast, no per-element spreading.
+        var single = layout.ChannelOf(at) == layout.ChannelOf(at + count - 1) && layout.PlaneEnd(at) >= at + count;
+        if (bias is not null)
+        {
+            ref var b = ref Spread(bias, scaleRow, at, count, layout, single, out var bStride);
+            for (nuint i = 0; i < n; i += 8) (Vector256.LoadUnsafe(ref row, i) + Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref row, i);
+        }
+        var last = Steps.Length - 1;
+        for (var s = 0; s <= last; s++)
+        {
+            var step = Steps[s];
+            ref var target = ref s == last ? ref row : ref scratch[step.Target * Block];
+            ref var a = ref Resolve(step.A, ref row, scratch, externals, at, count, layout, single, aRow, out var aStride);
+            switch (step.Code)
+            {
+                case EpilogueCode.Relu:
+                    for (nuint i = 0; i < n; i += 8)
+                    {
+                        var x = Vector256.LoadUnsafe(ref a, i * aStride);
+                        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x).StoreUnsafe(ref target, i);
+                    }
+                    break;
+                case EpilogueCode.Clip:
+                {
+                    var lo = Vector256.Create(step.P0);
+                    var hi = Vector256.Create(step.P1);
+                    for (nuint i = 0; i < n; i += 8)
+                    {
+                        var x = Vector256.LoadUnsafe(ref a, i * aStride);
+                        x = Vector256.ConditionalSelect(Vector256.LessThan(x, lo), lo, x);
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(x, hi), hi, x).StoreUnsafe(ref target, i);
+                    }
+                    break;
+                }
+                case EpilogueCode.HardSigmoid:
+                {
+                    var alpha = Vector256.Create(step.P0);
+                    var beta = Vector256.Create(step.P1);
+                    var one = Vector256.Create(1f);
+                    for (nuint i = 0; i < n; i += 8)
+                    {
+                        var x = alpha * Vector256.LoadUnsafe(ref a, i * aStride) + beta;
+                        x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, one), one, x);
+                        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x).StoreUnsafe(ref target, i);
+                    }
+                    break;
+                }
+                case EpilogueCode.Affine:
+                {
+                    ref var scale = ref Spread(step.Scale!, scaleRow, at, count, layout, single, out var scaleStride);
+                    ref var shift = ref Spread(step.Shift!, shiftRow, at, count, layout, single, out var shiftStride);
+                    for (nuint i = 0; i < n; i += 8)
+                        Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, i * aStride), Vector256.LoadUnsafe(ref scale, i * scaleStride),
+                            Vector256.LoadUnsafe(ref shift, i * shiftStride)).StoreUnsafe(ref target, i);
+                    break;
+                }
+                default:
+                {
+                    ref var b = ref Resolve(step.B, ref row, scratch, externals, at, count, layout, single, bRow, out var bStride);
+                    switch (step.Code)
+                    {
+                        case EpilogueCode.Add:
+                            for (nuint i = 0; i < n; i += 8)
+                                (Vector256.LoadUnsafe(ref a, i * aStride) + Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
+                            break;
+                        case EpilogueCode.Sub:
+                            for (nuint i = 0; i < n; i += 8)
+                                (Vector256.LoadUnsafe(ref a, i * aStride) - Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
+                            break;
+                        case EpilogueCode.Mul:
+                            for (nuint i = 0; i < n; i += 8)
+                                (Vector256.LoadUnsafe(ref a, i * aStride) * Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
+                            break;
+                        default:
+                            for (nuint i = 0; i < n; i += 8)
+                                (Vector256.LoadUnsafe(ref a, i * aStride) / Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
+                            break;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where an operand's values for the block start, and the element stride between its vectors (1, or 0 for a value
+    /// broadcast into the first eight floats of <paramref name="channelRow"/>, loaded again for every vector).
+    /// </summary>
+    private static ref float Resolve(EpilogueOperand operand, ref float row, Span<float> scratch, float[][] externals, int at, int count,
+        ChannelLayout layout, bool single, Span<float> channelRow, out nuint stride)
+    {
+        stride = 1;
+        switch (operand.Kind)
+        {
+            case OperandKind.Register:
+                if (operand.Index == 0) return ref row;
+                return ref scratch[operand.Index * Block];
+            case OperandKind.Constant:
+                return ref Spread(operand.Values!, channelRow, at, count, layout, single, out stride);
+            default:
+                return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(externals[operand.Index]), at);
+        }
+    }
+
+    /// <summary>
+    /// A per-channel (or single) value for each element of the block: broadcast into eight floats (stride 0) when it is
+    /// one value for the whole block, else each plane's channel value filled over its elements (stride 1).
+    /// </summary>
+    private static ref float Spread(float[] values, Span<float> channelRow, int at, int count, ChannelLayout layout, bool single, out nuint stride)
+    {
+        if (values.Length == 1 || single)
+        {
+            stride = 0;
+            channelRow[..8].Fill(values.Length == 1 ? values[0] : values[layout.ChannelOf(at)]);
+            return ref channelRow[0];
+        }
+        stride = 1;
+        for (var i = 0; i < count;)
+        {
+            var to = Math.Min(count, layout.PlaneEnd(at + i) - at);
+            channelRow[i..to].Fill(values[layout.ChannelOf(at + i)]);
+            i = to;
+        }
+        return ref channelRow[0];
+    }
+
+    /// <summary>Applies the steps to y[offset, offset + length) through stack copies (rows shorter than a vector).</summary>
     /// <remarks>The stack buffer is not zeroed (SkipLocalsInit): lanes past the row's end hold garbage that is computed on and never stored.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    public unsafe void Apply(float[] y, int offset, int length, int channel, float[][] externals)
+    private unsafe void Chunked(float[] y, int offset, int length, int channel, float[][] externals)
     {
         var registers = Registers;
         // Registers, then two scratch rows for operands copied from constants or external tensors.

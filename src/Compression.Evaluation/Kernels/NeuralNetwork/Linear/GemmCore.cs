@@ -140,6 +140,11 @@ internal static class GemmCore
             Multiply(packedA, aOffset, b, m, n, k, c, cOffset, ldc, parallelism, rowDone);
             return;
         }
+        if (k <= InPlaceK || (k <= KC * 2 && (long)k * ldb <= InPlaceFloats))
+        {
+            MultiplyInPlaceB(packedA, aOffset, b, bOffset, ldb, m, n, k, c, cOffset, ldc, parallelism, rowDone);
+            return;
+        }
         var colBlocks = (n + NC - 1) / NC;
         // One column block (few positions, many filters): split the rows instead, each task packing its own small B.
         var rowBlocks = colBlocks == 1 ? (m + MC - 1) / MC : 1;
@@ -168,6 +173,78 @@ internal static class GemmCore
         }, (long)rowsPerTask * NC * k);
     }
 
+    /// <summary>
+    /// Depth up to which <see cref="MultiplyPackingB"/> reads whole B tiles where they are: a tile's K rows of 16 floats
+    /// (at most 8 KiB) stay in L1 across the row panels, and packing them would cost a third of the product at K = 24.
+    /// </summary>
+    private const int InPlaceK = 128;
+
+    /// <summary>
+    /// Or, up to depth 2·KC, when all of B (K rows of ldb floats) is at most this many floats (256 KiB, in L2): a small
+    /// 1×1 convolution (384 channels × 30 positions) then reads B where it is instead of packing it once per row block.
+    /// </summary>
+    private const int InPlaceFloats = 1 << 16;
+
+    /// <summary>
+    /// <see cref="MultiplyPackingB"/> over the whole depth at once: whole 16-column tiles of B are read in place (row stride ldb),
+    /// only a last partial tile is packed. Same tiles, same fma chain over k from +0, so the same bits. Tasks are column
+    /// blocks (or row blocks when there is one), as there.
+    /// </summary>
+    private static unsafe void MultiplyInPlaceB(float[] packedA, int aOffset, float[] b, int bOffset, int ldb, int m, int n, int k, float[] c,
+        int cOffset, int ldc, Parallelism parallelism, Action<int, int, int>? rowDone)
+    {
+        var colBlocks = (n + NC - 1) / NC;
+        var rowBlocks = colBlocks == 1 ? (m + MC - 1) / MC : 1;
+        var rowsPerTask = rowBlocks == 1 ? m : MC;
+        parallelism.For(colBlocks * rowBlocks, task =>
+        {
+            var cb = task / rowBlocks;
+            int colStart = cb * NC, colEnd = Math.Min(n, cb * NC + NC);
+            int rowStart = task % rowBlocks * rowsPerTask, rowEnd = Math.Min(m, rowStart + rowsPerTask);
+            var edge = (colEnd - colStart) % NR != 0 ? ArrayPool<float>.Shared.Rent(NR * k) : null;
+            try
+            {
+                fixed (float* pa = packedA, pb = b, pc = c, pe = edge)
+                {
+                    for (var j = colStart; j < colEnd; j += NR)
+                    {
+                        var cols = Math.Min(NR, colEnd - j);
+                        float* tile;
+                        int stride;
+                        if (cols == NR)
+                        {
+                            tile = pb + bOffset + j;
+                            stride = ldb;
+                        }
+                        else
+                        {
+                            // The last partial tile: packed with zero columns, so no load reads past the matrix.
+                            PackB(b, bOffset + j, ldb, 1, k, cols, edge.AsSpan(0, NR * k));
+                            tile = pe;
+                            stride = NR;
+                        }
+                        for (var i = rowStart; i < rowEnd; i += MR)
+                        {
+                            var a = pa + aOffset + (long)(i / MR) * MR * k;
+                            var rows = Math.Min(MR, rowEnd - i);
+                            var dst = pc + cOffset + (long)i * ldc + j;
+                            if (rows == MR && cols == NR)
+                                Kernel(a, tile, stride, k, dst, ldc, false);
+                            else
+                                EdgeKernel(a, tile, stride, k, dst, ldc, rows, cols, false);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                if (edge is not null) ArrayPool<float>.Shared.Return(edge);
+            }
+            if (rowDone is not null)
+                for (var i = rowStart; i < rowEnd; i++) rowDone(i, colStart, colEnd);
+        }, (long)rowsPerTask * NC * k);
+    }
+
     /// <summary>Rows [rowStart, rowEnd) (a multiple of MR from 0) × columns [colStart, colEnd) for K block k0 (depth kc), B's block packed from column colStart.</summary>
     private static unsafe void PackedBlock(float[] packedA, int aOffset, float[] packedB, int k, int k0, int kc, float[] c, int cOffset, int ldc,
         int rowStart, int rowEnd, int colStart, int colEnd)
@@ -185,9 +262,9 @@ internal static class GemmCore
                     var rows = Math.Min(MR, rowEnd - i);
                     var dst = pc + cOffset + (long)i * ldc + j;
                     if (rows == MR && cols == NR)
-                        Kernel(a, bp, kc, dst, ldc, accumulate);
+                        Kernel(a, bp, NR, kc, dst, ldc, accumulate);
                     else
-                        EdgeKernel(a, bp, kc, dst, ldc, rows, cols, accumulate);
+                        EdgeKernel(a, bp, NR, kc, dst, ldc, rows, cols, accumulate);
                 }
             }
         }
@@ -231,9 +308,9 @@ internal static class GemmCore
                         var rows = Math.Min(MR, rowEnd - i);
                         var dst = pc + cOffset + (long)i * ldc + j;
                         if (rows == MR && cols == NR)
-                            Kernel(a, b, kc, dst, ldc, accumulate);
+                            Kernel(a, b, NR, kc, dst, ldc, accumulate);
                         else
-                            EdgeKernel(a, b, kc, dst, ldc, rows, cols, accumulate);
+                            EdgeKernel(a, b, NR, kc, dst, ldc, rows, cols, accumulate);
                     }
                 }
             }
@@ -241,21 +318,22 @@ internal static class GemmCore
     }
 
     /// <summary>The edge tile: computed whole in a local tile, only the valid rows and columns copied in and out.</summary>
-    private static unsafe void EdgeKernel(float* a, float* b, int kc, float* c, int ldc, int rows, int cols, bool accumulate)
+    private static unsafe void EdgeKernel(float* a, float* b, int ldb, int kc, float* c, int ldc, int rows, int cols, bool accumulate)
     {
         var tile = stackalloc float[MR * NR];
         if (accumulate)
             for (var r = 0; r < rows; r++)
                 for (var q = 0; q < cols; q++)
                     tile[r * NR + q] = c[(long)r * ldc + q];
-        Kernel(a, b, kc, tile, NR, accumulate);
+        Kernel(a, b, ldb, kc, tile, NR, accumulate);
         for (var r = 0; r < rows; r++)
             for (var q = 0; q < cols; q++)
                 c[(long)r * ldc + q] = tile[r * NR + q];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Kernel(float* a, float* b, int kc, float* c, int ldc, bool accumulate)
+    /// <param name="ldb">Floats from one B row of the tile to the next: <see cref="NR"/> when packed, the matrix's row length when read in place.</param>
+    private static unsafe void Kernel(float* a, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (accumulate)
@@ -294,7 +372,7 @@ internal static class GemmCore
             c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
             a += MR;
-            b += NR;
+            b += ldb;
         }
         c00.Store(c); c01.Store(c + 8);
         c10.Store(c + ldc); c11.Store(c + ldc + 8);

@@ -47,6 +47,6 @@ internal static class Gemv
             }
         }
         if (post.IsEmpty) return;
-        for (var f = 0; f < filters; f++) post.Row(yOffset + f, 1, f);
+        post.Row(yOffset, filters);
     }
 }
