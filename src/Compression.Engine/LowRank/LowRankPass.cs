@@ -42,7 +42,8 @@ public sealed class LowRankPass : ICompressionPass
             if (maxRank < 1) { skipped++; continue; }
             var wanted = spec is LowRankSpec.Rank r ? (int)Math.Ceiling(r.Fraction * Math.Min(layer.Outputs, layer.Inputs)) : maxRank;
             if (wanted > maxRank) { skipped++; continue; }
-            var svd = TruncatedSvd.Compute(layer.Matrix(), wanted);
+            var a = layer.Matrix();
+            var svd = TruncatedSvd.Compute(a, wanted);
             var rank = spec is LowRankSpec.Energy e ? EnergyRank(svd, e.Fraction) : svd.Rank;
             if (rank is not { } chosen) { skipped++; continue; }
             factored.Add(Rewrite(model, graph, layer, a, svd, chosen, names));
