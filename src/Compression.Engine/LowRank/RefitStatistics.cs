@@ -36,16 +36,10 @@ internal sealed class RefitStatistics
     /// F2ᵀ (rank × outputs) minimizing ‖H·F2ᵀ − Y‖² + λ‖F2ᵀ − prior‖²: λ = 10⁻³ of the mean diagonal of HᵀH keeps the
     /// directions these rows never excite where the SVD put them.
     /// </summary>
-    public Matrix<double> SecondFactor(Matrix<double> prior)
-    {
-        var rank = _gram!.RowCount;
-        var lambda = (1e-3 * _gram.Diagonal().Sum() / rank) + 1e-12;
-        return (_gram + (Matrix<double>.Build.DenseIdentity(rank) * lambda)).QR().Solve(_cross! + (prior * lambda));
-    }
+    public Matrix<double> SecondFactor(Matrix<double> prior) => Numerics.RidgeLeastSquares.Solve(_gram!, _cross!, prior);
 
     /// <summary>‖H·F2ᵀ − Y‖² over these rows for a second factor <paramref name="secondT"/> (F2ᵀ).</summary>
-    public double SecondFactorError(Matrix<double> secondT) =>
-        Math.Max(0, (secondT.TransposeThisAndMultiply(_gram!) * secondT).Trace() - (2 * secondT.TransposeThisAndMultiply(_cross!).Trace()) + Signal);
+    public double SecondFactorError(Matrix<double> secondT) => Numerics.RidgeLeastSquares.Error(secondT, _gram!, _cross!, Signal);
 
     /// <summary>The <paramref name="rank"/> leading eigenvectors of YᵀY (outputs × rank), largest first.</summary>
     public Matrix<double> OutputBasis(int rank)

@@ -76,12 +76,9 @@ internal sealed class LayerRefit(PrunableLayer layer, int[] outputs, int samples
         var cross = _cross!;
         var columns = gram.RowCount;
         var prior = Prior(columns);
-        var lambda = (1e-3 * gram.Diagonal().Sum() / columns) + 1e-12;
-        var regularized = gram + (Matrix<double>.Build.DenseIdentity(columns) * lambda);
-        var solution = regularized.QR().Solve(cross + (prior * lambda));
-        double Residual(Matrix<double> w) =>
-            (w.TransposeThisAndMultiply(gram) * w).Trace() - (2 * w.TransposeThisAndMultiply(cross).Trace()) + _targetEnergy;
-        Error = (Math.Max(0, Residual(prior)), Math.Max(0, Residual(solution)), _targetEnergy);
+        var solution = Numerics.RidgeLeastSquares.Solve(gram, cross, prior);
+        Error = (Numerics.RidgeLeastSquares.Error(prior, gram, cross, _targetEnergy),
+            Numerics.RidgeLeastSquares.Error(solution, gram, cross, _targetEnergy), _targetEnergy);
         Write(model, names, solution);
     }
 
