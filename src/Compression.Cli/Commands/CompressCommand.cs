@@ -7,8 +7,9 @@ using Compression.Onnx.Model;
 namespace Compression.Cli.Commands;
 
 /// <summary>
-/// <c>modelc compress MODEL -o OUT [--profile NAME] [--quantization ..] ... [--report FILE.json]</c>: the profile's
-/// recipe, with one flag per recipe option overriding it (the same words as the MSBuild metadata).
+/// <c>modelc compress MODEL -o OUT [--profile NAME] [--quantization ..] ... [--report FILE.json] [--plan]</c>: the
+/// profile's recipe, with one flag per recipe option overriding it (the same words as the MSBuild metadata); with
+/// <c>--plan</c> only the resolved plan is printed.
 /// </summary>
 internal static class CompressCommand
 {
@@ -26,7 +27,8 @@ internal static class CompressCommand
         var validation = new Option<string?>("--validation-data") { Description = "A data-set folder fidelity is measured on (else seeded synthetic inputs)." };
         var maxLoss = new Option<string?>("--max-accuracy-loss") { Description = "Accuracy budget in points (labels.npy, else top-1 agreement), measured on --validation-data." };
         var minDb = new Option<string?>("--min-fidelity-db") { Description = "SQNR floor in dB for outputs that are not class scores, measured on --validation-data." };
-        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation, maxLoss, minDb };
+        var planOnly = new Option<bool>("--plan") { Description = "Print the resolved plan (every step, fallback and warning) and write nothing." };
+        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation, maxLoss, minDb, planOnly };
         var flags = RecipeOptions.All.Select(o =>
         {
             var flag = new Option<string?>(o.Flag) { Description = $"Override the profile's {o.Name}: {o.Accepted}." };
@@ -39,14 +41,23 @@ internal static class CompressCommand
             var overrides = flags
                 .Where(f => parse.GetValue(f.flag) is not null)
                 .ToDictionary(f => f.Name, f => parse.GetValue(f.flag)!);
-            var result = ModelCompressor.Compress(new CompressionRequest(
-                parse.GetRequiredValue(model), parse.GetRequiredValue(output), parse.GetRequiredValue(profile))
+            var request = new CompressionRequest(parse.GetRequiredValue(model), parse.GetRequiredValue(output), parse.GetRequiredValue(profile))
             {
                 Overrides = overrides,
                 CalibrationData = parse.GetValue(calibration),
                 ValidationData = parse.GetValue(validation),
                 Budget = Compression.Engine.Budget.AccuracyBudget.Parse(parse.GetValue(maxLoss), parse.GetValue(minDb)),
-            });
+            };
+            if (parse.GetValue(planOnly))
+            {
+                var job = ModelCompressor.Prepare(request);
+                stdout.WriteLine($"{request.ModelPath}: profile {job.Profile}, recipe {job.Plan.Recipe}");
+                foreach (var line in job.Plan.Describe()) stdout.WriteLine(line);
+                foreach (var warning in job.Plan.Warnings)
+                    stderr.WriteLine($"{request.ModelPath}: warning {warning.Code}: {warning.Message}");
+                return ExitCodes.Done;
+            }
+            var result = ModelCompressor.Compress(request);
             foreach (var kept in result.KeptBack)
                 stderr.WriteLine($"{result.Model}: kept back at full precision by the accuracy budget: {kept}");
             foreach (var warning in result.Warnings)

@@ -11,34 +11,28 @@ public sealed record BuildResponse(IReadOnlyList<ModelOutput> Models, IReadOnlyL
     }
 }
 
-public sealed record ModelOutput(
-    string ItemSpec,
-    string OutputPath,
-    string Profile,
-    string Recipe,
-    long OriginalBytes,
-    long CompressedBytes,
-    string Sha256,
-    bool CacheHit)
+/// <summary>
+/// One model of the build: the item, where its file is, whether the cache answered, and the compression's result. The
+/// top-level fields the MSBuild task reads (docs/build-protocol.md) are derived from the result, never copied.
+/// </summary>
+public sealed record ModelOutput(string ItemSpec, string OutputPath, bool CacheHit, Pipeline.CompressionResult Result)
 {
-    /// <summary>SQNR per output (and top-1 agreement for class scores) against the original, from the executor.</summary>
-    public Reporting.FidelityReport? Fidelity { get; init; }
+    public string Profile => Result.Profile;
 
-    /// <summary>Layers the accuracy budget kept back at full precision, and what each cost.</summary>
-    public IReadOnlyList<string> KeptBack { get; init; } = [];
+    public string Recipe => Result.Recipe;
 
-    public long Macs { get; init; }
+    public long OriginalBytes => Result.OriginalBytes;
 
-    public long WeightBytesRead { get; init; }
+    public long CompressedBytes => Result.CompressedBytes;
 
-    /// <summary>Time the compression took on the build machine (when it was not a cache hit, the time of the original run).</summary>
-    public double CompressionMilliseconds { get; init; }
+    /// <summary>SHA-256 of the model the app reads (for a packed file, of what it decodes to): what the accessor promises.</summary>
+    public string Sha256 => Result.ModelSha256;
 
     /// <summary>How the file at <see cref="OutputPath"/> is packed ("none" or "brotli"); the accessor decodes a packed one.</summary>
-    public string Packing { get; init; } = "none";
+    public string Packing => Result.Packing?.Method ?? "none";
 
-    /// <summary>The size of the model the file decodes to (equal to the compressed size when not packed); <see cref="Sha256"/> is of these bytes.</summary>
-    public long ModelBytes { get; init; }
+    /// <summary>The size of the model the file decodes to (equal to the compressed size when not packed).</summary>
+    public long ModelBytes => Result.ModelBytes;
 }
 
 public sealed record BuildDiagnostic(string Severity, string Code, string File, string Message);

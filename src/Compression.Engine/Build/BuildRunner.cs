@@ -9,8 +9,9 @@ namespace Compression.Engine.Build;
 
 /// <summary>
 /// Answers one build request: for each model, pick the profile (item Profile, then the project's
-/// ModelCompressionProfile, then the RID map walked through the SDK's RID graph), apply the item's options, and either
-/// take the result from the content-addressed cache or compress and store it. A failing model becomes a diagnostic
+/// ModelCompressionProfile, then the RID map walked through the SDK's RID graph), apply the item's options, prepare
+/// the job (load, check, plan), and either take the result from the content-addressed cache (keyed by the plan) or
+/// run it and store it. A failing model becomes a diagnostic
 /// with its code and file; the others still build.
 /// </summary>
 public static class BuildRunner
@@ -79,52 +80,20 @@ public static class BuildRunner
         {
             throw new CompressionException(e.Code, $"ModelCompression item '{item.ItemSpec}': {e.Message}", request.ProjectFile, e);
         }
-        (recipe, var fallback) = RecipeFallbacks.Apply(recipe, item.CalibrationData);
-        if (fallback is not null) diagnostics.Add(new BuildDiagnostic("warning", fallback.Code, item.FullPath, fallback.Message));
+        var job = CompressionJob.Prepare(item.FullPath, profile.Name, recipe, item.CalibrationData, item.ValidationData, budget);
         var output = Path.Combine(request.OutputDirectory, names.For(item.FullPath));
-        var key = CacheKey.Compute(item.FullPath, recipe, [("calibration", item.CalibrationData), ("validation", item.ValidationData)], budget.ToString());
-        // The key covers what determines the bytes (the recipe), not the profile's name: two profiles with one recipe
+        var key = CacheKey.Compute(item.FullPath, job.Plan, [("calibration", item.CalibrationData), ("validation", item.ValidationData)], budget.ToString());
+        // The key covers what determines the bytes (the plan), not the profile's name: two profiles with one recipe
         // share an entry, and the answer names the profile this build chose.
-        if (cache?.TryGet(key, output) is { } hit)
-            return Output(item, output, profile.Name, recipe.ToString(), hit, cacheHit: true, diagnostics);
-
-        var result = ModelCompressor.Compress(item.FullPath, output, profile.Name, recipe,
-            item.ValidationData.Length > 0 ? item.ValidationData : null, item.CalibrationData.Length > 0 ? item.CalibrationData : null,
-            budget: budget);
-        var entry = new CacheEntry(profile.Name, result.Recipe, result.OriginalBytes, result.CompressedBytes, CacheKey.Sha256(output))
-        {
-            Fidelity = result.Fidelity,
-            FidelityNote = result.FidelityNote,
-            Warnings = result.Warnings,
-            KeptBack = result.KeptBack,
-            Macs = result.Macs,
-            WeightBytesRead = result.WeightBytesRead,
-            CompressionMilliseconds = result.CompressionMilliseconds,
-            Packing = result.Packing,
-        };
-        cache?.Put(key, output, entry);
-        return Output(item, output, profile.Name, recipe.ToString(), entry, cacheHit: false, diagnostics);
-    }
-
-    private static ModelOutput Output(ModelItem item, string output, string profile, string recipe, CacheEntry entry, bool cacheHit, List<BuildDiagnostic> diagnostics)
-    {
-        // The recipe fallbacks were reported before the lookup; these are the passes' own (replayed from the cache).
-        foreach (var warning in entry.Warnings.Where(w => w.Code != EngineErrorCodes.NoCalibrationData))
+        var hit = cache?.TryGet(key, output);
+        var result = hit is null ? ModelCompressor.Run(job, output) : hit with { Profile = profile.Name, Output = output };
+        if (hit is null) cache?.Put(key, output, result);
+        // Warnings replay from the cache too: a hit says what the compression it stands for said.
+        foreach (var warning in result.Warnings)
             diagnostics.Add(new BuildDiagnostic("warning", warning.Code, item.FullPath, warning.Message));
-        if (entry.FidelityNote is { } note)
+        if (result.FidelityNote is { } note)
             diagnostics.Add(new BuildDiagnostic("warning", EngineErrorCodes.FidelityNotMeasured, item.FullPath, note));
-        // The accessor promises the hash of the model the app reads: for a packed file, of what it decodes to.
-        var sha256 = entry.Packing?.ModelSha256 ?? entry.Sha256;
-        return new ModelOutput(item.ItemSpec, output, profile, recipe, entry.OriginalBytes, entry.CompressedBytes, sha256, cacheHit)
-        {
-            Packing = entry.Packing?.Method ?? "none",
-            ModelBytes = entry.Packing?.ModelBytes ?? entry.CompressedBytes,
-            Fidelity = entry.Fidelity,
-            KeptBack = entry.KeptBack,
-            Macs = entry.Macs,
-            WeightBytesRead = entry.WeightBytesRead,
-            CompressionMilliseconds = entry.CompressionMilliseconds,
-        };
+        return new ModelOutput(item.ItemSpec, output, hit is not null, result);
     }
 
     /// <summary>The built-in profiles with the project's own on top; a project profile is its base's recipe plus its options.</summary>

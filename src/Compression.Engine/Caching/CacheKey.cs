@@ -1,20 +1,20 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
-using Compression.Engine.Recipes;
 using Compression.Onnx.Model;
 
 namespace Compression.Engine.Caching;
 
 /// <summary>
 /// The content address of one compression: SHA-256 over the model's bytes (and its external data files), every file of
-/// its data sets (by relative path, ordinal order), the canonical recipe, and the engine version. Any change to what
+/// its data sets (by relative path, ordinal order), the resolved plan (the effective recipe and every step, fallbacks
+/// included, so the key describes what ran), and the engine version. Any change to what
 /// could change the output changes the key; nothing else (paths, timestamps, machine) does.
 /// </summary>
 public static class CacheKey
 {
     /// <summary>Bumped whenever a pass changes what it writes for the same inputs.</summary>
-    public const string EngineFormat = "3";
+    public const string EngineFormat = "4";
 
     public static string EngineVersion { get; } =
         (typeof(CacheKey).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0")
@@ -23,11 +23,11 @@ public static class CacheKey
     /// <param name="dataSets">Each data-set folder with its role (calibration, validation): the same folder in another
     /// role makes another output.</param>
     /// <param name="settings">Anything else that changes the output (the accuracy budget), as text.</param>
-    public static string Compute(string modelPath, Recipe recipe, IEnumerable<(string Role, string Folder)> dataSets, string settings = "")
+    public static string Compute(string modelPath, Pipeline.CompressionPlan plan, IEnumerable<(string Role, string Folder)> dataSets, string settings = "")
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         AddText(hash, "engine", EngineVersion);
-        AddText(hash, "recipe", RecipeText.Format(recipe));
+        AddText(hash, "plan", plan.Canonical);
         AddText(hash, "settings", settings);
         // Read once: the same bytes are hashed and searched for the external data files they name.
         var model = File.ReadAllBytes(modelPath);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Compression.Engine.Pipeline;
 
 namespace Compression.Engine.Caching;
 
@@ -26,7 +27,7 @@ public sealed class ContentCache
     public string EntryFolder(string key) => Path.Combine(_root, key[..2], key);
 
     /// <summary>Copies the cached model for <paramref name="key"/> to <paramref name="destination"/>; null on a miss.</summary>
-    public CacheEntry? TryGet(string key, string destination)
+    public CompressionResult? TryGet(string key, string destination)
     {
         var folder = EntryFolder(key);
         var model = Path.Combine(folder, ModelFile);
@@ -34,7 +35,7 @@ public sealed class ContentCache
         if (!File.Exists(model) || !File.Exists(entryPath)) return null;
         try
         {
-            var entry = JsonSerializer.Deserialize<CacheEntry>(File.ReadAllText(entryPath));
+            var entry = JsonSerializer.Deserialize<CompressionResult>(File.ReadAllText(entryPath));
             if (entry is null || CacheKey.Sha256(model) != entry.Sha256)
             {
                 TryDelete(folder);
@@ -50,8 +51,11 @@ public sealed class ContentCache
         }
     }
 
-    /// <summary>Stores <paramref name="modelPath"/> under <paramref name="key"/> (no-op when another build got there first).</summary>
-    public void Put(string key, string modelPath, CacheEntry entry)
+    /// <summary>
+    /// Stores <paramref name="modelPath"/> under <paramref name="key"/> with the result that made it (no-op when another
+    /// build got there first).
+    /// </summary>
+    public void Put(string key, string modelPath, CompressionResult entry)
     {
         var folder = EntryFolder(key);
         if (Directory.Exists(folder)) return;

@@ -24,17 +24,11 @@ public sealed class CompressionContext
     /// <summary>The working copy the passes change.</summary>
     public ModelProto Model { get; }
 
-    /// <summary>The recipe being carried out; a pass that cannot do its part falls back (<see cref="FallBack"/>).</summary>
-    public Recipe Recipe { get; private set; }
+    /// <summary>The recipe being carried out: the plan's, after its fallbacks.</summary>
+    public Recipe Recipe { get; }
 
     /// <summary>The item's calibration data set folder (DESIGN.md layout), or null when it has none.</summary>
     public string? CalibrationData { get; init; }
-
-    /// <summary>
-    /// The preprocessing passes that need it (static int8) run; the default everywhere but in tests that compare a
-    /// preprocessing step on and off through the whole pass.
-    /// </summary>
-    public Preprocessing.PreprocessOptions Preprocessing { get; init; } = Compression.Engine.Preprocessing.PreprocessOptions.Default;
 
     /// <summary>Threads the executor may use for calibration; results do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -45,17 +39,10 @@ public sealed class CompressionContext
     /// </summary>
     public ModelProto? FloatReference { get; set; }
 
-    /// <summary>The warnings the passes raised, in order.</summary>
+    /// <summary>The warnings of the plan's fallbacks and those the passes raised, in order.</summary>
     public List<EngineWarning> Warnings { get; } = [];
 
     public void Warn(string code, string message) => Warnings.Add(new EngineWarning(code, message));
-
-    /// <summary>Records that <paramref name="recipe"/> is what really runs instead, with the warning that says why.</summary>
-    public void FallBack(Recipe recipe, string code, string message)
-    {
-        Recipe = recipe;
-        Warn(code, message);
-    }
 
     /// <summary>The opset of the default domain (operators' versions), 1 when the model imports none.</summary>
     public long DefaultOpset => Model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();

@@ -1,6 +1,10 @@
 namespace Compression.Engine.Pipeline;
 
-/// <summary>What one compression did: the profile and recipe applied, each pass's report, and the file sizes.</summary>
+/// <summary>
+/// What one compression did — the plan it ran, each step's report, sizes, fidelity, cost — as the compressor returns
+/// it, the cache keeps it beside the model, the build's response carries it and the report prints it: one record, so
+/// no field is copied by hand from one to the next.
+/// </summary>
 public sealed record CompressionResult(
     string Model,
     string Output,
@@ -10,6 +14,12 @@ public sealed record CompressionResult(
     long OriginalBytes,
     long CompressedBytes)
 {
+    /// <summary>The resolved plan, one line a step (<see cref="CompressionPlan.Describe"/>).</summary>
+    public IReadOnlyList<string> Plan { get; init; } = [];
+
+    /// <summary>SHA-256 of the file written at <see cref="Output"/> (the packed bytes, with packing).</summary>
+    public string Sha256 { get; init; } = "";
+
     /// <summary>Fidelity to the original measured with the executor, or null with <see cref="FidelityNote"/> saying why not.</summary>
     public Reporting.FidelityReport? Fidelity { get; init; }
 
@@ -18,7 +28,7 @@ public sealed record CompressionResult(
     /// <summary>Layers the accuracy budget kept back at full precision, with the fidelity each cost.</summary>
     public IReadOnlyList<string> KeptBack { get; init; } = [];
 
-    /// <summary>What the passes warned about (fallbacks), each with its code.</summary>
+    /// <summary>The plan's fallbacks and what the passes warned about, each with its code.</summary>
     public IReadOnlyList<EngineWarning> Warnings { get; init; } = [];
 
     /// <summary>Multiply-accumulates per inference (Conv, ConvTranspose, Gemm, MatMul) where shapes are known: the device-independent cost.</summary>
@@ -34,4 +44,10 @@ public sealed record CompressionResult(
     public Packing.PackingReport? Packing { get; init; }
 
     public double Ratio => CompressedBytes == 0 ? 0 : (double)OriginalBytes / CompressedBytes;
+
+    /// <summary>SHA-256 of the model the app reads: for a packed file, of what it decodes to.</summary>
+    public string ModelSha256 => Packing?.ModelSha256 ?? Sha256;
+
+    /// <summary>The size of the model the file decodes to (the compressed size when not packed).</summary>
+    public long ModelBytes => Packing?.ModelBytes ?? CompressedBytes;
 }

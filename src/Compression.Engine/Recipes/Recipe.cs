@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Compression.Engine.Recipes;
 
 /// <summary>
@@ -35,6 +37,12 @@ public sealed record Recipe
     public PruningScope PruningScope { get; init; } = PruningScope.Layer;
 
     public SharingScope SharingScope { get; init; } = SharingScope.Tensor;
+
+    /// <summary>
+    /// The options of techniques registered beyond the built-in ones (<see cref="RecipeOption.Extension"/>), by option
+    /// name, in their canonical words; an option at its default is absent.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> Extensions { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
     /// <summary>The identity recipe: nothing changes.</summary>
     public static Recipe Identity { get; } = new();

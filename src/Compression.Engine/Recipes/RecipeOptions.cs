@@ -9,7 +9,10 @@ namespace Compression.Engine.Recipes;
 /// </summary>
 public static class RecipeOptions
 {
-    public static IReadOnlyList<RecipeOption> All { get; } =
+    /// <summary>The built-in options, then those of registered techniques (<see cref="Pipeline.PassRegistry"/>).</summary>
+    public static IReadOnlyList<RecipeOption> All { get; } = [.. BuiltIn(), .. Pipeline.PassRegistry.ExtensionOptions];
+
+    private static IReadOnlyList<RecipeOption> BuiltIn() =>
     [
         new("Quantization", "--quantization", "none, fp16, int8-weight, int8-dynamic, int8, int4-weight",
             (r, v) => r with { Quantization = ParseQuantization(v) }, r => Format(r.Quantization)),

@@ -31,6 +31,7 @@ public static class RecipeText
         if (recipe.WeightSharing is { } k) parts.Add($"share {k}");
         if (recipe.Distillation != DistillationMode.None) parts.Add($"distill {RecipeOptions.Word(recipe.Distillation)}");
         if (recipe.Packing != PackingMode.None) parts.Add(RecipeOptions.Word(recipe.Packing));
+        foreach (var (name, word) in recipe.Extensions) parts.Add($"{name} {word}");
         return parts.Count == 0 ? "identity" : string.Join(" + ", parts);
     }
 }

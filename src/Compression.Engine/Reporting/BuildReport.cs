@@ -30,18 +30,26 @@ public static class BuildReport
         md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | ---: | --- |");
         foreach (var m in response.Models)
         {
-            var f = m.Fidelity;
+            var f = m.Result.Fidelity;
             var sqnr = f is null ? "not measured" : string.Join(", ", f.Outputs.Select(o => o.SqnrDb is { } db ? db.ToString("F1", CultureInfo.InvariantCulture) : "exact"));
             var top1 = f?.Outputs.FirstOrDefault(o => o.Top1Agreement is not null)?.Top1Agreement is { } t ? $"{t:P1}" : "—";
             var times = f is null ? "—" : FormattableString.Invariant($"{f.OriginalMilliseconds:F1} / {f.CompressedMilliseconds:F1}");
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {m.ItemSpec} | {m.Profile} | {m.Recipe} | {m.OriginalBytes:N0} | {m.CompressedBytes:N0} | {(double)m.OriginalBytes / Math.Max(1, m.CompressedBytes):F2}x | {sqnr} | {top1} | {m.Macs:N0} | {m.WeightBytesRead:N0} | {times} | {m.CompressionMilliseconds:F0} | {(m.CacheHit ? "hit" : "compressed")} |");
+                $"| {m.ItemSpec} | {m.Profile} | {m.Recipe} | {m.OriginalBytes:N0} | {m.CompressedBytes:N0} | {(double)m.OriginalBytes / Math.Max(1, m.CompressedBytes):F2}x | {sqnr} | {top1} | {m.Result.Macs:N0} | {m.Result.WeightBytesRead:N0} | {times} | {m.Result.CompressionMilliseconds:F0} | {(m.CacheHit ? "hit" : "compressed")} |");
         }
-        foreach (var m in response.Models.Where(m => m.Fidelity?.Accuracy is not null))
-            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: labelled accuracy {m.Fidelity!.Accuracy!.CompressedPercent:F1}% against {m.Fidelity.Accuracy.OriginalPercent:F1}% for the original, on {m.Fidelity.Accuracy.Samples} samples.");
-        foreach (var m in response.Models.Where(m => m.KeptBack.Count > 0))
-            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: the accuracy budget kept back {m.KeptBack.Count} layer(s) at full precision: {string.Join("; ", m.KeptBack)}.");
-        if (response.Models.FirstOrDefault(m => m.Fidelity is not null)?.Fidelity is { } first)
+        foreach (var m in response.Models)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}, the plan:");
+            foreach (var step in m.Result.Plan) md.AppendLine(CultureInfo.InvariantCulture, $"   {step}");
+        }
+        foreach (var m in response.Models.Where(m => m.Result.Fidelity?.Accuracy is not null))
+        {
+            var accuracy = m.Result.Fidelity!.Accuracy!;
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: labelled accuracy {accuracy.CompressedPercent:F1}% against {accuracy.OriginalPercent:F1}% for the original, on {accuracy.Samples} samples.");
+        }
+        foreach (var m in response.Models.Where(m => m.Result.KeptBack.Count > 0))
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: the accuracy budget kept back {m.Result.KeptBack.Count} layer(s) at full precision: {string.Join("; ", m.Result.KeptBack)}.");
+        if (response.Models.FirstOrDefault(m => m.Result.Fidelity is not null)?.Result.Fidelity is { } first)
             md.AppendLine(CultureInfo.InvariantCulture, $"\nFidelity inputs: {first.Inputs}, {first.Samples} sample(s) per model.");
         foreach (var d in response.Diagnostics)
             md.AppendLine(CultureInfo.InvariantCulture, $"\n- {d.Severity} {d.Code}: {d.File}: {d.Message}");

@@ -112,13 +112,13 @@ public class BuildRunnerTests
         var item = Item(TestAssets.Models.PaddleOcrClassifier.RequirePath()) with { ValidationData = temp.Combine("validation") };
 
         var built = Assert.Single(BuildRunner.Run(Request(temp, item)).Models);
-        var fidelity = Assert.IsType<Compression.Engine.Reporting.FidelityReport>(built.Fidelity);
+        var fidelity = Assert.IsType<Compression.Engine.Reporting.FidelityReport>(built.Result.Fidelity);
         Assert.StartsWith("validation data", fidelity.Inputs);
         Assert.Equal(1, fidelity.Samples);
         var scores = Assert.Single(fidelity.Outputs);
         Assert.Equal(1.0, scores.Top1Agreement); // the direction classifier keeps its decision under int8 weights
         Assert.True(scores.SqnrDb is > 30);
-        Assert.True(built.Macs > 0 && built.WeightBytesRead > 0 && built.CompressionMilliseconds > 0);
+        Assert.True(built.Result.Macs > 0 && built.Result.WeightBytesRead > 0 && built.Result.CompressionMilliseconds > 0);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public class BuildRunnerTests
         var warning = Assert.Single(response.Diagnostics);
         Assert.Equal(("warning", EngineErrorCodes.FidelityNotMeasured, path), (warning.Severity, warning.Code, warning.File));
         Assert.Contains("Det", warning.Message);
-        Assert.Null(response.Models[0].Fidelity);
+        Assert.Null(response.Models[0].Result.Fidelity);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Compression.Engine.Caching;
+using Compression.Engine.Pipeline;
 using Compression.Engine.Recipes;
 using Compression.Testing;
 
@@ -6,7 +7,9 @@ namespace Compression.Engine.Tests.Caching;
 
 public class ContentCacheTests
 {
-    private static readonly CacheEntry Entry = new("portable", "int8-weight", 100, 25, "");
+    private static readonly CompressionResult Entry = new("m.onnx", "out.onnx", "portable", "int8-weight", [], 100, 25);
+
+    private static CompressionPlan Plan(Recipe recipe) => new(recipe, []);
 
     [Fact]
     public void A_stored_model_comes_back_byte_identical_and_a_damaged_one_is_a_miss()
@@ -63,7 +66,7 @@ public class ContentCacheTests
     }
 
     [Fact]
-    public void The_key_changes_with_the_model_the_recipe_and_the_data_but_not_the_path()
+    public void The_key_changes_with_the_model_the_plan_and_the_data_but_not_the_path()
     {
         using var temp = new TempFolder("cache-key");
         var a = temp.Combine("a.onnx");
@@ -73,11 +76,14 @@ public class ContentCacheTests
         File.Copy(a, b);
         var data = temp.CreateFolder("data");
         File.WriteAllBytes(Path.Combine(data, "input_0.npy"), [1]);
-        var int8 = new Recipe { Quantization = QuantizationMode.Int8Weight };
+        var int8 = Plan(new Recipe { Quantization = QuantizationMode.Int8Weight });
 
         var key = CacheKey.Compute(a, int8, [("calibration", data)]);
         Assert.Equal(key, CacheKey.Compute(b, int8, [("calibration", data)]));
-        Assert.NotEqual(key, CacheKey.Compute(a, new Recipe { Quantization = QuantizationMode.Fp16 }, [("calibration", data)]));
+        Assert.NotEqual(key, CacheKey.Compute(a, Plan(new Recipe { Quantization = QuantizationMode.Fp16 }), [("calibration", data)]));
+        // The same recipe reached through a fallback is another plan: the key describes what ran.
+        var fallback = new PlanStep(StepKind.Fallback, "fallback", "int8 → int8-weight") { Warning = new EngineWarning("MCB2102", "no data") };
+        Assert.NotEqual(key, CacheKey.Compute(a, int8 with { Steps = [fallback] }, [("calibration", data)]));
         Assert.NotEqual(key, CacheKey.Compute(a, int8, []));
         // The same folder in another role is another output (calibration ranges versus the fidelity report).
         Assert.NotEqual(key, CacheKey.Compute(a, int8, [("validation", data)]));
@@ -94,7 +100,7 @@ public class ContentCacheTests
         var path = temp.Combine("m.onnx");
         Compression.Onnx.Model.OnnxModel.FromProto(TinyModels.Dense(64, 32))
             .Save(path, new Compression.Onnx.Model.ModelSaveOptions { ExternalData = Compression.Onnx.Model.ExternalDataMode.Always });
-        var recipe = new Recipe { Quantization = QuantizationMode.Int8Weight };
+        var recipe = Plan(new Recipe { Quantization = QuantizationMode.Int8Weight });
         var key = CacheKey.Compute(path, recipe, []);
 
         var data = File.ReadAllBytes(path + ".data");

@@ -299,13 +299,10 @@ public class EqualizationTests(ITestOutputHelper output)
     private static async Task<string> QuantizeAsync(string name, PreprocessOptions preprocessing, string outputPath)
     {
         var calibration = await RealDataSets.GetAsync(name, CalibrationSamples);
-        var context = new CompressionContext(OnnxModel.Load(TestAssets.RealModel(name).RequirePath()), Int8())
-        {
-            CalibrationData = calibration,
-            Threads = 2,
-            Preprocessing = preprocessing,
-        };
-        new StaticInt8Pass().Apply(context);
+        var model = OnnxModel.Load(TestAssets.RealModel(name).RequirePath());
+        var plan = Planner.Plan(model.Proto, Int8(), new PlanInputs(HasCalibrationData: true) { Preprocessing = preprocessing });
+        var context = new CompressionContext(model, plan.Recipe) { CalibrationData = calibration, Threads = 2 };
+        plan.Run(context);
         Assert.True(ModelChecker.Check(context.Model).IsValid);
         OnnxModel.FromProto(context.Model).Save(outputPath);
         return outputPath;

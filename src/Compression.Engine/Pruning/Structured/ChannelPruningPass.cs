@@ -26,14 +26,23 @@ public sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
 {
     public string Name => "prune-channels";
 
+    /// <summary>
+    /// BatchNormalization inside the filters (equalization is for quantization); without calibration data, importance
+    /// from filter norms and no refit, with a warning.
+    /// </summary>
+    public PassRequirements Requirements(Recipe recipe) => new()
+    {
+        Preprocessing = PreprocessingNeeds.FoldedWeights,
+        WithoutCalibrationData = new Fallback(recipe, EngineErrorCodes.StructuredPruningWithoutRefit,
+            "channel pruning without CalibrationData: the layers whose inputs lose channels are not refit, and accuracy suffers; give the item CalibrationData."),
+    };
+
     public PassReport Apply(CompressionContext context)
     {
         if (context.Recipe.Pruning is not PruningSpec.Channels spec) return PassReport.Nothing(Name, "no channel pruning in the recipe");
         var model = context.Model;
         var bytesBefore = ConstantBytes.Of(model);
         var notes = new List<string>();
-        // Equalization is for quantization; pruning only needs BatchNormalization inside the filters.
-        Preprocessor.Run(context, context.Preprocessing with { Equalize = false });
         var reference = model.Clone();
 
         var index = new ModelIndex(model);
@@ -66,11 +75,9 @@ public sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
         var kept = ChannelRemoval.Apply(model, graph, removed);
         var changed = graph.Layers.Count(l => kept.ContainsKey(l.Output) || (l.IsDense && kept.ContainsKey(l.Input)));
         var refitLayers = graph.Layers.Where(l => l.IsDense && kept.ContainsKey(l.Input) && !context.IsExcluded(l.Node)).ToList();
+        // Without data the plan carries the warning (MCB2120); the note says how many layers it concerns.
         if (data is null)
-        {
-            context.Warn(EngineErrorCodes.StructuredPruningWithoutRefit,
-                $"channel pruning without CalibrationData: {refitLayers.Count} layer(s) whose inputs lost channels are not refit, and accuracy suffers; give the item CalibrationData.");
-        }
+            notes.Add($"no CalibrationData: {refitLayers.Count} layer(s) whose inputs lost channels are not refit");
         else if (refit && refitLayers.Count > 0)
         {
             var samples = Math.Max(1, Compression.Evaluation.DataSets.DataSet.SampleFolders(data).Count);

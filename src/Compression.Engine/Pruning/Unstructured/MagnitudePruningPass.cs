@@ -13,6 +13,8 @@ public sealed class MagnitudePruningPass : ICompressionPass
 {
     public string Name => "prune-unstructured";
 
+    public PassRequirements Requirements(Recipe recipe) => WeightImportance.Requirements;
+
     public PassReport Apply(CompressionContext context)
     {
         if (context.Recipe.Pruning is not PruningSpec.Unstructured spec)

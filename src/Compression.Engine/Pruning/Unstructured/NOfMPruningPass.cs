@@ -14,6 +14,8 @@ public sealed class NOfMPruningPass : ICompressionPass
 {
     public string Name => "prune-n-of-m";
 
+    public PassRequirements Requirements(Recipe recipe) => WeightImportance.Requirements;
+
     public PassReport Apply(CompressionContext context)
     {
         if (context.Recipe.Pruning is not PruningSpec.NOfM spec)

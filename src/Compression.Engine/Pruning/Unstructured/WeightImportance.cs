@@ -9,16 +9,17 @@ namespace Compression.Engine.Pruning.Unstructured;
 /// item has calibration data (a layer whose activation was never produced as a float keeps |w|). NaN weights score
 /// +∞ so pruning never hides a broken value by zeroing it.
 /// <para>
-/// The model is preprocessed first as for int4 (constants folded, BatchNormalization folded into its Conv/Gemm, dead
-/// code removed; no equalization): a Conv's raw weights are not what it computes with until the BatchNormalization
+/// The passes that score with it need the model preprocessed first as for int4 (<see cref="Requirements"/>: constants
+/// folded, BatchNormalization folded into its Conv/Gemm, dead code removed; no equalization): a Conv's raw weights are not what it computes with until the BatchNormalization
 /// after it scales each output channel, so ranking them across channels would prune the channels a small γ/σ hides.
 /// </para>
 /// </summary>
 public static class WeightImportance
 {
+    public static PassRequirements Requirements { get; } = new() { Preprocessing = PreprocessingNeeds.FoldedWeights };
+
     public static (IReadOnlyList<ScoredWeight> Weights, string Basis) Score(CompressionContext context)
     {
-        Preprocessing.Preprocessor.Run(context, context.Preprocessing with { Equalize = false });
         var index = new ModelIndex(context.Model);
         var weights = PrunableWeights.Find(context, index);
         IReadOnlyDictionary<string, double[]> magnitudes = new Dictionary<string, double[]>();

@@ -27,17 +27,22 @@ public sealed class DynamicInt8Pass : ICompressionPass
 
     public string Name => "int8-dynamic";
 
+    /// <summary>
+    /// Opset 11; constants and BatchNormalization folded into the Conv/Gemm first (so no float BatchNormalization runs
+    /// after the integer kernel), and channels equalized: the activation gets one scale per tensor at run time, so a few
+    /// wide channels would cost every other channel its resolution, as in static int8. What the integer forms cannot
+    /// take is int8-weight's, planned right after.
+    /// </summary>
+    public PassRequirements Requirements(Recipe recipe) => new()
+    {
+        Opset = new OpsetRequirement(MinimumOpset, recipe with { Quantization = QuantizationMode.Int8Weight, ReduceRange = Recipe.Identity.ReduceRange },
+            EngineErrorCodes.DynamicInt8Unavailable, "dynamic int8 (DynamicQuantizeLinear)"),
+        Preprocessing = PreprocessingNeeds.All,
+        ThenRest = "int8-weight",
+    };
+
     public PassReport Apply(CompressionContext context)
     {
-        if (!OpsetRequirement.Raise(context, MinimumOpset, context.Recipe with { ReduceRange = Recipe.Identity.ReduceRange },
-                EngineErrorCodes.DynamicInt8Unavailable, "dynamic int8 (DynamicQuantizeLinear)"))
-            return new Int8WeightPass().Apply(context);
-
-        // Constants and BatchNormalization folded into the Conv/Gemm first (so no float BatchNormalization runs after the
-        // integer kernel), and channels equalized: the activation gets one scale per tensor at run time, so a few wide
-        // channels would cost every other channel its resolution, as in static int8.
-        var preprocessing = Compression.Engine.Preprocessing.Preprocessor.Run(context);
-
         var index = new ModelIndex(context.Model);
         var types = context.InferredTypes(index);
         var names = new UniqueNames(context.Model);
@@ -75,14 +80,10 @@ public sealed class DynamicInt8Pass : ICompressionPass
         }
         foreach (var original in originals.Distinct()) UnusedWeights.RemoveIfUnused(original);
 
-        // What the integer forms could not take keeps int8-weight's form (its pass skips the integer nodes).
-        var rest = new Int8WeightPass().Apply(context);
-        return new PassReport(Name, matMuls + convs + rest.TensorsChanged, before + rest.BytesBefore, after + rest.BytesAfter,
+        return new PassReport(Name, matMuls + convs, before, after,
         [
             $"{matMuls} MatMul/Gemm through DynamicQuantizeLinear + MatMulInteger, {convs} Conv through ConvInteger "
             + $"(int8 weights per output channel{(qmax == ReducedWeightQMax ? ", 7-bit (reduce range)" : "")}, float32 scales)",
-            .. rest.Notes.Select(n => $"the rest as int8-weight: {n}"),
-            .. preprocessing.SelectMany(r => r.Notes).Select(n => $"preprocessing: {n}"),
         ]);
     }
 

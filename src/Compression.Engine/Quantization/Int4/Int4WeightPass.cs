@@ -31,16 +31,21 @@ public sealed class Int4WeightPass : ICompressionPass
 
     public string Name => "int4-weight";
 
+    /// <summary>
+    /// Opset 21; BatchNormalization folded into its Conv/Gemm, so it is quantized with the weight instead of running in
+    /// float after it (no equalization: it balances activation ranges, and only weights are quantized here). What int4
+    /// does not take is int8-weight's, planned right after (that pass leaves the int4 weights alone: they are no longer float).
+    /// </summary>
+    public PassRequirements Requirements(Recipe recipe) => new()
+    {
+        Opset = new OpsetRequirement(MinimumOpset, recipe with { Quantization = QuantizationMode.Int8Weight, BlockSize = Recipe.Identity.BlockSize },
+            EngineErrorCodes.Int4Unavailable, "int4 weights (DequantizeLinear with int4 and block_size)"),
+        Preprocessing = PreprocessingNeeds.FoldedWeights,
+        ThenRest = "int8-weight",
+    };
+
     public PassReport Apply(CompressionContext context)
     {
-        if (!OpsetRequirement.Raise(context, MinimumOpset, context.Recipe with { BlockSize = Recipe.Identity.BlockSize },
-                EngineErrorCodes.Int4Unavailable, "int4 weights (DequantizeLinear with int4 and block_size)"))
-            return new Int8WeightPass().Apply(context);
-
-        // BatchNormalization folded into its Conv/Gemm, so it is quantized with the weight instead of running in float
-        // after it. No equalization: it balances activation ranges, and only weights are quantized here.
-        var preprocessing = Compression.Engine.Preprocessing.Preprocessor.Run(context, context.Preprocessing with { Equalize = false });
-
         var blockSize = context.Recipe.BlockSize;
         var index = new ModelIndex(context.Model);
         var names = new UniqueNames(context.Model);
@@ -98,15 +103,10 @@ public sealed class Int4WeightPass : ICompressionPass
         }
         foreach (var original in originals) UnusedWeights.RemoveIfUnused(original);
 
-        // What int4 does not take keeps int8-weight's form (its pass leaves the weights written above alone: they are no longer float).
-        var rest = new Int8WeightPass().Apply(context);
-        return new PassReport(Name, dense + convs + rest.TensorsChanged,
-            denseBefore + convBefore + rest.BytesBefore, denseAfter + convAfter + rest.BytesAfter,
+        return new PassReport(Name, dense + convs, denseBefore + convBefore, denseAfter + convAfter,
         [
             $"{dense} MatMul/Gemm weights to int4 in blocks of {blockSize} along K ({Ratio(denseBefore, denseAfter)} with float32 scales)",
             $"{convs} Conv weights to int4 in blocks of {blockSize} along the input channels ({Ratio(convBefore, convAfter)})",
-            .. rest.Notes.Select(n => $"the rest as int8-weight: {n}"),
-            .. preprocessing.SelectMany(r => r.Notes).Select(n => $"preprocessing: {n}"),
         ]);
     }
 

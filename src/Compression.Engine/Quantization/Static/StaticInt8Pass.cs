@@ -1,8 +1,6 @@
 using Compression.Engine.Calibration;
 using Compression.Engine.Pipeline;
-using Compression.Engine.Preprocessing.OpsetConversion;
 using Compression.Engine.Recipes;
-using Compression.Onnx.Diagnostics;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Model;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -24,30 +22,30 @@ public sealed class StaticInt8Pass : ICompressionPass
 
     public string Name => "int8";
 
+    /// <summary>
+    /// Calibration data (without it, int8-weight with the options only static int8 reads back at their defaults, so the
+    /// fallback is exactly the int8-weight recipe: one cache entry, whichever profile fell back), opset 13, and all
+    /// preprocessing: constants and BatchNormalization folded into its Conv/Gemm, so the integer kernels absorb it
+    /// instead of a float BatchNormalization running between two quantized tensors, and channels equalized.
+    /// </summary>
+    public PassRequirements Requirements(Recipe recipe) => new()
+    {
+        WithoutCalibrationData = new Fallback(
+            recipe with
+            {
+                Quantization = QuantizationMode.Int8Weight,
+                ActivationType = Recipe.Identity.ActivationType,
+                CalibrationMethod = Recipe.Identity.CalibrationMethod,
+                ReduceRange = Recipe.Identity.ReduceRange,
+            },
+            EngineErrorCodes.NoCalibrationData,
+            "static int8 needs CalibrationData (a folder of sample inputs, see docs/calibration.md) to choose activation ranges; the weights were quantized to int8 (int8-weight) instead."),
+        Opset = new OpsetRequirement(MinimumOpset, recipe with { Quantization = QuantizationMode.Int8Weight }, EngineErrorCodes.StaticInt8Unavailable, "static int8"),
+        Preprocessing = PreprocessingNeeds.All,
+    };
+
     public PassReport Apply(CompressionContext context)
     {
-        if (RecipeFallbacks.Apply(context.Recipe, context.CalibrationData) is (var recipe, { } warning))
-        {
-            context.FallBack(recipe, warning.Code, warning.Message);
-            return new Int8WeightPass().Apply(context);
-        }
-        if (context.DefaultOpset < MinimumOpset)
-        {
-            try
-            {
-                OpsetConverter.Convert(context.Model, MinimumOpset, context.Original.SourcePath);
-            }
-            catch (CompressionException e) when (e.Code == EngineErrorCodes.OpsetConversionUnsupported)
-            {
-                context.FallBack(context.Recipe with { Quantization = QuantizationMode.Int8Weight }, EngineErrorCodes.StaticInt8Unavailable,
-                    $"static int8 needs opset {MinimumOpset}: {e.Message}; the weights were quantized to int8 (int8-weight) instead.");
-                return new Int8WeightPass().Apply(context);
-            }
-        }
-
-        // Constants folded and BatchNormalization folded into its Conv/Gemm first, so the integer kernels absorb it
-        // instead of a float BatchNormalization running between two quantized tensors.
-        var preprocessing = Compression.Engine.Preprocessing.Preprocessor.Run(context);
         context.FloatReference = context.Model.Clone();
 
         var index = new ModelIndex(context.Model);
@@ -74,7 +72,6 @@ public sealed class StaticInt8Pass : ICompressionPass
             $"{plan.ComputeNodes.Count} nodes in int8 (weights per channel{(context.Recipe.ReduceRange ? ", 7-bit (reduce range)" : "")}), "
             + $"{plan.QuantizedValues.Count} activations {(unsigned ? "uint8 asymmetric" : "int8 symmetric")} calibrated by "
             + $"{RecipeOptions.Format(context.Recipe.CalibrationMethod)} on {calibration.Samples} sample(s); {plan.AbsorbedActivations.Count} Relu/Clip absorbed",
-            .. preprocessing.SelectMany(r => r.Notes).Select(n => $"preprocessing: {n}"),
         ]);
     }
 

@@ -1,0 +1,54 @@
+using Compression.Engine.Budget;
+using Compression.Engine.Preprocessing;
+using Compression.Engine.Recipes;
+using Compression.Onnx.Checking;
+using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Model;
+
+namespace Compression.Engine.Pipeline;
+
+/// <summary>
+/// One model ready to compress: loaded, checked, and planned. Preparing is cheap next to compressing (no pass runs),
+/// so the build prepares every model, hashes the plan into the cache key, and compresses only on a miss.
+/// </summary>
+public sealed record CompressionJob(string ModelPath, OnnxModel Model, string Profile, CompressionPlan Plan)
+{
+    /// <summary>A data-set folder the passes calibrate on; null for none.</summary>
+    public string? CalibrationData { get; init; }
+
+    /// <summary>A data-set folder fidelity (and the budget) is measured on; null for seeded synthetic inputs.</summary>
+    public string? ValidationData { get; init; }
+
+    public AccuracyBudget Budget { get; init; } = AccuracyBudget.None;
+
+    /// <summary>Threads the executor may use; the bytes do not depend on it.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Loads and checks the model (a structurally broken one is refused before any work, so no pass has to guess what
+    /// it meant) and plans <paramref name="recipe"/> for it. Empty data-set paths count as none.
+    /// </summary>
+    public static CompressionJob Prepare(string modelPath, string profile, Recipe recipe, string? calibrationData = null,
+        string? validationData = null, AccuracyBudget? budget = null, int? threads = null, PreprocessOptions? preprocessing = null)
+    {
+        calibrationData = string.IsNullOrEmpty(calibrationData) ? null : calibrationData;
+        validationData = string.IsNullOrEmpty(validationData) ? null : validationData;
+        budget ??= AccuracyBudget.None;
+        if (budget.IsSet && validationData is null)
+            throw new CompressionException(EngineErrorCodes.BudgetNeedsValidationData,
+                $"an accuracy budget ({budget}) is measured on ValidationData, and the item has none.", modelPath);
+        var model = OnnxModel.Load(modelPath);
+        ModelChecker.ThrowIfInvalid(model.Proto, modelPath);
+        var plan = Planner.Plan(model.Proto, recipe, new PlanInputs(calibrationData is not null, modelPath)
+        {
+            Preprocessing = preprocessing ?? PreprocessOptions.Default,
+        });
+        return new CompressionJob(modelPath, model, profile, plan)
+        {
+            CalibrationData = calibrationData,
+            ValidationData = validationData,
+            Budget = budget,
+            Threads = threads ?? Environment.ProcessorCount,
+        };
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text;
+using System.Text.Json;
+using Compression.Engine.Recipes;
+
+namespace Compression.Engine.Pipeline;
+
+/// <summary>
+/// Everything one model goes through, resolved before anything runs (<see cref="Planner"/>): fallbacks with their
+/// warnings, opset conversion, each preprocessing step once, each technique pass, packing. <see cref="Recipe"/> is the
+/// recipe that really runs (after fallbacks). The canonical text is what the cache key hashes, so the key describes
+/// what ran; the steps are what the report and <c>modelc compress --plan</c> print.
+/// </summary>
+public sealed record CompressionPlan(Recipe Recipe, IReadOnlyList<PlanStep> Steps)
+{
+    public IReadOnlyList<EngineWarning> Warnings => Steps.Select(s => s.Warning).OfType<EngineWarning>().ToList();
+
+    /// <summary>Canonical JSON: the effective recipe and every step, in order.</summary>
+    public string Canonical
+    {
+        get
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("recipe", RecipeText.Format(Recipe));
+                writer.WriteStartArray("steps");
+                foreach (var step in Steps) writer.WriteStringValue(step.ToString());
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
+
+    /// <summary>The steps numbered, one line each.</summary>
+    public IReadOnlyList<string> Describe() => Steps.Select((s, i) => $"{i + 1}. {s}").ToList();
+
+    /// <summary>Runs every step that changes the model, in order, over the context's working model.</summary>
+    public IReadOnlyList<PassReport> Run(CompressionContext context)
+    {
+        var reports = new List<PassReport>();
+        foreach (var step in Steps)
+            if (step.Pass is { } create) reports.Add(create(context).Apply(context));
+        return reports;
+    }
+}
