@@ -33,8 +33,9 @@ public sealed record CompressionPlan(Recipe Recipe, IReadOnlyList<PlanStep> Step
         }
     }
 
-    /// <summary>The steps numbered, one line each.</summary>
-    public IReadOnlyList<string> Describe() => Steps.Select((s, i) => $"{i + 1}. {s}").ToList();
+    /// <summary>The steps numbered, one line each; an empty plan says so.</summary>
+    public IReadOnlyList<string> Describe() =>
+        Steps.Count == 0 ? ["(no steps: the model is saved as loaded)"] : Steps.Select((s, i) => $"{i + 1}. {s}").ToList();
 
     /// <summary>Runs every step that changes the model, in order, over the context's working model.</summary>
     public IReadOnlyList<PassReport> Run(CompressionContext context)

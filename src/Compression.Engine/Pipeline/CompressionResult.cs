@@ -43,6 +43,9 @@ public sealed record CompressionResult(
     /// <summary>With <c>Packing</c>, the packed file's sizes against the original and the original packed alone; null without.</summary>
     public Packing.PackingReport? Packing { get; init; }
 
+    /// <summary>The report of the step named <paramref name="name"/> (a technique or preprocessing step of the plan).</summary>
+    public PassReport Pass(string name) => Passes.Single(p => p.Pass == name);
+
     public double Ratio => CompressedBytes == 0 ? 0 : (double)OriginalBytes / CompressedBytes;
 
     /// <summary>SHA-256 of the model the app reads: for a packed file, of what it decodes to.</summary>

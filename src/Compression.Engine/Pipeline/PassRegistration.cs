@@ -10,4 +10,7 @@ namespace Compression.Engine.Pipeline;
 public sealed record PassRegistration(string Name, Func<Recipe, bool> Selects, Func<ICompressionPass> Create)
 {
     public IReadOnlyList<RecipeOption> Options { get; init; } = [];
+
+    /// <summary>What the technique will do under a recipe, for the plan's line; the name alone when not given.</summary>
+    public Func<Recipe, string>? Describe { get; init; }
 }

@@ -14,20 +14,30 @@ public static class PassRegistry
 {
     public static IReadOnlyList<PassRegistration> All { get; } =
     [
-        new("prune-channels", r => r.Pruning is PruningSpec.Channels, () => new Pruning.Structured.ChannelPruningPass()),
-        new("low-rank", r => r.LowRank is not null, () => new LowRank.LowRankPass()),
-        new("prune-unstructured", r => r.Pruning is PruningSpec.Unstructured, () => new Pruning.Unstructured.MagnitudePruningPass()),
-        new("prune-n-of-m", r => r.Pruning is PruningSpec.NOfM, () => new Pruning.Unstructured.NOfMPruningPass()),
-        new("weight-sharing", r => r.WeightSharing is not null, () => new Sharing.WeightSharingPass()),
-        new("int8-weight", r => r.Quantization == QuantizationMode.Int8Weight, () => new Int8WeightPass()),
-        new("fp16", r => r.Quantization == QuantizationMode.Fp16, () => new Fp16Pass()),
-        new("int8", r => r.Quantization == QuantizationMode.Int8, () => new Quantization.Static.StaticInt8Pass()),
-        new("int8-dynamic", r => r.Quantization == QuantizationMode.Int8Dynamic, () => new Quantization.Dynamic.DynamicInt8Pass()),
-        new("int4-weight", r => r.Quantization == QuantizationMode.Int4Weight, () => new Quantization.Int4.Int4WeightPass()),
+        new("prune-channels", r => r.Pruning is PruningSpec.Channels, () => new Pruning.Structured.ChannelPruningPass()) { Describe = r => $"{Format(r.Pruning)}, {Word(r.PruningScope)} scope" },
+        new("low-rank", r => r.LowRank is not null, () => new LowRank.LowRankPass()) { Describe = r => Format(r.LowRank) },
+        new("prune-unstructured", r => r.Pruning is PruningSpec.Unstructured, () => new Pruning.Unstructured.MagnitudePruningPass()) { Describe = r => $"{Format(r.Pruning)}, {Word(r.PruningScope)} scope" },
+        new("prune-n-of-m", r => r.Pruning is PruningSpec.NOfM, () => new Pruning.Unstructured.NOfMPruningPass()) { Describe = r => Format(r.Pruning) },
+        new("weight-sharing", r => r.WeightSharing is not null, () => new Sharing.WeightSharingPass()) { Describe = r => $"{r.WeightSharing} values per {Word(r.SharingScope)}" },
+        new("int8-weight", r => r.Quantization == QuantizationMode.Int8Weight, () => new Int8WeightPass()) { Describe = r => $"int8 weights per channel{Reduced(r)}" },
+        new("fp16", r => r.Quantization == QuantizationMode.Fp16, () => new Fp16Pass()) { Describe = _ => "float16 weights and activations, overflow-prone nodes kept float32" },
+        new("int8", r => r.Quantization == QuantizationMode.Int8, () => new Quantization.Static.StaticInt8Pass()) { Describe = r => $"static int8 QDQ, {Word(r.ActivationType)} activations calibrated by {Format(r.CalibrationMethod)}{Reduced(r)}" },
+        new("int8-dynamic", r => r.Quantization == QuantizationMode.Int8Dynamic, () => new Quantization.Dynamic.DynamicInt8Pass()) { Describe = r => $"DynamicQuantizeLinear + integer MatMul/Conv{Reduced(r)}" },
+        new("int4-weight", r => r.Quantization == QuantizationMode.Int4Weight, () => new Quantization.Int4.Int4WeightPass()) { Describe = r => $"int4 weights in blocks of {r.BlockSize}" },
     ];
 
     public static PassRegistration Get(string name) =>
         All.FirstOrDefault(r => r.Name == name) ?? throw new InvalidOperationException($"no technique '{name}' is registered");
+
+    private static string Format(PruningSpec? spec) => RecipeOptions.Format(spec);
+
+    private static string Format(LowRankSpec? spec) => RecipeOptions.Format(spec);
+
+    private static string Format(CalibrationMethod method) => RecipeOptions.Format(method);
+
+    private static string Word<T>(T value) where T : struct, Enum => RecipeOptions.Word(value);
+
+    private static string Reduced(Recipe recipe) => recipe.ReduceRange ? ", 7-bit (reduce range)" : "";
 
     /// <summary>The recipe options techniques add beyond the built-in ones (<see cref="RecipeOptions.All"/> lists both).</summary>
     public static IEnumerable<RecipeOption> ExtensionOptions => All.SelectMany(r => r.Options);

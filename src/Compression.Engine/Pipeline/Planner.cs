@@ -84,7 +84,8 @@ public static class Planner
     }
 
     private static PlanStep Technique(PassRegistration registration, Recipe recipe, string? restOf) =>
-        new(StepKind.Technique, registration.Name, restOf is null ? recipe.ToString() : $"what {restOf} leaves")
+        new(StepKind.Technique, registration.Name,
+            (registration.Describe?.Invoke(recipe) ?? registration.Name) + (restOf is null ? "" : $", for what {restOf} leaves"))
         {
             Pass = _ => registration.Create(),
         };

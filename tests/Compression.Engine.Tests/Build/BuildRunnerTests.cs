@@ -94,13 +94,17 @@ public class BuildRunnerTests
     [Fact]
     public void A_cache_hit_names_the_profile_this_build_chose()
     {
-        // portable (no RID) and desktop-x64 (linux-x64) share the int8-weight recipe, so they share a cache entry.
+        // Without calibration data desktop-x64 (linux-x64) and edge plan the same fallback to int8-weight, so they
+        // share a cache entry; portable plans int8-weight without a fallback (no warning to replay), another entry.
         using var temp = new TempFolder("build-cache-profile");
         var model = TestAssets.Models.HelloDeepa.RequirePath();
-        Assert.Equal("portable", BuildRunner.Run(Request(temp, Item(model))).Models[0].Profile);
-        var second = BuildRunner.Run(Request(temp, Item(model)) with { RuntimeIdentifier = "linux-x64" }).Models[0];
-        Assert.True(second.CacheHit);
-        Assert.Equal("desktop-x64", second.Profile);
+        var first = BuildRunner.Run(Request(temp, Item(model)) with { RuntimeIdentifier = "linux-x64" }).Models[0];
+        Assert.Equal(("desktop-x64", false), (first.Profile, first.CacheHit));
+        var second = BuildRunner.Run(Request(temp, Item(model)) with { Profile = "edge" });
+        Assert.True(second.Models[0].CacheHit);
+        Assert.Equal("edge", second.Models[0].Profile);
+        Assert.Equal(EngineErrorCodes.NoCalibrationData, Assert.Single(second.Diagnostics).Code); // replayed from the entry
+        Assert.False(BuildRunner.Run(Request(temp, Item(model))).Models[0].CacheHit);
     }
 
     [Fact]

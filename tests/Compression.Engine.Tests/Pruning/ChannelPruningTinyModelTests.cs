@@ -69,7 +69,7 @@ public class ChannelPruningTinyModelTests
         Assert.Equal([4L, 3, 3, 3], Dims(pruned, "a_w"));
         Assert.Equal([4L, 4, 3, 3], Dims(pruned, "y_w"));
         Assert.DoesNotContain(pruned.Graph.Node, n => n.OpType == "BatchNormalization");
-        Assert.Contains(result.Passes[0].Notes, n => n.Contains("refit by least squares", StringComparison.Ordinal));
+        Assert.Contains(result.Pass("prune-channels").Notes, n => n.Contains("refit by least squares", StringComparison.Ordinal));
         // Half the 8 channels of a random 3 → 8 → 4 net carry real signal; the refit recovers part of it (measured ~9 dB).
         Assert.True(sqnr > 3, $"SQNR {sqnr:F1} dB");
     }
@@ -149,6 +149,6 @@ public class ChannelPruningTinyModelTests
         var (pruned, sqnr, result) = await PruneAsync(graph, temp);
         Assert.Equal(8, Dims(pruned, "a_w")[0]);
         Assert.True(double.IsPositiveInfinity(sqnr));
-        Assert.Contains(result.Passes[0].Notes, n => n.Contains("a graph output", StringComparison.Ordinal));
+        Assert.Contains(result.Pass("prune-channels").Notes, n => n.Contains("a graph output", StringComparison.Ordinal));
     }
 }

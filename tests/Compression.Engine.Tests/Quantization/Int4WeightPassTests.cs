@@ -56,7 +56,7 @@ public class Int4WeightPassTests(ITestOutputHelper output)
 
         var measured = await Fidelity.OverDataSetAsync(original, compressed, validation, temp.CreateFolder("fidelity"));
         var executor = Assert.IsType<Compression.Engine.Reporting.FidelityReport>(result.Fidelity);
-        var pass = Assert.Single(result.Passes);
+        var pass = result.Pass("int4-weight");
         output.WriteLine($"{name}: {string.Join("; ", pass.Notes.Take(2))}; all weights {(double)pass.BytesBefore / pass.BytesAfter:F2}x; ONNX Runtime {string.Join(", ", measured.Select(m => $"{m.SqnrDb:F1} dB"))}; executor {string.Join(", ", executor.Outputs.Select(o => $"{o.SqnrDb:F1} dB"))}");
         Assert.All(measured, m => Assert.True(m.SqnrDb >= floorDb, $"SQNR {m.SqnrDb:F1} dB under the {floorDb} dB floor"));
         // MatMulNBits computes differently from DequantizeLinear + MatMul (its own blocked accumulation); on the wake word's
@@ -74,7 +74,7 @@ public class Int4WeightPassTests(ITestOutputHelper output)
         using var temp = new TempFolder("int4-ratio");
         var path = TestAssets.Models.HelloDeepa.RequirePath();
         var result = ModelCompressor.Compress(path, temp.Combine("q.onnx"), "portable", Int4(blockSize));
-        var pass = Assert.Single(result.Passes);
+        var pass = result.Pass("int4-weight");
         // hello-deepa's quantized weights are all Gemm weights (its [1, 32] last layer is under the 64-weight minimum and
         // stays float), so the pass's bytes are MatMul/Gemm bytes: int4 values plus float32 scales, one per block.
         var ratio = (double)pass.BytesBefore / pass.BytesAfter;
