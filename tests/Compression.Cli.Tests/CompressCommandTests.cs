@@ -52,3 +52,35 @@ public class CompressCommandTests
         Assert.False(System.Text.Json.JsonDocument.Parse(inspectOut).RootElement.GetProperty("valid").GetBoolean());
     }
 }
+
+public class CompressPlanTests
+{
+    [Fact]
+    public void Plan_prints_every_step_and_the_fallback_warning_and_writes_nothing()
+    {
+        using var temp = new TempFolder("plan");
+        var output = temp.Combine("out.onnx");
+        var report = temp.Combine("report.json");
+        var (code, stdout, stderr) = ModelcRunner.Run("compress", TestAssets.Models.PaddleOcrClassifier.RequirePath(), "-o", output,
+            "--profile", "mobile", "--report", report, "--plan");
+        Assert.Equal(0, code);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("profile mobile, recipe int8-weight + brotli", lines[0]);
+        Assert.Equal(["1. fallback: int8 + brotli → int8-weight + brotli (warning MCB2102)", "2. int8-weight: int8 weights per channel",
+            "3. brotli: the saved file entropy-coded; the accessor decodes it"], lines[1..]);
+        Assert.Contains("warning MCB2102", stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void Plan_with_calibration_data_raises_the_opset_and_preprocesses_before_static_int8()
+    {
+        using var temp = new TempFolder("plan-int8");
+        var (code, stdout, _) = ModelcRunner.Run("compress", TestAssets.Models.PaddleOcrClassifier.RequirePath(), "-o", temp.Combine("out.onnx"),
+            "--profile", "desktop-x64", "--calibration-data", temp.CreateFolder("data"), "--plan");
+        Assert.Equal(0, code);
+        Assert.Contains("1. convert-opset: opset 9 → 13", stdout);
+        Assert.Contains("7. int8: static int8 QDQ, uint8 activations calibrated by minmax, 7-bit (reduce range)", stdout);
+        Assert.False(File.Exists(temp.Combine("out.onnx")));
+    }
+}

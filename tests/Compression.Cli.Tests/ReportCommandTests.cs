@@ -7,10 +7,10 @@ namespace Compression.Cli.Tests;
 public class ReportCommandTests
 {
     private const string First = """
-        {"models":[{"itemSpec":"a.onnx","outputPath":"/o/a.onnx","profile":"portable","recipe":"int8-weight","originalBytes":4000,"compressedBytes":1000,"sha256":"aa","cacheHit":false,"macs":12,"weightBytesRead":1000,"compressionMilliseconds":5}],"diagnostics":[]}
+        {"models":[{"itemSpec":"a.onnx","outputPath":"/o/a.onnx","cacheHit":false,"result":{"model":"/src/a.onnx","output":"/o/a.onnx","profile":"portable","recipe":"int8-weight","passes":[],"originalBytes":4000,"compressedBytes":1000,"plan":["1. int8-weight: int8 weights per channel"],"sha256":"aa","macs":12,"weightBytesRead":1000,"compressionMilliseconds":5}}],"diagnostics":[]}
         """;
     private const string Second = """
-        {"models":[{"itemSpec":"Models/b.onnx","outputPath":"/o/b.onnx","profile":"gpu","recipe":"fp16","originalBytes":800,"compressedBytes":400,"sha256":"bb","cacheHit":true}],"diagnostics":[{"severity":"warning","code":"MCB2101","file":"/src/b.onnx","message":"fidelity not measured"}]}
+        {"models":[{"itemSpec":"Models/b.onnx","outputPath":"/o/b.onnx","cacheHit":true,"result":{"model":"/src/b.onnx","output":"/o/b.onnx","profile":"gpu","recipe":"fp16","passes":[],"originalBytes":800,"compressedBytes":400,"sha256":"bb"}}],"diagnostics":[{"severity":"warning","code":"MCB2101","file":"/src/b.onnx","message":"fidelity not measured"}]}
         """;
 
     [Fact]
@@ -32,11 +32,13 @@ public class ReportCommandTests
         Assert.Contains("| a.onnx | portable | int8-weight | 4,000 | 1,000 | 4.00x |", markdown);
         Assert.Contains("| Models/b.onnx | gpu | fp16 | 800 | 400 | 2.00x |", markdown);
         Assert.Contains("warning MCB2101: /src/b.onnx: fidelity not measured", markdown);
+        Assert.Contains("1. int8-weight: int8 weights per channel", markdown);
     }
 
     [Theory]
     [InlineData("{ not json")]
     [InlineData("")]
+    [InlineData("""{"models":[{"itemSpec":"a.onnx","outputPath":"/o/a.onnx","cacheHit":false}],"diagnostics":[]}""")]
     public void An_unreadable_response_is_MCB0002_with_its_file_and_writes_no_report(string text)
     {
         using var temp = new TempFolder("report-bad");

@@ -33,8 +33,11 @@ internal static class ReportCommand
     {
         try
         {
-            return JsonSerializer.Deserialize<BuildResponse>(File.ReadAllText(path), CliJson.Options)
+            var response = JsonSerializer.Deserialize<BuildResponse>(File.ReadAllText(path), CliJson.Options)
                 ?? throw new JsonException("the response is empty");
+            if (response.Models.Any(m => m?.Result is null))
+                throw new JsonException("a model entry has no result");
+            return response;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
