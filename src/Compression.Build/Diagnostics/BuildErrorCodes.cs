@@ -35,4 +35,7 @@ public static class BuildErrorCodes
 
     /// <summary>Warning: a model is larger than ModelCompressionMaxEmbedBytes and is copied to the output folder instead.</summary>
     public const string CopiedNotEmbedded = "MCB3010";
+
+    /// <summary>Warning: an item carries metadata the build does not read (a typo such as Quantisation); it is ignored.</summary>
+    public const string UnknownMetadata = "MCB3011";
 }

@@ -26,7 +26,7 @@ public sealed class ResolveModelCompressionItemsTests : IDisposable
     {
         BuildEngine = _engine, Models = items, ProjectFile = _temp.Combine("App.csproj"),
         IntermediateDirectory = _temp.Combine("obj", "ModelCompression"), RootNamespace = "App", MaxEmbedBytes = "1KB",
-        GlobalSettings = ["rid=linux-x64"],
+        RuntimeIdentifier = "linux-x64", PackagedEnginePath = "/package/tools/net10.0/modelc.dll",
     };
 
     [Fact]
@@ -101,5 +101,70 @@ public sealed class ResolveModelCompressionItemsTests : IDisposable
         var second = Task(item);
         Assert.True(second.Execute());
         Assert.NotEqual(first.ResolvedModels[0].GetMetadata("Settings"), second.ResolvedModels[0].GetMetadata("Settings"));
+    }
+
+    [Fact]
+    public void The_settings_change_with_each_build_setting_and_with_nothing_that_does_not_shape_the_output()
+    {
+        var model = Item("m.onnx").ItemSpec;
+        string Settings(Action<ResolveModelCompressionItems> change)
+        {
+            var task = Task(new TaskItem(model));
+            change(task);
+            Assert.True(task.Execute(), _engine.Describe());
+            return task.ResolvedModels[0].GetMetadata("Settings");
+        }
+        var baseline = Settings(_ => { });
+        var shaping = new Dictionary<string, Action<ResolveModelCompressionItems>>
+        {
+            ["rid"] = t => t.RuntimeIdentifier = "linux-arm64",
+            ["profile"] = t => t.Profile = "gpu",
+            ["engine"] = t => t.EnginePath = "/other/modelc.dll",
+            ["env-engine"] = t => t.EnginePathFromEnvironment = "/env/modelc.dll",
+            ["packaged"] = t => t.PackagedEnginePath = "/package-2/tools/net10.0/modelc.dll",
+            ["ridgraph"] = t => t.RuntimeIdentifierGraphPath = "/sdk/PortableRuntimeIdentifierGraph.json",
+            ["profile item"] = t => t.Profiles = [new TaskItem("kiosk", new Dictionary<string, string> { ["ReduceRange"] = "true" })],
+        };
+        Assert.All(shaping, setting => Assert.True(baseline != Settings(setting.Value), setting.Key));
+        // Where the resource and the report go, and how big a model may be to embed, do not change the compressed bytes.
+        var neutral = new Dictionary<string, Action<ResolveModelCompressionItems>>
+        {
+            ["root namespace"] = t => t.RootNamespace = "Other",
+            ["report dir"] = t => t.ReportDirectory = "reports",
+            ["max embed"] = t => t.MaxEmbedBytes = "2KB",
+            ["intermediate dir"] = t => t.IntermediateDirectory = _temp.Combine("obj2", "ModelCompression"),
+        };
+        Assert.All(neutral, setting => Assert.True(baseline == Settings(setting.Value), setting.Key));
+    }
+
+    [Fact]
+    public void Metadata_the_build_does_not_read_is_one_MCB3011_per_name_naming_it_the_item_and_the_closest_known_name()
+    {
+        var model = Item("m.onnx", 10, ("Quantisation", "int8"), ("Colour", "x"), ("Exclude", "Conv"));
+        var profile = new TaskItem("kiosk", new Dictionary<string, string> { ["BasedOn"] = "portable", ["CalibrationData"] = "cal/" });
+        var task = Task(model);
+        task.Profiles = [profile];
+        Assert.True(task.Execute(), _engine.Describe());
+
+        Assert.All(_engine.Warnings, w => Assert.Equal(("MCB3011", _temp.Combine("App.csproj")), (w.Code, w.File)));
+        Assert.Equal(3, _engine.Warnings.Count);
+        var typo = Assert.Single(_engine.Warnings, w => w.Message!.Contains("'Quantisation'"));
+        Assert.Contains("did you mean 'Quantization'", typo.Message!);
+        Assert.Contains($"ModelCompression item '{model.ItemSpec}'", typo.Message!);
+        Assert.DoesNotContain("did you mean", Assert.Single(_engine.Warnings, w => w.Message!.Contains("'Colour'")).Message);
+        // Data sets belong to models: on a profile they would be silently dropped.
+        Assert.Contains("ModelCompressionProfile item 'kiosk'", Assert.Single(_engine.Warnings, w => w.Message!.Contains("'CalibrationData'")).Message);
+    }
+
+    [Fact]
+    public void Every_metadata_the_build_reads_or_reserves_is_silent_in_any_case()
+    {
+        var metadata = Compression.Build.Tasks.KnownMetadata.ModelItem.Select(n => (n.ToLowerInvariant(), n == "Embed" ? "true" : "x")).ToArray();
+        var profile = new TaskItem("kiosk", Compression.Build.Tasks.KnownMetadata.ProfileItem.ToDictionary(n => n, _ => "x"));
+        var task = Task(Item("m.onnx", 10, metadata));
+        task.Profiles = [profile];
+        Assert.True(task.Execute(), _engine.Describe());
+        Assert.Empty(_engine.Warnings);
+        Assert.True(metadata.Length >= 30, $"only {metadata.Length} names");
     }
 }
