@@ -37,27 +37,26 @@ public abstract class EngineToolTask : ToolTask
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Low;
 
-    public override bool Execute()
+    /// <summary>
+    /// ToolTask's own Execute runs the process, so this task cannot derive from <see cref="ModelCompressionTask"/>;
+    /// it wraps that Execute in the same <see cref="TaskDiagnostics.Run"/>, so coded failures are logged in one place
+    /// for both kinds of task. Sealed: the engine tasks say what differs through the hooks below.
+    /// </summary>
+    public sealed override bool Execute() => TaskDiagnostics.Run(Log, ExecuteCore) && !_cancelled;
+
+    private void ExecuteCore()
     {
-        try
+        LocateEngine();
+        BeforeEngine();
+        var ran = base.Execute();
+        if (_cancelled) return;
+        if (!ran || ExitCode != 0)
         {
-            LocateEngine();
-            BeforeEngine();
-            var ran = base.Execute();
-            if (_cancelled) return false;
-            if (!ran || ExitCode != 0)
-            {
-                // HandleTaskExecutionErrors has logged the engine's own errors; a start failure was logged by ToolTask.
-                if (!Log.HasLoggedErrors) TaskDiagnostics.Error(Log, BuildErrorCodes.EngineFailed, ProjectFile, "modelc failed without a message.");
-                return false;
-            }
-            AfterEngine();
+            // HandleTaskExecutionErrors has logged the engine's own errors; a start failure was logged by ToolTask.
+            if (!Log.HasLoggedErrors) TaskDiagnostics.Error(Log, BuildErrorCodes.EngineFailed, ProjectFile, "modelc failed without a message.");
+            return;
         }
-        catch (ModelCompressionException e)
-        {
-            TaskDiagnostics.Log(Log, e);
-        }
-        return !Log.HasLoggedErrors;
+        AfterEngine();
     }
 
     /// <summary>Ctrl+C: ToolTask kills the engine's whole process tree; nothing is reported as an error.</summary>

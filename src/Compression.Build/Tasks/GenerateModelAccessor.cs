@@ -17,7 +17,7 @@ namespace Compression.Build.Tasks;
 /// build, design-time builds included, so IntelliSense always sees the classes; a model not compressed yet gets
 /// "(not built yet)". The file is rewritten only when its text changes, so an unchanged build does not recompile.
 /// </summary>
-public sealed class GenerateModelAccessor : Task
+public sealed class GenerateModelAccessor : ModelCompressionTask
 {
     public const string NotBuiltYet = "(not built yet)";
 
@@ -26,19 +26,7 @@ public sealed class GenerateModelAccessor : Task
     [Required] public string OutputFile { get; set; } = "";
     public string RootNamespace { get; set; } = "";
 
-    public override bool Execute()
-    {
-        try
-        {
-            var source = AccessorSourceWriter.Write(RootNamespace, Describe());
-            WriteIfChanged(OutputFile, source);
-        }
-        catch (ModelCompressionException e)
-        {
-            TaskDiagnostics.Log(Log, e);
-        }
-        return !Log.HasLoggedErrors;
-    }
+    protected override void ExecuteCore() => WriteIfChanged(OutputFile, AccessorSourceWriter.Write(RootNamespace, Describe()));
 
     private List<AccessorModel> Describe()
     {

@@ -3,26 +3,8 @@ namespace Compression.Build.Tasks;
 /// <summary>The metadata names of the ModelCompression and ModelCompressionProfile items, and of the task outputs.</summary>
 internal static class ModelMetadataNames
 {
-    // Recipe metadata: passed to the engine in "options" under these exact names (docs/build-protocol.md).
-    public const string Quantization = "Quantization";
-    public const string Pruning = "Pruning";
-    public const string LowRank = "LowRank";
-    public const string WeightSharing = "WeightSharing";
-    public const string Distillation = "Distillation";
-    public const string Packing = "Packing";
-    public const string ActivationType = "ActivationType";
-    public const string CalibrationMethod = "CalibrationMethod";
-    public const string Exclude = "Exclude";
-    public const string BlockSize = "BlockSize";
-    public const string PruningScope = "PruningScope";
-    public const string SharingScope = "SharingScope";
-
-    /// <summary>Recipe metadata in the protocol's order; the request lists only those an item sets.</summary>
-    public static readonly string[] RecipeOptions =
-    {
-        Quantization, Pruning, LowRank, WeightSharing, Distillation, Packing,
-        ActivationType, CalibrationMethod, Exclude, BlockSize, PruningScope, SharingScope,
-    };
+    // Recipe options have no names here: every custom metadata the build does not read itself (KnownMetadata) goes to
+    // the engine as an option, and the engine's table (RecipeOptions.All) is the one list that says which are options.
 
     // Item metadata the engine receives as its own fields.
     public const string Profile = "Profile";
@@ -36,9 +18,22 @@ internal static class ModelMetadataNames
     public const string AccessorName = "AccessorName";
     public const string Embed = "Embed";
 
+    /// <summary>
+    /// Data-set metadata DESIGN.md reserves for decoding raw files (issue 16). Nothing reads them yet; they are known
+    /// so that a project written for that release builds here without a warning for each.
+    /// </summary>
+    public static readonly string[] DataSetOptions =
+    {
+        "InputSize", "Resize", "Layout", "ColorOrder", "Scale", "Mean", "Std", "SampleRate", "Tokenizer", "InputShapes",
+    };
+
     // ModelCompressionProfile item metadata.
     public const string RuntimeIdentifiers = "RuntimeIdentifiers";
     public const string BasedOn = "BasedOn";
+
+    // Metadata Visual Studio's project system reads on any item (a linked file, a hidden one).
+    public const string Link = "Link";
+    public const string Visible = "Visible";
 
     // Private metadata the targets compute for each model (see Compression.Build.targets).
     public const string OutputPath = "OutputPath";
@@ -51,6 +46,9 @@ internal static class ModelMetadataNames
     public const string Delivery = "Delivery";
     /// <summary>For a copied model, its path relative to the output folder.</summary>
     public const string RelativePath = "RelativePath";
+    /// <summary>The line of everything that shapes the model's output, and the file the targets write it to.</summary>
+    public const string Settings = "Settings";
+    public const string SettingsFile = "SettingsFile";
 
     // Task output metadata.
     public const string Recipe = "Recipe";

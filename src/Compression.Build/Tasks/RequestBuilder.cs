@@ -47,7 +47,7 @@ internal static class RequestBuilder
             MaxAccuracyLoss = item.GetMetadata(ModelMetadataNames.MaxAccuracyLoss).Trim(),
             MinFidelityDb = item.GetMetadata(ModelMetadataNames.MinFidelityDb).Trim(),
         };
-        AddOptions(item, model.Options);
+        model.Options.AddRange(KnownMetadata.Others(item, KnownMetadata.ModelItem));
         return model;
     }
 
@@ -58,16 +58,7 @@ internal static class RequestBuilder
         {
             if (rid.Trim().Length > 0) profile.RuntimeIdentifiers.Add(rid.Trim());
         }
-        AddOptions(item, profile.Options);
+        profile.Options.AddRange(KnownMetadata.Others(item, KnownMetadata.ProfileItem));
         return profile;
-    }
-
-    private static void AddOptions(ITaskItem item, List<KeyValuePair<string, string>> options)
-    {
-        foreach (var name in ModelMetadataNames.RecipeOptions)
-        {
-            var value = item.GetMetadata(name).Trim();
-            if (value.Length > 0) options.Add(new KeyValuePair<string, string>(name, value));
-        }
     }
 }

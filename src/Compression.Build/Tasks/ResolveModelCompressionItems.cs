@@ -17,7 +17,7 @@ namespace Compression.Build.Tasks;
 /// changes whenever anything that shapes its output changes (properties, metadata, data-set files). The targets write
 /// that line to a file that is an input of the incremental compression target. Runs in every build, design-time too.
 /// </summary>
-public sealed class ResolveModelCompressionItems : Task
+public sealed class ResolveModelCompressionItems : ModelCompressionTask
 {
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
@@ -35,28 +35,25 @@ public sealed class ResolveModelCompressionItems : Task
 
     public string MaxEmbedBytes { get; set; } = "";
 
-    /// <summary>Everything else that shapes outputs (RID, profile property, engine path, ...), one string per setting.</summary>
-    public string[] GlobalSettings { get; set; } = Array.Empty<string>();
+    // What else shapes every model's output; each goes into the settings line as it is given (docs/msbuild.md).
+    public string RuntimeIdentifier { get; set; } = "";
+    /// <summary>$(ModelCompressionProfile): overrides the RID map for every model.</summary>
+    public string Profile { get; set; } = "";
+    /// <summary>$(ModelCompressionEnginePath).</summary>
+    public string EnginePath { get; set; } = "";
+    /// <summary>The MODELC_ENGINE_PATH environment variable, as the build sees it.</summary>
+    public string EnginePathFromEnvironment { get; set; } = "";
+    /// <summary>The modelc.dll inside the package.</summary>
+    public string PackagedEnginePath { get; set; } = "";
+    /// <summary>$(RuntimeIdentifierGraphPath): the engine walks it for a RID no profile names.</summary>
+    public string RuntimeIdentifierGraphPath { get; set; } = "";
 
     [Output] public ITaskItem[] ResolvedModels { get; private set; } = Array.Empty<ITaskItem>();
 
     /// <summary>Every file of every data set, for Visual Studio's fast up-to-date check.</summary>
     [Output] public ITaskItem[] DataSetFiles { get; private set; } = Array.Empty<ITaskItem>();
 
-    public override bool Execute()
-    {
-        try
-        {
-            Resolve();
-        }
-        catch (ModelCompressionException e)
-        {
-            TaskDiagnostics.Log(Log, e);
-        }
-        return !Log.HasLoggedErrors;
-    }
-
-    private void Resolve()
+    protected override void ExecuteCore()
     {
         if (!ByteSize.TryParse(MaxEmbedBytes.Length == 0 ? "256MB" : MaxEmbedBytes, out var maxEmbed))
         {
@@ -65,6 +62,7 @@ public sealed class ResolveModelCompressionItems : Task
         }
         var projectDirectory = Path.GetDirectoryName(Path.GetFullPath(ProjectFile)) ?? "";
         var profileSettings = string.Join("|", Profiles.Select(p => p.ItemSpec + "{" + Metadata(p) + "}"));
+        var globalSettings = GlobalSettings();
         var resolved = new List<ITaskItem>();
         var dataFiles = new SortedSet<string>(StringComparer.Ordinal);
         var resourceNames = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -107,7 +105,7 @@ public sealed class ResolveModelCompressionItems : Task
             item.SetMetadata(ModelMetadataNames.OutputPath, Path.Combine(folder, fileName));
             item.SetMetadata(ModelMetadataNames.RequestFile, Path.Combine(folder, "request.json"));
             item.SetMetadata(ModelMetadataNames.ResponseFile, Path.Combine(folder, "response.json"));
-            item.SetMetadata("SettingsFile", Path.Combine(folder, "settings.txt"));
+            item.SetMetadata(ModelMetadataNames.SettingsFile, Path.Combine(folder, "settings.txt"));
             item.SetMetadata(ModelMetadataNames.ReportDirectory,
                 ReportDirectory.Length == 0 ? folder : Path.Combine(ModelPaths.Absolute(projectDirectory, ReportDirectory), ModelPaths.FolderName(fullPath)));
             item.SetMetadata(ModelMetadataNames.LogicalName, logicalName);
@@ -116,10 +114,10 @@ public sealed class ResolveModelCompressionItems : Task
             var relative = Path.Combine("Models", fileName);
             item.SetMetadata(ModelMetadataNames.RelativePath, copied ? relative : "");
             // Link is what AssignTargetPaths reads when the targets turn a copied model into a None item.
-            if (copied) item.SetMetadata("Link", relative);
+            if (copied) item.SetMetadata(ModelMetadataNames.Link, relative);
 
             var settings = new StringBuilder();
-            settings.Append(string.Join("|", GlobalSettings)).Append("|profiles=").Append(profileSettings);
+            settings.Append(globalSettings).Append("|profiles=").Append(profileSettings);
             settings.Append("|item=").Append(Metadata(model));
             // The model's own size and time too: a model replaced by an older file (a copy that keeps its timestamp,
             // a restored backup) is not newer than the output, but it is different, and must be compressed again.
@@ -138,12 +136,21 @@ public sealed class ResolveModelCompressionItems : Task
                         .Append(',').Append(file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture));
                 }
             }
-            item.SetMetadata("Settings", settings.ToString());
+            item.SetMetadata(ModelMetadataNames.Settings, settings.ToString());
             resolved.Add(item);
         }
         ResolvedModels = resolved.ToArray();
         DataSetFiles = dataFiles.Select(f => (ITaskItem)new TaskItem(f)).ToArray();
     }
+
+    /// <summary>
+    /// The settings every model shares. Each value is there as given, so the line changes when any of them does —
+    /// even a packaged engine path that an explicit EnginePath overrides: a path is cheap to compare, and a model
+    /// compressed once more is safer than one the wrong engine made.
+    /// </summary>
+    private string GlobalSettings() => string.Join("|",
+        "rid=" + RuntimeIdentifier, "profile=" + Profile, "engine=" + EnginePath, "env-engine=" + EnginePathFromEnvironment,
+        "packaged=" + PackagedEnginePath, "ridgraph=" + RuntimeIdentifierGraphPath);
 
     /// <summary>The item's custom metadata, sorted by name, so the line does not depend on the order it was written in.</summary>
     private static string Metadata(ITaskItem item)

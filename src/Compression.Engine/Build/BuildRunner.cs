@@ -23,7 +23,7 @@ public static class BuildRunner
         ProfileCatalog catalog;
         try
         {
-            catalog = Catalog(request);
+            catalog = Catalog(request, diagnostics);
         }
         catch (CompressionException e)
         {
@@ -60,7 +60,10 @@ public static class BuildRunner
                 : request.Profile.Length > 0 ? catalog.Get(request.Profile, request.ProjectFile)
                 : catalog.ForRuntimeIdentifier(request.RuntimeIdentifier,
                     request.RuntimeIdentifier.Length > 0 ? graph.FallbacksOf(request.RuntimeIdentifier) : []);
-            recipe = RecipeOptions.Apply(profile.Recipe, item.Options, request.ProjectFile);
+            var (options, unknown) = UnknownOptions.Split(item.Options);
+            foreach (var name in unknown)
+                diagnostics.Add(new BuildDiagnostic("warning", EngineErrorCodes.UnknownOption, request.ProjectFile, UnknownOptions.Message("ModelCompression", item.ItemSpec, name)));
+            recipe = RecipeOptions.Apply(profile.Recipe, options, request.ProjectFile);
         }
         catch (CompressionException e)
         {
@@ -97,15 +100,18 @@ public static class BuildRunner
     }
 
     /// <summary>The built-in profiles with the project's own on top; a project profile is its base's recipe plus its options.</summary>
-    private static ProfileCatalog Catalog(BuildRequest request)
+    private static ProfileCatalog Catalog(BuildRequest request, List<BuildDiagnostic> diagnostics)
     {
         var builtIn = new ProfileCatalog();
         var custom = request.Profiles.Select(p =>
         {
             var basis = p.BasedOn.Length > 0 ? builtIn.Get(p.BasedOn, request.ProjectFile).Recipe : Recipe.Identity;
+            var (options, unknown) = UnknownOptions.Split(p.Options);
+            foreach (var name in unknown)
+                diagnostics.Add(new BuildDiagnostic("warning", EngineErrorCodes.UnknownOption, request.ProjectFile, UnknownOptions.Message("ModelCompressionProfile", p.Name, name)));
             return new DeviceProfile(p.Name, $"defined in {Path.GetFileName(request.ProjectFile)}",
-                RecipeOptions.Apply(basis, p.Options, request.ProjectFile), p.RuntimeIdentifiers);
-        });
+                RecipeOptions.Apply(basis, options, request.ProjectFile), p.RuntimeIdentifiers);
+        }).ToList();
         return new ProfileCatalog(custom);
     }
 }

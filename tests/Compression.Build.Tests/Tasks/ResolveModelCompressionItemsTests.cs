@@ -26,7 +26,7 @@ public sealed class ResolveModelCompressionItemsTests : IDisposable
     {
         BuildEngine = _engine, Models = items, ProjectFile = _temp.Combine("App.csproj"),
         IntermediateDirectory = _temp.Combine("obj", "ModelCompression"), RootNamespace = "App", MaxEmbedBytes = "1KB",
-        GlobalSettings = ["rid=linux-x64"],
+        RuntimeIdentifier = "linux-x64", PackagedEnginePath = "/package/tools/net10.0/modelc.dll",
     };
 
     [Fact]
@@ -101,5 +101,49 @@ public sealed class ResolveModelCompressionItemsTests : IDisposable
         var second = Task(item);
         Assert.True(second.Execute());
         Assert.NotEqual(first.ResolvedModels[0].GetMetadata("Settings"), second.ResolvedModels[0].GetMetadata("Settings"));
+    }
+
+    [Fact]
+    public void The_settings_change_with_each_build_setting_and_with_nothing_that_does_not_shape_the_output()
+    {
+        var model = Item("m.onnx").ItemSpec;
+        string Settings(Action<ResolveModelCompressionItems> change)
+        {
+            var task = Task(new TaskItem(model));
+            change(task);
+            Assert.True(task.Execute(), _engine.Describe());
+            return task.ResolvedModels[0].GetMetadata("Settings");
+        }
+        var baseline = Settings(_ => { });
+        var shaping = new Dictionary<string, Action<ResolveModelCompressionItems>>
+        {
+            ["rid"] = t => t.RuntimeIdentifier = "linux-arm64",
+            ["profile"] = t => t.Profile = "gpu",
+            ["engine"] = t => t.EnginePath = "/other/modelc.dll",
+            ["env-engine"] = t => t.EnginePathFromEnvironment = "/env/modelc.dll",
+            ["packaged"] = t => t.PackagedEnginePath = "/package-2/tools/net10.0/modelc.dll",
+            ["ridgraph"] = t => t.RuntimeIdentifierGraphPath = "/sdk/PortableRuntimeIdentifierGraph.json",
+            ["profile item"] = t => t.Profiles = [new TaskItem("kiosk", new Dictionary<string, string> { ["ReduceRange"] = "true" })],
+        };
+        Assert.All(shaping, setting => Assert.True(baseline != Settings(setting.Value), setting.Key));
+        // Where the resource and the report go, and how big a model may be to embed, do not change the compressed bytes.
+        var neutral = new Dictionary<string, Action<ResolveModelCompressionItems>>
+        {
+            ["root namespace"] = t => t.RootNamespace = "Other",
+            ["report dir"] = t => t.ReportDirectory = "reports",
+            ["max embed"] = t => t.MaxEmbedBytes = "2KB",
+            ["intermediate dir"] = t => t.IntermediateDirectory = _temp.Combine("obj2", "ModelCompression"),
+        };
+        Assert.All(neutral, setting => Assert.True(baseline == Settings(setting.Value), setting.Key));
+    }
+
+    [Fact]
+    public void Metadata_the_build_reads_or_reserves_never_reaches_the_engine_as_an_option_in_any_case()
+    {
+        var model = new TaskItem(_temp.Combine("m.onnx"), Compression.Build.Tasks.KnownMetadata.ModelItem.ToDictionary(n => n.ToLowerInvariant(), n => "x"));
+        var profile = new TaskItem("kiosk", Compression.Build.Tasks.KnownMetadata.ProfileItem.ToDictionary(n => n.ToLowerInvariant(), _ => "x"));
+        Assert.Empty(Compression.Build.Tasks.RequestBuilder.Model(model, _temp.Path).Options);
+        Assert.Empty(Compression.Build.Tasks.RequestBuilder.Profile(profile).Options);
+        Assert.True(Compression.Build.Tasks.KnownMetadata.ModelItem.Count >= 20, $"only {Compression.Build.Tasks.KnownMetadata.ModelItem.Count} names");
     }
 }

@@ -92,6 +92,23 @@ public class BuildRunnerTests
     }
 
     [Fact]
+    public void Metadata_that_is_no_recipe_option_is_one_MCB2003_warning_with_the_name_meant_and_the_model_still_builds()
+    {
+        using var temp = new TempFolder("build-unknown-option");
+        var request = Request(temp, Item(TestAssets.Models.HelloDeepa.RequirePath(), options: new() { ["Quantisation"] = "fp16", ["Packing"] = "brotli" })) with
+        {
+            Profiles = [new ProfileDefinition { Name = "kiosk", BasedOn = "portable", Options = new Dictionary<string, string> { ["CalibrationData"] = "cal/" } }],
+        };
+        var response = BuildRunner.Run(request);
+        var model = Assert.Single(response.Models);
+        Assert.Equal("int8-weight + brotli", model.Recipe); // the profile's recipe, the known option applied, the typo ignored
+        Assert.Equal(2, response.Diagnostics.Count);
+        Assert.All(response.Diagnostics, d => Assert.Equal(("warning", EngineErrorCodes.UnknownOption, request.ProjectFile), (d.Severity, d.Code, d.File)));
+        Assert.Contains(response.Diagnostics, d => d.Message.Contains("'Quantisation'") && d.Message.Contains("did you mean 'Quantization'"));
+        Assert.Contains(response.Diagnostics, d => d.Message.Contains("ModelCompressionProfile item 'kiosk'") && d.Message.Contains("'CalibrationData'"));
+    }
+
+    [Fact]
     public void A_cache_hit_names_the_profile_this_build_chose()
     {
         // Without calibration data desktop-x64 (linux-x64) and edge plan the same fallback to int8-weight, so they
