@@ -57,4 +57,18 @@ public static class TinyModels
             Node = { Node("Gemm", ["x", "W", "b"], ["y"]) },
         });
     }
+
+    /// <summary>
+    /// <see cref="Dense"/> at opset 9 followed by an Upsample: the opset converter has no step for Upsample past opset 9
+    /// (it became Resize), so the model cannot be raised to 13 — what static int8 needs.
+    /// </summary>
+    public static ModelProto DenseWithUpsampleAtOpset9()
+    {
+        var model = Dense(16, 8);
+        model.OpsetImport[0].Version = 9;
+        model.Graph.Node.Add(Node("Upsample", ["y", "scales"], ["u"]));
+        model.Graph.Initializer.Add(FloatTensor("scales", [2], [1, 2]));
+        model.Graph.Output.Add(Float("u"));
+        return model;
+    }
 }

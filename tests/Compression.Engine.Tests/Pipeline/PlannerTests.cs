@@ -61,11 +61,7 @@ public class PlannerTests
     public void A_model_the_converter_cannot_raise_plans_the_fallback_with_its_code_and_the_key_changes()
     {
         using var temp = new TempFolder("plan-opset");
-        var model = TinyModels.Dense(16, 8);
-        model.OpsetImport[0].Version = 9;
-        model.Graph.Node.Add(TinyModels.Node("Upsample", ["y", "scales"], ["u"]));
-        model.Graph.Initializer.Add(TinyModels.FloatTensor("scales", [2], [1, 2]));
-        model.Graph.Output.Add(TinyModels.Float("u"));
+        var model = TinyModels.DenseWithUpsampleAtOpset9();
         var int8 = new Recipe { Quantization = QuantizationMode.Int8 };
 
         var plan = Planner.Plan(model, int8, new PlanInputs(HasCalibrationData: true));

@@ -121,11 +121,7 @@ public class StaticInt8PassTests(ITestOutputHelper output)
     public async Task A_model_that_cannot_reach_opset_13_warns_MCB2103_and_quantizes_the_weights_only()
     {
         using var temp = new TempFolder("int8-opset");
-        var model = TinyModels.Dense(16, 8);
-        model.OpsetImport[0].Version = 9;
-        model.Graph.Node.Add(TinyModels.Node("Upsample", ["y", "scales"], ["u"]));
-        model.Graph.Initializer.Add(TinyModels.FloatTensor("scales", [2], [1, 2]));
-        model.Graph.Output.Add(TinyModels.Float("u"));
+        var model = TinyModels.DenseWithUpsampleAtOpset9();
         var path = temp.Combine("m.onnx");
         OnnxModel.FromProto(model).Save(path);
         var data = temp.CreateFolder("data");
