@@ -19,7 +19,7 @@ internal static class ModelMetadataNames
     public const string Embed = "Embed";
 
     /// <summary>
-    /// Data-set metadata DESIGN.md reserves for decoding raw files (issue 16). Nothing reads them yet; they are known
+    /// Data-set metadata reserved for decoding raw files (issue 16, docs/msbuild.md). Nothing reads them yet; they are known
     /// so that a project written for that release builds here without a warning for each.
     /// </summary>
     public static readonly string[] DataSetOptions =

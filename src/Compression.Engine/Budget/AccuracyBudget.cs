@@ -5,7 +5,7 @@ using Compression.Onnx.Diagnostics;
 namespace Compression.Engine.Budget;
 
 /// <summary>
-/// How much a compressed model may differ from its original, measured on the item's ValidationData (DESIGN.md):
+/// How much a compressed model may differ from its original, measured on the item's ValidationData (docs/quantization.md):
 /// <c>MaxAccuracyLoss</c> in points — labelled accuracy when the set has labels.npy, else 100 × (1 − top-1 agreement)
 /// on class-score outputs — and <c>MinFidelityDb</c>, an SQNR floor for every output that is not class scores.
 /// </summary>

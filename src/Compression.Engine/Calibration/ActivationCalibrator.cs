@@ -7,7 +7,7 @@ using Compression.Onnx.Model;
 namespace Compression.Engine.Calibration;
 
 /// <summary>
-/// Runs a model with the managed executor on every sample of a data set (DESIGN.md layout: one subfolder per sample,
+/// Runs a model with the managed executor on every sample of a data set (docs/calibration.md layout: one subfolder per sample,
 /// ordinal order) and collects statistics of the named values as they are produced (<see cref="StatisticsCollector"/>).
 /// <para>
 /// Threads run whole samples: each worker takes the next sample index, loads it, runs it with a single-threaded

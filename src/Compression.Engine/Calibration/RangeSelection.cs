@@ -4,7 +4,7 @@ namespace Compression.Engine.Calibration;
 
 /// <summary>
 /// Turns one value's statistics into its calibrated range by the recipe's <see cref="CalibrationMethod"/>. Int8
-/// activations are quantized symmetrically, uint8 ones asymmetrically (DESIGN.md), and the percentile and entropy
+/// activations are quantized symmetrically, uint8 ones asymmetrically (docs/quantization.md), and the percentile and entropy
 /// methods look at |x| or at x accordingly. MinMax is the observed [min, max] of the finite values; a value with no
 /// finite values at all gets [0, 0] (scale 1, zero point 0: it carries no information a range could keep).
 /// </summary>

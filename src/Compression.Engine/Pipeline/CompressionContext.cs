@@ -27,7 +27,7 @@ public sealed class CompressionContext
     /// <summary>The recipe being carried out: the plan's, after its fallbacks.</summary>
     public Recipe Recipe { get; }
 
-    /// <summary>The item's calibration data set folder (DESIGN.md layout), or null when it has none.</summary>
+    /// <summary>The item's calibration data set folder (docs/calibration.md layout), or null when it has none.</summary>
     public string? CalibrationData { get; init; }
 
     /// <summary>Threads the executor may use for calibration; results do not depend on it.</summary>

@@ -8,7 +8,7 @@ public sealed record CompressionRequest(string ModelPath, string OutputPath, str
 {
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>A data-set folder (DESIGN.md layout) static int8 calibrates on; null for none.</summary>
+    /// <summary>A data-set folder (docs/calibration.md layout) static int8 calibrates on; null for none.</summary>
     public string? CalibrationData { get; init; }
 
     /// <summary>A data-set folder fidelity is measured on; null for seeded synthetic inputs.</summary>

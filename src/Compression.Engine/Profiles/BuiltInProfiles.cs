@@ -4,7 +4,7 @@ namespace Compression.Engine.Profiles;
 
 /// <summary>
 /// The device profiles that ship with the package. Each recipe uses only techniques the engine implements today; the
-/// recipe each profile is headed for (DESIGN.md's table) is in docs/profiles.md, and a profile moves to it as the
+/// recipe each profile is headed for is in docs/profiles.md, and a profile moves to it as the
 /// passes land and measurements on the real models confirm them. The device profiles want static int8, which needs
 /// the item's CalibrationData; without it they fall back to int8-weight with warning MCB2102.
 /// </summary>

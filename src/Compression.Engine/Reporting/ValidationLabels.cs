@@ -7,7 +7,7 @@ using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace Compression.Engine.Reporting;
 
 /// <summary>
-/// labels.npy beside a validation set's samples (DESIGN.md): one integer class index per sample, in the samples' order.
+/// labels.npy beside a validation set's samples (docs/calibration.md): one integer class index per sample, in the samples' order.
 /// A sample's prediction is the arg max of the model's first class-score output (shape [1, C], C &gt; 1).
 /// </summary>
 public static class ValidationLabels

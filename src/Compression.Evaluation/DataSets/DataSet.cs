@@ -4,7 +4,7 @@ using Compression.Onnx.Protobuf;
 namespace Compression.Evaluation.DataSets;
 
 /// <summary>
-/// A calibration or validation data set (DESIGN.md): a folder whose subfolders are samples, or a folder that is itself
+/// A calibration or validation data set (docs/calibration.md): a folder whose subfolders are samples, or a folder that is itself
 /// one sample; each sample holds one file per model input, matched as <c>modelc run</c> matches them. Samples come in
 /// ordinal order of their folder names, so every machine sees the same sequence.
 /// </summary>
