@@ -104,73 +104,76 @@ internal static class DirectConvolution
     }
 
     /// <summary>One output row of up to six filters: 16 outputs at a time, all k taps accumulated in registers.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Row(float[] padded, int plane, int width, int channels, int kh, int kw, int firstRow, int sw,
         float[] packedA, int aOffset, int k, float[] y, int yOffset, int ldy, int rows, int ow)
     {
-        const int mr = GemmCore.MR, nr = GemmCore.NR;
-        var tile = stackalloc float[mr * nr];
         fixed (float* xp = padded, ap = packedA, yp = y)
         {
-            for (var j = 0; j < ow; j += nr)
-            {
-                Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-                Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-                var a = ap + aOffset;
-                for (var c = 0; c < channels; c++)
-                    for (var r = 0; r < kh; r++)
-                    {
-                        // Stride 2 reads the deinterleaved rows: column 2(j + l) + e is (e mod 2)'s half at j + l + e / 2.
-                        var row = xp + c * plane + (firstRow + r) * width + j;
-                        for (var e = 0; e < kw; e++, a += mr)
-                        {
-                            var at = sw == 1 ? row + e : row + (e & 1) * (width / 2) + (e >> 1);
-                            var b0 = Vector256.Load(at);
-                            var b1 = Vector256.Load(at + 8);
-                            var a0 = Vector256.Create(a[0]);
-                            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
-                            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
-                            var a1 = Vector256.Create(a[1]);
-                            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
-                            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
-                            var a2 = Vector256.Create(a[2]);
-                            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
-                            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
-                            var a3 = Vector256.Create(a[3]);
-                            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
-                            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
-                            var a4 = Vector256.Create(a[4]);
-                            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
-                            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
-                            var a5 = Vector256.Create(a[5]);
-                            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
-                            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
-                        }
-                    }
-                var cols = Math.Min(nr, ow - j);
-                if (cols == nr && rows == mr)
-                {
-                    // A whole tile goes straight to the output rows (a copy call per row through the tile would cost
-                    // a third of the tile's work at K = 75).
-                    var o = yp + yOffset + j;
-                    c00.Store(o); c01.Store(o + 8);
-                    c10.Store(o + ldy); c11.Store(o + ldy + 8);
-                    c20.Store(o + 2L * ldy); c21.Store(o + 2L * ldy + 8);
-                    c30.Store(o + 3L * ldy); c31.Store(o + 3L * ldy + 8);
-                    c40.Store(o + 4L * ldy); c41.Store(o + 4L * ldy + 8);
-                    c50.Store(o + 5L * ldy); c51.Store(o + 5L * ldy + 8);
-                    continue;
-                }
-                c00.Store(tile); c01.Store(tile + 8);
-                c10.Store(tile + nr); c11.Store(tile + nr + 8);
-                c20.Store(tile + 2 * nr); c21.Store(tile + 2 * nr + 8);
-                c30.Store(tile + 3 * nr); c31.Store(tile + 3 * nr + 8);
-                c40.Store(tile + 4 * nr); c41.Store(tile + 4 * nr + 8);
-                c50.Store(tile + 5 * nr); c51.Store(tile + 5 * nr + 8);
-                for (var i = 0; i < rows; i++)
-                    new ReadOnlySpan<float>(tile + i * nr, cols).CopyTo(new Span<float>(yp + yOffset + (long)i * ldy + j, cols));
-            }
+            var input = xp + (long)firstRow * width;
+            if (sw == 1) Row(new PaddedRows<Contiguous>(input, channels, plane, kh, width, kw), ap + aOffset, yp + yOffset, ldy, rows, ow);
+            else Row(new PaddedRows<Deinterleaved>(input, channels, plane, kh, width, kw), ap + aOffset, yp + yOffset, ldy, rows, ow);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Row<TColumns>(PaddedRows<TColumns> rows, float* a, float* y, int ldy, int filters, int ow)
+        where TColumns : struct, IColumnOrder
+    {
+        const int nr = GemmCore.NR;
+        for (var j = 0; j < ow; j += nr)
+        {
+            var cols = Math.Min(nr, ow - j);
+            var source = rows.At(j);
+            // A whole tile goes straight to the output rows (a copy per row through a local tile would cost a third of
+            // the tile's work at K = 75).
+            if (cols == nr && filters == GemmCore.MR) GemmCore.Kernel(a, source, y + j, ldy, false);
+            else GemmCore.EdgeKernel(a, source, y + j, ldy, filters, cols, false);
+        }
+    }
+
+    /// <summary>
+    /// The padded input rows as the tile's B from output column j: depth step (channel c, kernel row r, column e) is 16
+    /// floats of row r of channel c's padded plane, the im2col order of the GEMM path; the column order says where
+    /// column e starts.
+    /// </summary>
+    private readonly unsafe struct PaddedRows<TColumns>(float* first, int channels, int plane, int kh, int width, int kw) : ITileSource
+        where TColumns : struct, IColumnOrder
+    {
+        public int Outer => channels;
+
+        public int Middle => kh;
+
+        public int Inner => kw;
+
+        public PaddedRows<TColumns> At(int column) => new(first + column, channels, plane, kh, width, kw);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* Row(int outer, int middle) => first + (long)outer * plane + (long)middle * width;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* Next(float* row, float* at, int inner) => TColumns.Next(row, at, inner, width);
+    }
+
+    /// <summary>Where window column inner + 1 starts in a padded row, given where column inner starts.</summary>
+    private interface IColumnOrder
+    {
+        static abstract unsafe float* Next(float* row, float* at, int inner, int width);
+    }
+
+    /// <summary>Stride 1: the next column is the next float.</summary>
+    private readonly struct Contiguous : IColumnOrder
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe float* Next(float* row, float* at, int inner, int width) => at + 1;
+    }
+
+    /// <summary>
+    /// Stride 2 over rows deinterleaved into [even columns, odd columns] halves: column 2(j + l) + e is (e mod 2)'s
+    /// half at j + l + e / 2, so each tap is one contiguous load.
+    /// </summary>
+    private readonly struct Deinterleaved : IColumnOrder
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe float* Next(float* row, float* at, int inner, int width) => row + ((inner + 1) & 1) * (width >> 1) + ((inner + 1) >> 1);
+    }
 }
