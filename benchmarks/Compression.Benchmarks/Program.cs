@@ -5,6 +5,8 @@ return args.FirstOrDefault() switch
 {
     "io" => ModelIoBenchmark.Run(args[1..]),
     "executor" => await ExecutorLatencyBenchmark.RunAsync(args[1..]),
+    // The GEMM and direct-convolution throughput that `executor` prints last, alone (a quick A/B of a kernel change).
+    "kernels" => KernelThroughput(),
     "quantized" => await QuantizedLatencyBenchmark.RunAsync(args[1..]),
     "child" => ChildProcess.RunChild(args[1..]),
     "profile" => await NodeProfile.RunAsync(args[1..]),
@@ -29,8 +31,14 @@ static async Task<int> WriteInputsAsync(string folder)
     return 0;
 }
 
+static int KernelThroughput()
+{
+    Compression.Benchmarks.GemmThroughput.Print();
+    return 0;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Compression.Benchmarks io [--synthetic-mb N] [--runs N] [MODEL ...] | executor [--iterations N] | quantized [--iterations N] [--threads 1,2]");
+    Console.Error.WriteLine("usage: Compression.Benchmarks io [--synthetic-mb N] [--runs N] [MODEL ...] | executor [--iterations N] | kernels | quantized [--iterations N] [--threads 1,2]");
     return 2;
 }

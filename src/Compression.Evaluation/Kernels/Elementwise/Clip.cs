@@ -66,8 +66,8 @@ internal sealed class Clip : IKernel
     }
 
     /// <summary>
-    /// The float loop, eight lanes at a time: the same two comparisons as <see cref="Limit"/> (an absent bound is an
-    /// infinity, which no comparison crosses, so NaN still passes and results match the generic loop bit for bit).
+    /// The float loop, eight lanes at a time (an absent bound is an infinity, so NaN still passes and results match the
+    /// generic loop bit for bit).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyFloat(ReadOnlySpan<float> source, Span<float> target, float lo, float hi)
@@ -76,12 +76,8 @@ internal sealed class Clip : IKernel
         var h = Vector256.Create(hi);
         var i = 0;
         for (; i + 8 <= source.Length; i += 8)
-        {
-            var v = Vector256.Create<float>(source.Slice(i, 8));
-            v = Vector256.ConditionalSelect(Vector256.LessThan(v, l), l, v);
-            Vector256.ConditionalSelect(Vector256.GreaterThan(v, h), h, v).CopyTo(target.Slice(i, 8));
-        }
-        for (; i < source.Length; i++) target[i] = Limit(source[i], lo, hi);
+            ClipOperation.Apply(Vector256.Create<float>(source.Slice(i, 8)), l, h).CopyTo(target.Slice(i, 8));
+        for (; i < source.Length; i++) target[i] = ClipOperation.Apply(source[i], lo, hi);
     }
 
     private static void RunBFloat16(KernelContext context, Tensor x, Tensor output)
@@ -91,7 +87,7 @@ internal sealed class Clip : IKernel
         var source = x.ReadOnlySpan<BFloat16>();
         var target = output.Span<BFloat16>();
         for (var i = 0; i < source.Length; i++)
-            target[i] = BFloat16.FromSingle(Limit(source[i].ToSingle(), lo ?? float.NegativeInfinity, hi ?? float.PositiveInfinity));
+            target[i] = BFloat16.FromSingle(ClipOperation.Apply(source[i].ToSingle(), lo ?? float.NegativeInfinity, hi ?? float.PositiveInfinity));
     }
 
     private static (bool Has, T Value) Bound<T>(KernelContext context, int index) where T : INumber<T>
@@ -117,11 +113,5 @@ internal sealed class Clip : IKernel
             if (hasHi && v > h) v = h;
             target[i] = v;
         }
-    }
-
-    private static float Limit(float v, float lo, float hi)
-    {
-        v = v < lo ? lo : v;
-        return v > hi ? hi : v;
     }
 }

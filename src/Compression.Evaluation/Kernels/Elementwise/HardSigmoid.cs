@@ -1,9 +1,10 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Compression.Evaluation.Kernels.Elementwise;
 
 /// <summary>HardSigmoid: max(0, min(1, alpha·x + beta)) in float, as ONNX Runtime computes it; NaN passes through.</summary>
-internal struct HardSigmoidOperation : IUnaryOperation
+internal struct HardSigmoidOperation : IUnaryOperation, IActivationVector
 {
     public static float Apply(float x, UnaryParameters p) => Clamp01(p.Alpha * x + p.Beta);
 
@@ -11,10 +12,14 @@ internal struct HardSigmoidOperation : IUnaryOperation
 
     public static bool VectorizesFloat => true;
 
-    public static Vector256<float> Apply(Vector256<float> x, UnaryParameters p) =>
-        Clamp01(Vector256.Create(p.Alpha) * x + Vector256.Create(p.Beta));
+    public static Vector256<float> Apply(Vector256<float> x, UnaryParameters p) => Apply(x, Vector256.Create(p.Alpha), Vector256.Create(p.Beta));
+
+    /// <summary>alpha·x + beta as a multiply and an add (two roundings, as the scalar form), then <see cref="Clamp01(Vector256{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Apply(Vector256<float> x, Vector256<float> alpha, Vector256<float> beta) => Clamp01(alpha * x + beta);
 
     /// <summary><see cref="Clamp01(float)"/> on eight lanes: the same two comparisons in the same order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Clamp01(Vector256<float> v)
     {
         v = Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.One), Vector256<float>.One, v);

@@ -55,15 +55,15 @@ internal sealed class BatchNormalization : IKernel
             var dst = ys.AsSpan(i * plane, plane);
             if (perElement)
             {
-                for (var j = 0; j < plane; j++) dst[j] = MathF.FusedMultiplyAdd(src[j], a[c * plane + j], b[c * plane + j]);
+                for (var j = 0; j < plane; j++) dst[j] = AffineOperation.Apply(src[j], a[c * plane + j], b[c * plane + j]);
                 return;
             }
             var av = Vector256.Create(a[c]);
             var bv = Vector256.Create(b[c]);
             var k = 0;
             for (; k + 8 <= plane; k += 8)
-                Vector256.FusedMultiplyAdd(Vector256.Create<float>(src.Slice(k, 8)), av, bv).CopyTo(dst.Slice(k, 8));
-            for (; k < plane; k++) dst[k] = MathF.FusedMultiplyAdd(src[k], a[c], b[c]);
+                AffineOperation.Apply(Vector256.Create<float>(src.Slice(k, 8)), av, bv).CopyTo(dst.Slice(k, 8));
+            for (; k < plane; k++) dst[k] = AffineOperation.Apply(src[k], a[c], b[c]);
         }, plane);
         context.SetOutput(0, y);
     }

@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
+using Compression.Evaluation.Kernels.NeuralNetwork.Convolution;
 using Compression.Evaluation.Kernels.NeuralNetwork.Linear;
+using Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
 using Compression.Evaluation.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
@@ -84,10 +86,7 @@ internal sealed class ConvTranspose : IKernel
         var x = context.Input(0);
         var w = context.Input(1);
         var bias = context.OptionalInput(2);
-        if (x.ElementType != DataType.Float || w.ElementType != DataType.Float)
-            throw context.Fail($"element type {x.ElementType} is not supported (float only)");
-        if (x.Rank < 3 || x.Rank > 5) throw context.Fail($"input rank {x.Rank} is not supported (1 to 3 spatial axes)");
-        if (w.Rank != x.Rank) throw context.Fail($"weight rank {w.Rank} differs from input rank {x.Rank}");
+        ConvOperands.RequireFloat(context, x, w);
         var group = checked((int)context.Attributes.GetInt("group", 1));
         int batch = x.Shape[0], channels = x.Shape[1];
         if (group < 1 || channels % group != 0 || w.Shape[0] != channels)
@@ -166,7 +165,7 @@ internal sealed class ConvTranspose : IKernel
                 {
                     var src = cols.AsSpan(colOffset + tap * inputPlane, inputPlane);
                     var shiftW = e * g.Dilation[2] - g.PadBegin[2];
-                    var (lo, hi) = Conv.ValidRange(shiftW, g.Stride[2], ow, iw);
+                    var (lo, hi) = WindowGeometry.ValidRange(shiftW, g.Stride[2], ow, iw);
                     for (var d = 0; d < id; d++)
                     {
                         var pd = d * g.Stride[0] - g.PadBegin[0] + a * g.Dilation[0];

@@ -84,8 +84,8 @@ internal sealed class MaxPool : IKernel
         }
         rows = rows[..count];
         // Outputs whose every window column is inside [0, iw), and whose vector loads stay inside the plane.
-        var (lo, _) = Conv.ValidRange(-pad, stride, iw, ow);
-        var (_, hi) = Conv.ValidRange((kw - 1) * dilation - pad, stride, iw, ow);
+        var (lo, _) = WindowGeometry.ValidRange(-pad, stride, iw, ow);
+        var (_, hi) = WindowGeometry.ValidRange((kw - 1) * dilation - pad, stride, iw, ow);
         var o = 0;
         if (count > 0)
         {

@@ -1,4 +1,5 @@
 using Compression.Evaluation.Execution;
+using Compression.Evaluation.Kernels.NeuralNetwork.Convolution;
 
 namespace Compression.Evaluation.Kernels.NeuralNetwork;
 

@@ -1,5 +1,6 @@
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
+using Compression.Evaluation.Kernels.NeuralNetwork.Convolution;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Evaluation.Kernels.Quantization;
@@ -11,7 +12,7 @@ namespace Compression.Evaluation.Kernels.Quantization;
 internal sealed class ConvInteger : IKernel
 {
     public IReadOnlyList<ValueInfo> Infer(InferenceContext context) =>
-        IntegerConv.Infer(context, context.Input(0), context.Input(1), DataType.Int32);
+        ConvOperands.Infer(context, context.Input(0), context.Input(1), DataType.Int32);
 
     public void Execute(KernelContext context)
     {

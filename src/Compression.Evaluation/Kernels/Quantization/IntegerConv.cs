@@ -1,5 +1,4 @@
 using Compression.Evaluation.Execution;
-using Compression.Evaluation.Inference;
 using Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
 using Compression.Evaluation.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -21,18 +20,6 @@ internal sealed class IntegerConv(WindowGeometry geometry, int batch, int channe
 
     /// <summary>Output positions per image and channel.</summary>
     public int Plane => geometry.OutputSize;
-
-    public static IReadOnlyList<ValueInfo> Infer(InferenceContext context, ValueInfo? x, ValueInfo? w, DataType type)
-    {
-        if (x?.Shape is not { Length: >= 3 } xs) return [new ValueInfo(type, null)];
-        var kernel = context.Attributes.GetInts("kernel_shape")
-            ?? (w?.Shape is { } ws && ws.Skip(2).All(d => d.IsKnown) ? ws.Skip(2).Select(d => d.Value).ToArray() : null);
-        var channels = w?.Shape is { Length: > 0 } wShape ? wShape[0] : Dim.Unknown;
-        if (kernel is null || kernel.Length != xs.Length - 2)
-            return [new ValueInfo(type, [xs[0], channels, .. Enumerable.Repeat(Dim.Unknown, xs.Length - 2)])];
-        var geometry = WindowGeometry.Read(context.Attributes, kernel, context.Fail);
-        return [new ValueInfo(type, [xs[0], channels, .. WindowGeometry.InferOutput(geometry, xs[2..])])];
-    }
 
     public static IntegerConv Create(KernelContext context, Tensor x, Tensor w)
     {

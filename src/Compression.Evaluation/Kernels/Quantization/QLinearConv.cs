@@ -1,5 +1,6 @@
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
+using Compression.Evaluation.Kernels.NeuralNetwork.Convolution;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Evaluation.Kernels.Quantization;
@@ -12,7 +13,7 @@ namespace Compression.Evaluation.Kernels.Quantization;
 internal sealed class QLinearConv : IKernel
 {
     public IReadOnlyList<ValueInfo> Infer(InferenceContext context) =>
-        IntegerConv.Infer(context, context.Input(0), context.Input(3),
+        ConvOperands.Infer(context, context.Input(0), context.Input(3),
             context.Input(7)?.ElementType ?? context.Input(0)?.ElementType ?? DataType.Undefined);
 
     public void Execute(KernelContext context)

@@ -142,6 +142,21 @@ public class ConvFastPathTests
     }
 
     [Theory]
+    [InlineData(3, 1, 21)]  // 13 filters: two whole panels of six and one of a single filter, with an edge tile
+    [InlineData(5, 2, 19)]  // stride 2 over deinterleaved rows, the same partial panel
+    public void Direct_convolution_with_a_partial_filter_panel_gives_the_bits_of_the_chain(int k, int stride, int width)
+    {
+        var x = Random(64, 1, 5, 17, width);
+        var w = Random(65, 13, 5, k, k);
+        var b = Random(66, 13);
+        var pad = k / 2;
+        int[] strides = [stride, stride], pads = [pad, pad, pad, pad];
+        int[] shape = [1, 13, (17 + 2 * pad - k) / stride + 1, (width + 2 * pad - k) / stride + 1];
+        var expected = Bits(Chain(x, w, b, 1, strides, [pad, pad], shape));
+        foreach (var threads in new[] { 1, 2 }) Assert.Equal(expected, Bits(RunPlanned(x, w, b, 1, strides, pads, threads)));
+    }
+
+    [Theory]
     [InlineData(1, 120)]  // several bands
     [InlineData(2, 37)]   // stride 2, odd height
     public void Depthwise_then_pointwise_runs_as_one_step_with_the_bits_of_the_two_nodes(int stride, int height)

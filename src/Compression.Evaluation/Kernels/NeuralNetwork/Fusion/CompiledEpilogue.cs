@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Compression.Evaluation.Kernels.Elementwise;
 
 namespace Compression.Evaluation.Kernels.NeuralNetwork.Fusion;
 
@@ -97,95 +98,36 @@ internal struct ChannelValue : IVectorExpression
     public readonly unsafe Vector256<float> At(in EpilogueFrame frame, nuint i) => Vector256.Load(frame.Channel + Offset + i * frame.Stride);
 }
 
-internal struct AddNode<TA, TB> : IVectorExpression where TA : struct, IVectorExpression where TB : struct, IVectorExpression
+/// <summary>Nothing: the parameters of an activation that takes none (Relu), never read.</summary>
+internal struct NoValue : IVectorExpression
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Vector256<float> At(in EpilogueFrame frame, nuint i) => default;
+}
+
+/// <summary>A binary elementwise kernel's own vector body (<see cref="AddOperation"/>, …) over two subtrees.</summary>
+internal struct BinaryNode<TOp, TA, TB> : IVectorExpression
+    where TOp : struct, IBinaryOperation where TA : struct, IVectorExpression where TB : struct, IVectorExpression
 {
     public TA A;
     public TB B;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> At(in EpilogueFrame frame, nuint i) => A.At(in frame, i) + B.At(in frame, i);
+    public Vector256<float> At(in EpilogueFrame frame, nuint i) => TOp.Apply(A.At(in frame, i), B.At(in frame, i));
 }
 
-internal struct SubNode<TA, TB> : IVectorExpression where TA : struct, IVectorExpression where TB : struct, IVectorExpression
+/// <summary>
+/// An activation kernel's own vector body (<see cref="ReluOperation"/>, <see cref="ClipOperation"/>,
+/// <see cref="HardSigmoidOperation"/>, <see cref="AffineOperation"/>) over a subtree, its two parameters scalars,
+/// per-channel values or nothing.
+/// </summary>
+internal struct ActivationNode<TOp, TA, TP, TQ> : IVectorExpression
+    where TOp : struct, IActivationVector where TA : struct, IVectorExpression where TP : struct, IVectorExpression where TQ : struct, IVectorExpression
 {
     public TA A;
-    public TB B;
+    public TP P;
+    public TQ Q;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> At(in EpilogueFrame frame, nuint i) => A.At(in frame, i) - B.At(in frame, i);
-}
-
-internal struct MulNode<TA, TB> : IVectorExpression where TA : struct, IVectorExpression where TB : struct, IVectorExpression
-{
-    public TA A;
-    public TB B;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> At(in EpilogueFrame frame, nuint i) => A.At(in frame, i) * B.At(in frame, i);
-}
-
-internal struct DivNode<TA, TB> : IVectorExpression where TA : struct, IVectorExpression where TB : struct, IVectorExpression
-{
-    public TA A;
-    public TB B;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> At(in EpilogueFrame frame, nuint i) => A.At(in frame, i) / B.At(in frame, i);
-}
-
-/// <summary>x &lt; 0 ? 0 : x, as the Relu kernel.</summary>
-internal struct ReluNode<TA> : IVectorExpression where TA : struct, IVectorExpression
-{
-    public TA A;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> At(in EpilogueFrame frame, nuint i)
-    {
-        var x = A.At(in frame, i);
-        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
-    }
-}
-
-/// <summary>x &lt; lo ? lo : x, then x &gt; hi ? hi : x, as the Clip kernel.</summary>
-internal struct ClipNode<TA> : IVectorExpression where TA : struct, IVectorExpression
-{
-    public TA A;
-    public Vector256<float> Low;
-    public Vector256<float> High;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> At(in EpilogueFrame frame, nuint i)
-    {
-        var x = A.At(in frame, i);
-        x = Vector256.ConditionalSelect(Vector256.LessThan(x, Low), Low, x);
-        return Vector256.ConditionalSelect(Vector256.GreaterThan(x, High), High, x);
-    }
-}
-
-/// <summary>alpha·x + beta (two roundings), then min with 1 and max with 0, as the HardSigmoid kernel.</summary>
-internal struct HardSigmoidNode<TA> : IVectorExpression where TA : struct, IVectorExpression
-{
-    public TA A;
-    public Vector256<float> Alpha;
-    public Vector256<float> Beta;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> At(in EpilogueFrame frame, nuint i)
-    {
-        var x = Alpha * A.At(in frame, i) + Beta;
-        x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.One), Vector256<float>.One, x);
-        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
-    }
-}
-
-/// <summary>fma(x, scale[c], shift[c]), as the BatchNormalization kernel.</summary>
-internal struct AffineNode<TA> : IVectorExpression where TA : struct, IVectorExpression
-{
-    public TA A;
-    public ChannelValue Scale;
-    public ChannelValue Shift;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> At(in EpilogueFrame frame, nuint i) =>
-        Vector256.FusedMultiplyAdd(A.At(in frame, i), Scale.At(in frame, i), Shift.At(in frame, i));
+    public Vector256<float> At(in EpilogueFrame frame, nuint i) => TOp.Apply(A.At(in frame, i), P.At(in frame, i), Q.At(in frame, i));
 }

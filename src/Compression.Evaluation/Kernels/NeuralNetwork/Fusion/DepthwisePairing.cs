@@ -6,9 +6,9 @@ namespace Compression.Evaluation.Kernels.NeuralNetwork.Fusion;
 
 /// <summary>
 /// Finds, at plan time, a depthwise Conv (with or without its fused elementwise nodes) followed by the 1×1 Conv that
-/// alone reads its output (the MobileNet block):
-/// the pair then runs band by band (<see cref="Conv"/>), the depthwise rows of a band going straight into the 1×1
-/// product while in cache instead of through a whole intermediate tensor in memory. Only shapes of constant weights
+/// alone reads its output (the MobileNet block): the pair then runs band by band
+/// (<see cref="Convolution.DepthwisePointwisePair"/>), the depthwise rows of a band going straight into the 1×1 product
+/// while in cache instead of through a whole intermediate tensor in memory. Only shapes of constant weights
 /// are checked here; the kernel checks the run's tensors and declines (the steps then run one by one) if they do not fit.
 /// </summary>
 internal static class DepthwisePairing

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Compression.Evaluation.Kernels.Elementwise;
 using Compression.Evaluation.Tensors;
 
 namespace Compression.Evaluation.Kernels.NeuralNetwork.Fusion;
@@ -239,75 +240,76 @@ internal sealed class Epilogue
             var step = Steps[s];
             ref var target = ref s == last ? ref row : ref scratch[step.Target * Block];
             ref var a = ref Resolve(step.A, ref row, scratch, externals, at, count, layout, single, aRow, out var aStride);
-            switch (step.Code)
+            if (IsActivation(step.Code))
             {
-                case EpilogueCode.Relu:
-                    for (nuint i = 0; i < n; i += 8)
-                    {
-                        var x = Vector256.LoadUnsafe(ref a, i * aStride);
-                        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x).StoreUnsafe(ref target, i);
-                    }
-                    break;
-                case EpilogueCode.Clip:
-                {
-                    var lo = Vector256.Create(step.P0);
-                    var hi = Vector256.Create(step.P1);
-                    for (nuint i = 0; i < n; i += 8)
-                    {
-                        var x = Vector256.LoadUnsafe(ref a, i * aStride);
-                        x = Vector256.ConditionalSelect(Vector256.LessThan(x, lo), lo, x);
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(x, hi), hi, x).StoreUnsafe(ref target, i);
-                    }
-                    break;
-                }
-                case EpilogueCode.HardSigmoid:
-                {
-                    var alpha = Vector256.Create(step.P0);
-                    var beta = Vector256.Create(step.P1);
-                    var one = Vector256.Create(1f);
-                    for (nuint i = 0; i < n; i += 8)
-                    {
-                        var x = alpha * Vector256.LoadUnsafe(ref a, i * aStride) + beta;
-                        x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, one), one, x);
-                        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x).StoreUnsafe(ref target, i);
-                    }
-                    break;
-                }
-                case EpilogueCode.Affine:
-                {
-                    ref var scale = ref Spread(step.Scale!, scaleRow, at, count, layout, single, out var scaleStride);
-                    ref var shift = ref Spread(step.Shift!, shiftRow, at, count, layout, single, out var shiftStride);
-                    for (nuint i = 0; i < n; i += 8)
-                        Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, i * aStride), Vector256.LoadUnsafe(ref scale, i * scaleStride),
-                            Vector256.LoadUnsafe(ref shift, i * shiftStride)).StoreUnsafe(ref target, i);
-                    break;
-                }
-                default:
-                {
-                    ref var b = ref Resolve(step.B, ref row, scratch, externals, at, count, layout, single, bRow, out var bStride);
-                    switch (step.Code)
-                    {
-                        case EpilogueCode.Add:
-                            for (nuint i = 0; i < n; i += 8)
-                                (Vector256.LoadUnsafe(ref a, i * aStride) + Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
-                            break;
-                        case EpilogueCode.Sub:
-                            for (nuint i = 0; i < n; i += 8)
-                                (Vector256.LoadUnsafe(ref a, i * aStride) - Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
-                            break;
-                        case EpilogueCode.Mul:
-                            for (nuint i = 0; i < n; i += 8)
-                                (Vector256.LoadUnsafe(ref a, i * aStride) * Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
-                            break;
-                        default:
-                            for (nuint i = 0; i < n; i += 8)
-                                (Vector256.LoadUnsafe(ref a, i * aStride) / Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
-                            break;
-                    }
-                    break;
-                }
+                ref var p = ref Parameter(step.Scale, step.P0, scaleRow, at, count, layout, single, out var pStride);
+                ref var q = ref Parameter(step.Shift, step.P1, shiftRow, at, count, layout, single, out var qStride);
+                Activation(step.Code, ref a, aStride, ref p, pStride, ref q, qStride, ref target, n);
+                continue;
             }
+            ref var b = ref Resolve(step.B, ref row, scratch, externals, at, count, layout, single, bRow, out var bStride);
+            Binary(step.Code, ref a, aStride, ref b, bStride, ref target, n);
         }
+    }
+
+    /// <summary>Whether the step is an activation (one operand and two parameters) rather than a binary operator.</summary>
+    private static bool IsActivation(EpilogueCode code) => code is EpilogueCode.Relu or EpilogueCode.Clip or EpilogueCode.HardSigmoid or EpilogueCode.Affine;
+
+    /// <summary>
+    /// An activation's parameter for each element of the block: its per-channel values spread as <see cref="Spread"/>
+    /// does (Affine), else the scalar attribute broadcast (stride 0; Relu's are never read).
+    /// </summary>
+    private static ref float Parameter(float[]? perChannel, float scalar, Span<float> channelRow, int at, int count, ChannelLayout layout, bool single,
+        out nuint stride)
+    {
+        if (perChannel is not null) return ref Spread(perChannel, channelRow, at, count, layout, single, out stride);
+        stride = 0;
+        channelRow[..8].Fill(scalar);
+        return ref channelRow[0];
+    }
+
+    /// <summary>
+    /// An activation step over n floats (a multiple of 8) through the activation kernel's own vector body, so each
+    /// element is what the unfused kernel would compute. The strides are in elements per vector (0 for a broadcast).
+    /// </summary>
+    private static void Activation(EpilogueCode code, ref float a, nuint aStride, ref float p, nuint pStride, ref float q, nuint qStride,
+        ref float target, nuint n)
+    {
+        switch (code)
+        {
+            case EpilogueCode.Relu: Activation<ReluOperation>(ref a, aStride, ref p, pStride, ref q, qStride, ref target, n); break;
+            case EpilogueCode.Clip: Activation<ClipOperation>(ref a, aStride, ref p, pStride, ref q, qStride, ref target, n); break;
+            case EpilogueCode.HardSigmoid: Activation<HardSigmoidOperation>(ref a, aStride, ref p, pStride, ref q, qStride, ref target, n); break;
+            default: Activation<AffineOperation>(ref a, aStride, ref p, pStride, ref q, qStride, ref target, n); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Activation<TOp>(ref float a, nuint aStride, ref float p, nuint pStride, ref float q, nuint qStride, ref float target, nuint n)
+        where TOp : struct, IActivationVector
+    {
+        for (nuint i = 0; i < n; i += 8)
+            TOp.Apply(Vector256.LoadUnsafe(ref a, i * aStride), Vector256.LoadUnsafe(ref p, i * pStride), Vector256.LoadUnsafe(ref q, i * qStride))
+                .StoreUnsafe(ref target, i);
+    }
+
+    /// <summary>A binary step over n floats (a multiple of 8) through the binary kernel's own vector body.</summary>
+    private static void Binary(EpilogueCode code, ref float a, nuint aStride, ref float b, nuint bStride, ref float target, nuint n)
+    {
+        switch (code)
+        {
+            case EpilogueCode.Add: Binary<AddOperation>(ref a, aStride, ref b, bStride, ref target, n); break;
+            case EpilogueCode.Sub: Binary<SubOperation>(ref a, aStride, ref b, bStride, ref target, n); break;
+            case EpilogueCode.Mul: Binary<MulOperation>(ref a, aStride, ref b, bStride, ref target, n); break;
+            default: Binary<DivOperation>(ref a, aStride, ref b, bStride, ref target, n); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Binary<TOp>(ref float a, nuint aStride, ref float b, nuint bStride, ref float target, nuint n) where TOp : struct, IBinaryOperation
+    {
+        for (nuint i = 0; i < n; i += 8)
+            TOp.Apply(Vector256.LoadUnsafe(ref a, i * aStride), Vector256.LoadUnsafe(ref b, i * bStride)).StoreUnsafe(ref target, i);
     }
 
     /// <summary>
@@ -360,85 +362,30 @@ internal sealed class Epilogue
         var registers = Registers;
         // Registers, then two scratch rows for operands copied from constants or external tensors.
         var buffer = stackalloc float[(registers + 2) * Chunk];
+        // An activation's two parameters, broadcast into eight floats each.
+        var parameters = stackalloc float[16];
         for (var start = 0; start < length; start += Chunk)
         {
             var n = Math.Min(Chunk, length - start);
-            var vectors = (n + 7) / 8;
+            var count = (nuint)(n + 7) / 8 * 8;
             y.AsSpan(offset + start, n).CopyTo(new Span<float>(buffer, n));
             for (var s = 0; s < Steps.Length; s++)
             {
                 var step = Steps[s];
                 var target = buffer + step.Target * Chunk;
                 var a = Operand(step.A, buffer, externals, offset + start, n, channel, Chunk * registers);
-                switch (step.Code)
+                if (IsActivation(step.Code))
                 {
-                    case EpilogueCode.Relu:
-                        for (var v = 0; v < vectors; v++)
-                        {
-                            var x = Vector256.Load(a + v * 8);
-                            Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x).Store(target + v * 8);
-                        }
-                        break;
-                    case EpilogueCode.Clip:
-                    {
-                        var lo = Vector256.Create(step.P0);
-                        var hi = Vector256.Create(step.P1);
-                        for (var v = 0; v < vectors; v++)
-                        {
-                            var x = Vector256.Load(a + v * 8);
-                            x = Vector256.ConditionalSelect(Vector256.LessThan(x, lo), lo, x);
-                            Vector256.ConditionalSelect(Vector256.GreaterThan(x, hi), hi, x).Store(target + v * 8);
-                        }
-                        break;
-                    }
-                    case EpilogueCode.HardSigmoid:
-                    {
-                        var alpha = Vector256.Create(step.P0);
-                        var beta = Vector256.Create(step.P1);
-                        var one = Vector256.Create(1f);
-                        for (var v = 0; v < vectors; v++)
-                        {
-                            var x = alpha * Vector256.Load(a + v * 8) + beta;
-                            x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, one), one, x);
-                            Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x).Store(target + v * 8);
-                        }
-                        break;
-                    }
-                    case EpilogueCode.Affine:
-                    {
-                        var scale = Vector256.Create(step.Scale![channel]);
-                        var shift = Vector256.Create(step.Shift![channel]);
-                        for (var v = 0; v < vectors; v++)
-                            Vector256.FusedMultiplyAdd(Vector256.Load(a + v * 8), scale, shift).Store(target + v * 8);
-                        break;
-                    }
-                    default:
-                    {
-                        // The second operand gets the slot after the registers, so both may be copies of external rows.
-                        var b = Operand(step.B, buffer, externals, offset + start, n, channel, Chunk * registers + Chunk);
-                        Binary(step.Code, a, b, target, vectors);
-                        break;
-                    }
+                    new Span<float>(parameters, 8).Fill(step.Scale?[channel] ?? step.P0);
+                    new Span<float>(parameters + 8, 8).Fill(step.Shift?[channel] ?? step.P1);
+                    Activation(step.Code, ref *a, 1, ref *parameters, 0, ref parameters[8], 0, ref *target, count);
+                    continue;
                 }
+                // The second operand gets the slot after the registers, so both may be copies of external rows.
+                var b = Operand(step.B, buffer, externals, offset + start, n, channel, Chunk * registers + Chunk);
+                Binary(step.Code, ref *a, 1, ref *b, 1, ref *target, count);
             }
             new Span<float>(buffer + Steps[^1].Target * Chunk, n).CopyTo(y.AsSpan(offset + start, n));
-        }
-    }
-
-    private static unsafe void Binary(EpilogueCode code, float* a, float* b, float* target, int vectors)
-    {
-        for (var v = 0; v < vectors; v++)
-        {
-            var x = Vector256.Load(a + v * 8);
-            var z = Vector256.Load(b + v * 8);
-            var r = code switch
-            {
-                EpilogueCode.Add => x + z,
-                EpilogueCode.Sub => x - z,
-                EpilogueCode.Mul => x * z,
-                _ => x / z,
-            };
-            r.Store(target + v * 8);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Compression.Evaluation.Kernels.Elementwise;
 
 namespace Compression.Evaluation.Kernels.NeuralNetwork.Fusion;
 
@@ -33,9 +34,7 @@ internal static class EpilogueCompiler
             switch (operand.Kind)
             {
                 case OperandKind.Constant:
-                    return operand.Values!.Length == 1
-                        ? (typeof(ScalarValue), new ScalarValue { Value = Vector256.Create(operand.Values[0]) })
-                        : Channel(operand.Values);
+                    return operand.Values!.Length == 1 ? Scalar(operand.Values[0]) : Channel(operand.Values);
                 case OperandKind.External:
                     return operand.Index switch
                     {
@@ -46,7 +45,7 @@ internal static class EpilogueCompiler
                 default:
                     if (operand.Index != 0) return producers.TryGetValue(operand.Index, out var step) ? Step(step) : null;
                     if (!bias) return (typeof(RowValue), new RowValue());
-                    return Node(typeof(AddNode<,>), (typeof(RowValue), new RowValue()), Channel(null));
+                    return Node(typeof(BinaryNode<,,>), typeof(AddOperation), ("A", (typeof(RowValue), new RowValue())), ("B", Channel(null)));
             }
         }
 
@@ -57,30 +56,15 @@ internal static class EpilogueCompiler
             switch (step.Code)
             {
                 case EpilogueCode.Relu:
-                    return Node(typeof(ReluNode<>), a);
+                    return Node(typeof(ActivationNode<,,,>), typeof(ReluOperation), ("A", a), ("P", None), ("Q", None));
                 case EpilogueCode.Clip:
-                    return Node(typeof(ClipNode<>), a, ("Low", Vector256.Create(step.P0)), ("High", Vector256.Create(step.P1)));
+                    return Node(typeof(ActivationNode<,,,>), typeof(ClipOperation), ("A", a), ("P", Scalar(step.P0)), ("Q", Scalar(step.P1)));
                 case EpilogueCode.HardSigmoid:
-                    return Node(typeof(HardSigmoidNode<>), a, ("Alpha", Vector256.Create(step.P0)), ("Beta", Vector256.Create(step.P1)));
+                    return Node(typeof(ActivationNode<,,,>), typeof(HardSigmoidOperation), ("A", a), ("P", Scalar(step.P0)), ("Q", Scalar(step.P1)));
                 case EpilogueCode.Affine:
-                {
-                    var scale = Channel(step.Scale!)!.Value.Value;
-                    var shift = Channel(step.Shift!)!.Value.Value;
-                    return Node(typeof(AffineNode<>), a, ("Scale", scale), ("Shift", shift));
-                }
+                    return Node(typeof(ActivationNode<,,,>), typeof(AffineOperation), ("A", a), ("P", Channel(step.Scale!)), ("Q", Channel(step.Shift!)));
                 default:
-                {
-                    var b = Operand(step.B);
-                    if (b is null) return null;
-                    var definition = step.Code switch
-                    {
-                        EpilogueCode.Add => typeof(AddNode<,>),
-                        EpilogueCode.Sub => typeof(SubNode<,>),
-                        EpilogueCode.Mul => typeof(MulNode<,>),
-                        _ => typeof(DivNode<,>),
-                    };
-                    return Node(definition, a, b);
-                }
+                    return Node(typeof(BinaryNode<,,>), BinaryOperation(step.Code), ("A", a), ("B", Operand(step.B)));
             }
         }
 
@@ -90,25 +74,30 @@ internal static class EpilogueCompiler
         return (CompiledEpilogue)Activator.CreateInstance(runner, r.Value, slots.ToArray())!;
     }
 
-    /// <summary>A unary node over <paramref name="a"/> with the given extra fields.</summary>
-    private static (Type Type, object Value)? Node(Type definition, (Type Type, object Value)? a, params (string Name, object Value)[] fields)
-    {
-        if (a is not { } operand) return null;
-        var type = definition.MakeGenericType(operand.Type);
-        var value = Activator.CreateInstance(type)!;
-        type.GetField("A")!.SetValue(value, operand.Value);
-        foreach (var (name, field) in fields) type.GetField(name)!.SetValue(value, field);
-        return (type, value);
-    }
+    private static readonly (Type Type, object Value)? None = (typeof(NoValue), new NoValue());
 
-    /// <summary>A binary node over <paramref name="a"/> and <paramref name="b"/>.</summary>
-    private static (Type Type, object Value)? Node(Type definition, (Type Type, object Value)? a, (Type Type, object Value)? b)
+    private static (Type Type, object Value)? Scalar(float value) => (typeof(ScalarValue), new ScalarValue { Value = Vector256.Create(value) });
+
+    /// <summary>The elementwise kernel's operation struct for a binary step.</summary>
+    internal static Type BinaryOperation(EpilogueCode code) => code switch
     {
-        if (a is not { } left || b is not { } right) return null;
-        var type = definition.MakeGenericType(left.Type, right.Type);
+        EpilogueCode.Add => typeof(AddOperation),
+        EpilogueCode.Sub => typeof(SubOperation),
+        EpilogueCode.Mul => typeof(MulOperation),
+        EpilogueCode.Div => typeof(DivOperation),
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "not a binary step"),
+    };
+
+    /// <summary>
+    /// <paramref name="definition"/> made concrete over the operation struct and the operands' types, each operand set
+    /// into its field; null if any operand did not compile.
+    /// </summary>
+    private static (Type Type, object Value)? Node(Type definition, Type operation, params (string Field, (Type Type, object Value)? Operand)[] operands)
+    {
+        if (operands.Any(o => o.Operand is null)) return null;
+        var type = definition.MakeGenericType([operation, .. operands.Select(o => o.Operand!.Value.Type)]);
         var value = Activator.CreateInstance(type)!;
-        type.GetField("A")!.SetValue(value, left.Value);
-        type.GetField("B")!.SetValue(value, right.Value);
+        foreach (var (field, operand) in operands) type.GetField(field)!.SetValue(value, operand!.Value.Value);
         return (type, value);
     }
 }

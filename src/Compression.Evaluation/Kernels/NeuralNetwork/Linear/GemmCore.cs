@@ -229,9 +229,9 @@ internal static class GemmCore
                             var rows = Math.Min(MR, rowEnd - i);
                             var dst = pc + cOffset + (long)i * ldc + j;
                             if (rows == MR && cols == NR)
-                                Kernel(a, tile, stride, k, dst, ldc, false);
+                                Kernel(a, new PanelRows(tile, stride, k), dst, ldc, false);
                             else
-                                EdgeKernel(a, tile, stride, k, dst, ldc, rows, cols, false);
+                                EdgeKernel(a, new PanelRows(tile, stride, k), dst, ldc, rows, cols, false);
                         }
                     }
                 }
@@ -262,9 +262,9 @@ internal static class GemmCore
                     var rows = Math.Min(MR, rowEnd - i);
                     var dst = pc + cOffset + (long)i * ldc + j;
                     if (rows == MR && cols == NR)
-                        Kernel(a, bp, NR, kc, dst, ldc, accumulate);
+                        Kernel(a, new PanelRows(bp, NR, kc), dst, ldc, accumulate);
                     else
-                        EdgeKernel(a, bp, NR, kc, dst, ldc, rows, cols, accumulate);
+                        EdgeKernel(a, new PanelRows(bp, NR, kc), dst, ldc, rows, cols, accumulate);
                 }
             }
         }
@@ -308,9 +308,9 @@ internal static class GemmCore
                         var rows = Math.Min(MR, rowEnd - i);
                         var dst = pc + cOffset + (long)i * ldc + j;
                         if (rows == MR && cols == NR)
-                            Kernel(a, b, NR, kc, dst, ldc, accumulate);
+                            Kernel(a, new PanelRows(b, NR, kc), dst, ldc, accumulate);
                         else
-                            EdgeKernel(a, b, NR, kc, dst, ldc, rows, cols, accumulate);
+                            EdgeKernel(a, new PanelRows(b, NR, kc), dst, ldc, rows, cols, accumulate);
                     }
                 }
             }
@@ -318,22 +318,30 @@ internal static class GemmCore
     }
 
     /// <summary>The edge tile: computed whole in a local tile, only the valid rows and columns copied in and out.</summary>
-    private static unsafe void EdgeKernel(float* a, float* b, int ldb, int kc, float* c, int ldc, int rows, int cols, bool accumulate)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void EdgeKernel<TSource>(float* a, TSource b, float* c, long ldc, int rows, int cols, bool accumulate)
+        where TSource : struct, ITileSource
     {
         var tile = stackalloc float[MR * NR];
         if (accumulate)
             for (var r = 0; r < rows; r++)
                 for (var q = 0; q < cols; q++)
-                    tile[r * NR + q] = c[(long)r * ldc + q];
-        Kernel(a, b, ldb, kc, tile, NR, accumulate);
+                    tile[r * NR + q] = c[r * ldc + q];
+        Kernel(a, b, tile, NR, accumulate);
         for (var r = 0; r < rows; r++)
             for (var q = 0; q < cols; q++)
-                c[(long)r * ldc + q] = tile[r * NR + q];
+                c[r * ldc + q] = tile[r * NR + q];
     }
 
+    /// <summary>
+    /// The 6×16 register tile: C[0..6, 0..16) (at c, row stride ldc) = (accumulate ? C : 0) + Σ A[r, kk]·B[kk, ·] for kk
+    /// in the order <paramref name="b"/> visits its rows, one fma per element and step. A is one packed panel (MR
+    /// values per kk). The twelve sums stay in registers across the whole depth; the source is a struct type argument
+    /// so the JIT specialises and inlines its addressing (the GEMM's packed panel, the direct convolution's padded
+    /// input rows) into the loop.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    /// <param name="ldb">Floats from one B row of the tile to the next: <see cref="NR"/> when packed, the matrix's row length when read in place.</param>
-    private static unsafe void Kernel(float* a, float* b, int ldb, int kc, float* c, int ldc, bool accumulate)
+    public static unsafe void Kernel<TSource>(float* a, TSource b, float* c, long ldc, bool accumulate) where TSource : struct, ITileSource
     {
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (accumulate)
@@ -349,31 +357,38 @@ internal static class GemmCore
         {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
         }
-        for (var kk = 0; kk < kc; kk++)
-        {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            var a0 = Vector256.Create(a[0]);
-            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
-            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
-            var a1 = Vector256.Create(a[1]);
-            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
-            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
-            var a2 = Vector256.Create(a[2]);
-            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
-            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
-            var a3 = Vector256.Create(a[3]);
-            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
-            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
-            var a4 = Vector256.Create(a[4]);
-            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
-            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
-            var a5 = Vector256.Create(a[5]);
-            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
-            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
-            a += MR;
-            b += ldb;
-        }
+        int outer = b.Outer, middle = b.Middle, inner = b.Inner;
+        for (var o = 0; o < outer; o++)
+            for (var m = 0; m < middle; m++)
+            {
+                var row = b.Row(o, m);
+                var at = row;
+                for (var t = 0; t < inner; t++)
+                {
+                    var b0 = Vector256.Load(at);
+                    var b1 = Vector256.Load(at + 8);
+                    var a0 = Vector256.Create(a[0]);
+                    c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+                    c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+                    var a1 = Vector256.Create(a[1]);
+                    c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+                    c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+                    var a2 = Vector256.Create(a[2]);
+                    c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+                    c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+                    var a3 = Vector256.Create(a[3]);
+                    c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+                    c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+                    var a4 = Vector256.Create(a[4]);
+                    c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+                    c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
+                    var a5 = Vector256.Create(a[5]);
+                    c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+                    c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+                    a += MR;
+                    at = b.Next(row, at, t);
+                }
+            }
         c00.Store(c); c01.Store(c + 8);
         c10.Store(c + ldc); c11.Store(c + ldc + 8);
         c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Compression.Evaluation.Kernels.NeuralNetwork.Convolution;
 
 namespace Compression.Evaluation.Kernels.NeuralNetwork.Linear;
 
@@ -14,7 +15,7 @@ internal static class Gemv
     public static int PaddedFilters(int filters) => (filters + 7) / 8 * 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(float[] transposed, int ldm, float[] x, int xOffset, int filters, int k, Conv.Store post, float[] y, int yOffset)
+    public static unsafe void Run(float[] transposed, int ldm, float[] x, int xOffset, int filters, int k, ConvOutputStore post, float[] y, int yOffset)
     {
         var tile = stackalloc float[32];
         fixed (float* wt = transposed, xp = x, yp = y)

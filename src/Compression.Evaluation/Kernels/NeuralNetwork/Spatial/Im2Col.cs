@@ -32,7 +32,7 @@ internal static class Im2Col
         var plane = xOffset + channel * g.InputSize;
         var shiftW = e * g.Dilation[2] - g.PadBegin[2];
         var strideW = g.Stride[2];
-        var (lo, hi) = Conv.ValidRange(shiftW, strideW, iw, ow);
+        var (lo, hi) = WindowGeometry.ValidRange(shiftW, strideW, iw, ow);
         var panelStride = nr * k;
         var row = (channel * g.KernelSize + tap) * nr;
         var p = 0;

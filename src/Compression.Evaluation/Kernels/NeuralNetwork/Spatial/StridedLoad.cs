@@ -26,4 +26,20 @@ internal static class StridedLoad
         var s = source.Slice(start, 7 * stride + 1);
         return Vector256.Create(s[0], s[stride], s[2 * stride], s[3 * stride], s[4 * stride], s[5 * stride], s[6 * stride], s[7 * stride]);
     }
+
+    /// <summary>p[0], p[2], …, p[14]: two loads deinterleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> Evens(float* p)
+    {
+        var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+        return Vector256.Create(Vector256.Shuffle(Vector256.Load(p), evens).GetLower(), Vector256.Shuffle(Vector256.Load(p + 8), evens).GetLower());
+    }
+
+    /// <summary>p[1], p[3], …, p[15]: two loads deinterleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> Odds(float* p)
+    {
+        var odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+        return Vector256.Create(Vector256.Shuffle(Vector256.Load(p), odds).GetLower(), Vector256.Shuffle(Vector256.Load(p + 8), odds).GetLower());
+    }
 }

@@ -138,4 +138,21 @@ internal sealed class WindowGeometry
             return true;
         }
     }
+
+    /// <summary>
+    /// Whether a kernel over zero-padded rows serves this window (<see cref="Convolution.DepthwisePadded"/>,
+    /// <see cref="Convolution.DirectConvolution"/>): 1-D or 2-D, no dilation, stride 1 or 2 along the row (any stride
+    /// down the columns).
+    /// </summary>
+    public bool RunsOnPaddedRows =>
+        Kernel[0] == 1 && Input[0] == 1 && Output[0] == 1 && Dilation[1] == 1 && Dilation[2] == 1 && Stride[2] is 1 or 2;
+
+    /// <summary>The outputs o in [lo, hi) whose input o·stride + shift lies inside [0, size).</summary>
+    public static (int Lo, int Hi) ValidRange(int shift, int stride, int size, int outputs)
+    {
+        var lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+        var last = size - 1 - shift;
+        var hi = last < 0 ? 0 : Math.Min(outputs, last / stride + 1);
+        return (Math.Min(lo, hi), hi);
+    }
 }

@@ -2,14 +2,15 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Compression.Evaluation.Execution;
+using Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
 
-namespace Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
+namespace Compression.Evaluation.Kernels.NeuralNetwork.Convolution;
 
 /// <summary>
 /// Depthwise convolution (one input channel per group) on a zero-padded copy of each input plane, so every output —
 /// edges included — is computed eight at a time along the row with all window taps in one fma chain.
 /// <para>
-/// Same bits as the direct loop (<see cref="Conv"/>'s Depthwise), which skips taps in the padding: window rows outside
+/// Same bits as the direct loop (<see cref="DepthwiseConvolution"/>), which skips taps in the padding: window rows outside
 /// the input are skipped here too, and a padded column is fma(w, +0, acc) = acc + (w·0). With a finite weight w·0 is ±0, and acc + ±0 = acc because acc starts at +0 and a
 /// round-to-nearest sum is −0 only when both terms are −0, so acc is never −0. Hence only planes whose weights are all
 /// finite come here (an infinite weight would turn a padded tap into NaN). Taps are visited in the same order (window
@@ -18,9 +19,8 @@ namespace Compression.Evaluation.Kernels.NeuralNetwork.Spatial;
 /// </summary>
 internal static class DepthwisePadded
 {
-    /// <summary>2-D (or 1-D), no dilation, stride 1 or 2 along the row (any stride down the columns).</summary>
-    public static bool Fits(WindowGeometry g) =>
-        g.Kernel[0] == 1 && g.Input[0] == 1 && g.Output[0] == 1 && g.Dilation[1] == 1 && g.Dilation[2] == 1 && g.Stride[2] is 1 or 2;
+    /// <summary>Whether this kernel serves the geometry (<see cref="WindowGeometry.RunsOnPaddedRows"/>).</summary>
+    public static bool Fits(WindowGeometry g) => g.RunsOnPaddedRows;
 
     /// <summary>Output floats below which planes are grouped into one task.</summary>
     private const int ShortPlanes = 512;
@@ -32,7 +32,7 @@ internal static class DepthwisePadded
         return true;
     }
 
-    public static void Run(float[] x, float[] w, Conv.Store post, float[] y, int batch, int channels, int multiplier, WindowGeometry g,
+    public static void Run(float[] x, float[] w, ConvOutputStore post, float[] y, int batch, int channels, int multiplier, WindowGeometry g,
         Parallelism parallelism)
     {
         var filters = channels * multiplier;
@@ -134,7 +134,7 @@ internal static class DepthwisePadded
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> Load(float* p, int stride) => stride == 1 ? Vector256.Load(p) : Conv.Evens(p);
+    private static unsafe Vector256<float> Load(float* p, int stride) => stride == 1 ? Vector256.Load(p) : StridedLoad.Evens(p);
 
     /// <summary>
     /// Outputs [0, count) (a multiple of 8) of a row whose three window rows are inside the input, with the nine weights
@@ -168,7 +168,7 @@ internal static class DepthwisePadded
         public static int Stride => 2;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe Vector256<float> Load(float* p) => Conv.Evens(p);
+        public static unsafe Vector256<float> Load(float* p) => StridedLoad.Evens(p);
     }
 
     /// <summary>
