@@ -1,5 +1,5 @@
+using Compression.Onnx.Editing;
 using System.Globalization;
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Preprocessing;
 using Compression.Engine.Preprocessing.DeadCode;
