@@ -304,7 +304,7 @@ public sealed class GraphEditor : IGraphView
 
     private void ReplaceOutsideUses(string value, string replacement)
     {
-        if (Defines(value)) return;
+        if (!ReadsFromOutside(value)) return;
         if (Defines(replacement))
             throw new InvalidOperationException($"graph '{Graph.Name}' defines '{replacement}' itself: its readers of '{value}' cannot be moved to it.");
         ReplaceAllUses(value, replacement);

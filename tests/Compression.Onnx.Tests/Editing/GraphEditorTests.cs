@@ -75,6 +75,22 @@ public class GraphEditorTests
     }
 
     [Fact]
+    public void Replace_all_uses_refuses_a_replacement_that_a_reading_branch_defines_itself_and_ignores_other_branches()
+    {
+        var model = EditingGraphs.IfReadingOuterValue();
+        var ifNode = model.Graph.Node[1];
+        // The then-branch reads "a" and now also writes "b": moving its read of "a" to "b" would bind to its own "b".
+        ifNode.Attribute[0].G.Node.Add(TinyModels.Node("Neg", ["then_out"], ["b"], "inner_b"));
+        var graph = new ModelEditor(model).Main;
+
+        Assert.Throws<InvalidOperationException>(() => graph.ReplaceAllUses("a", "b"));
+
+        // "x" is read by no branch, so a branch defining the replacement does not matter.
+        graph.ReplaceAllUses("x", "b");
+        Assert.Equal("b", graph.ProducerOf("a")!.Input[0]);
+    }
+
+    [Fact]
     public void Replace_all_uses_keeps_the_name_of_a_graph_output()
     {
         var graph = new ModelEditor(TinyModels.Dense(3, 2)).Main;
