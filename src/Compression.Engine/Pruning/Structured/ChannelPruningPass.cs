@@ -1,4 +1,3 @@
-using Compression.Onnx.Editing;
 using System.Globalization;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Preprocessing;
@@ -6,6 +5,7 @@ using Compression.Engine.Preprocessing.DeadCode;
 using Compression.Engine.Recipes;
 using Compression.Evaluation.Inference;
 using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 
 namespace Compression.Engine.Pruning.Structured;
