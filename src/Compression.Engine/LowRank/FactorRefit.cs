@@ -1,7 +1,7 @@
 using Compression.Engine.Calibration;
-using Compression.Engine.Graphs;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Tensors;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -100,7 +100,7 @@ internal static class FactorRefit
         if (node.Input.Count < 3 || node.Input[2].Length == 0) return new double[outputs];
         if (ConstantWeights.Find(graph, node.Input[2]) is not { } c || c.Tensor.DataType != (int)TensorProto.Types.DataType.Float) return null;
         var values = TensorData.Read<float>(c.Tensor);
-        var beta = node.OpType == "Gemm" ? node.Attribute.FirstOrDefault(a => a.Name == "beta")?.F ?? 1f : 1f;
+        var beta = node.OpType == "Gemm" ? node.GetFloat("beta", 1f) : 1f;
         if (values.Length != 1 && values.Length != outputs) return null;
         if (node.OpType == "Gemm" && c.Tensor.Dims.Count == 2 && c.Tensor.Dims[0] != 1) return null;
         return Enumerable.Range(0, outputs).Select(o => (double)beta * values[values.Length == 1 ? 0 : o]).ToArray();

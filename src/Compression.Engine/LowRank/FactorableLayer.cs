@@ -1,5 +1,5 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Preprocessing.BatchNormFolding;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -26,19 +26,18 @@ internal sealed record FactorableLayer(NodeProto Node, ConstantWeight Weight, in
     public int LargestPayingRank => (int)((Elements - 1) / (Outputs + Inputs));
 
     /// <summary>The layer at <paramref name="node"/>, or null when it has no constant float weight this pass factors.</summary>
-    public static FactorableLayer? Find(GraphIndex graph, NodeProto node, bool freeInitializers)
+    public static FactorableLayer? Find(IGraphView graph, NodeProto node, bool freeInitializers)
     {
         if (ModelIndex.NormalizeDomain(node.Domain).Length != 0 || node.Input.Count < 2 || node.Output.Count != 1) return null;
         if (ConstantWeights.Find(graph, node.Input[1]) is not { } weight || weight.Tensor.DataType != (int)DataType.Float) return null;
         if (FixedWeights.IsOverridable(weight, freeInitializers) || !FixedWeights.IsExclusive(graph, weight, node)) return null;
         var dims = weight.Tensor.Dims.Select(d => checked((int)d)).ToArray();
-        long Int(string name, long fallback) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? fallback;
         FactorableLayer? layer = node.OpType switch
         {
-            "Gemm" when dims.Length == 2 && Int("transA", 0) == 0 =>
-                Int("transB", 0) == 1 ? new(node, weight, dims[0], dims[1], []) : new(node, weight, dims[1], dims[0], []),
+            "Gemm" when dims.Length == 2 && node.GetInt("transA", 0) == 0 =>
+                node.GetInt("transB", 0) == 1 ? new(node, weight, dims[0], dims[1], []) : new(node, weight, dims[1], dims[0], []),
             "MatMul" when dims.Length == 2 => new(node, weight, dims[1], dims[0], []),
-            "Conv" when dims.Length >= 3 && Int("group", 1) == 1 => new(node, weight, dims[0], dims[1..].Aggregate(1, (a, d) => a * d), dims[1..]),
+            "Conv" when dims.Length >= 3 && node.GetInt("group", 1) == 1 => new(node, weight, dims[0], dims[1..].Aggregate(1, (a, d) => a * d), dims[1..]),
             _ => null,
         };
         return layer is { Elements: >= MinElements } ? layer : null;
@@ -48,9 +47,9 @@ internal sealed record FactorableLayer(NodeProto Node, ConstantWeight Weight, in
     public Matrix<double> Matrix()
     {
         var w = TensorData.Read<float>(Weight.Tensor);
-        var alpha = Node.OpType == "Gemm" ? Node.Attribute.FirstOrDefault(a => a.Name == "alpha")?.F ?? 1f : 1f;
+        var alpha = Node.OpType == "Gemm" ? Node.GetFloat("alpha", 1f) : 1f;
         // Conv [M, C·k…] and Gemm with transB [N, K] are stored outputs-major; Gemm [K, N] and MatMul [K, N] inputs-major.
-        var outputsMajor = Node.OpType == "Conv" || (Node.OpType == "Gemm" && Node.Attribute.FirstOrDefault(a => a.Name == "transB")?.I == 1);
+        var outputsMajor = Node.OpType == "Conv" || (Node.OpType == "Gemm" && Node.GetInt("transB", 0) == 1);
         var a = Matrix<double>.Build.Dense(Outputs, Inputs);
         for (var o = 0; o < Outputs; o++)
             for (var i = 0; i < Inputs; i++)

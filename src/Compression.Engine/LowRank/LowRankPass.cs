@@ -1,7 +1,6 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
-using Compression.Engine.Preprocessing;
 using Compression.Engine.Recipes;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -28,10 +27,9 @@ public sealed class LowRankPass : ICompressionPass
         var spec = context.Recipe.LowRank ?? throw new InvalidOperationException("no LowRank in the recipe");
         var model = context.Model;
         var reference = context.CalibrationData is null ? null : model.Clone();
-        var index = new ModelIndex(model);
-        var graph = index.Main;
-        var freeInitializers = ConstantStorage.UsesInitializers(model);
-        var names = new UniqueNames(model);
+        var editor = new ModelEditor(model);
+        var graph = editor.Main;
+        var freeInitializers = editor.UsesInitializers;
         long bytesBefore = 0, bytesAfter = 0, macsBefore = 0, macsAfter = 0;
         var factored = new List<FactoredLayer>();
         var skipped = 0;
@@ -46,7 +44,7 @@ public sealed class LowRankPass : ICompressionPass
             var svd = TruncatedSvd.Compute(a, wanted);
             var rank = spec is LowRankSpec.Energy e ? EnergyRank(svd, e.Fraction) : svd.Rank;
             if (rank is not { } chosen) { skipped++; continue; }
-            factored.Add(Rewrite(model, graph, layer, a, svd, chosen, names));
+            factored.Add(Rewrite(graph, layer, a, svd, chosen));
             bytesBefore += 4 * layer.Elements;
             bytesAfter += 4L * chosen * (layer.Outputs + layer.Inputs);
             var (before, after) = layer.MacsPerPosition(chosen);
@@ -78,9 +76,10 @@ public sealed class LowRankPass : ICompressionPass
         return null;
     }
 
-    private static FactoredLayer Rewrite(ModelProto model, GraphIndex graph, FactorableLayer layer, Matrix<double> original, SvdFactors svd, int rank, UniqueNames names)
+    private static FactoredLayer Rewrite(GraphEditor graph, FactorableLayer layer, Matrix<double> original, SvdFactors svd, int rank)
     {
         var node = layer.Node;
+        var names = graph.Model.Names;
         // √σ on each side keeps the two factors on the same scale (one int8 scale range fits both later).
         var first = Matrix<double>.Build.Dense(rank, layer.Inputs, (i, k) => Math.Sqrt(svd.S[i]) * svd.Vt[i, k]);
         var second = Matrix<double>.Build.Dense(layer.Outputs, rank, (o, i) => svd.U[o, i] * Math.Sqrt(svd.S[i]));
@@ -89,39 +88,39 @@ public sealed class LowRankPass : ICompressionPass
         var label = node.Name.Length > 0 ? node.Name : node.Output[0];
         var firstName = names.Next($"{layer.Weight.Name}_lowrank_first");
         var middle = names.Next($"{label}_lowrank");
-        var firstNode = new NodeProto { Name = names.Next($"{label}_lowrank_first"), Domain = node.Domain, Input = { node.Input[0], firstName }, Output = { middle } };
+        var firstNode = NodeBuilder.Op(node.OpType == "Conv" ? "Conv" : "MatMul", names.Next($"{label}_lowrank_first"))
+            .Domain(node.Domain).Inputs(node.Input[0], firstName).Outputs(middle);
         long[] secondDims;
         float[] secondValues;
         TensorProto firstWeight;
         if (node.OpType == "Conv")
         {
             // First: r filters with the layer's own geometry; second: the layer as a 1×1 Conv over the r channels.
-            firstNode.OpType = "Conv";
-            firstNode.Attribute.Add(node.Attribute.Select(a => a.Clone()));
+            firstNode.AttributesOf(node);
             firstWeight = TensorData.Create<float>(firstName, [rank, .. layer.KernelDims.Select(d => (long)d)], RowMajor(first));
             secondDims = [layer.Outputs, rank, .. layer.KernelDims.Skip(1).Select(_ => 1L)];
             secondValues = RowMajor(second);
-            foreach (var attribute in node.Attribute.Where(a => a.Name is "strides" or "pads" or "dilations" or "auto_pad" or "kernel_shape").ToList())
-                node.Attribute.Remove(attribute);
+            foreach (var name in new[] { "strides", "pads", "dilations", "auto_pad", "kernel_shape" }) node.RemoveAttribute(name);
         }
         else
         {
             // First: MatMul by F1ᵀ (inputs × r); second: the layer by F2ᵀ (r × outputs), not transposed, alpha folded.
-            firstNode.OpType = "MatMul";
             firstWeight = TensorData.Create<float>(firstName, [layer.Inputs, rank], RowMajor(first.Transpose()));
             secondDims = [rank, layer.Outputs];
             secondValues = RowMajor(second.Transpose());
-            foreach (var attribute in node.Attribute.Where(a => a.Name is "transB" or "alpha").ToList()) node.Attribute.Remove(attribute);
+            node.RemoveAttribute("transB");
+            node.RemoveAttribute("alpha");
         }
-        ConstantStorage.Add(model, graph.Graph, firstWeight, names.Next($"{firstName}_Constant"));
+        graph.AddConstant(firstWeight, names.Next($"{firstName}_Constant"));
         ReplaceWeight(graph, layer.Weight, secondDims, secondValues);
-        node.Input[0] = middle;
-        graph.Graph.Node.Insert(graph.Graph.Node.IndexOf(node), firstNode);
-        return new FactoredLayer(layer, original, node, firstNode, firstWeight, layer.Weight.Tensor, rank, energy);
+        graph.SetInput(node, 0, middle);
+        var built = firstNode.Build();
+        graph.InsertBefore(node, built);
+        return new FactoredLayer(layer, original, node, built, firstWeight, layer.Weight.Tensor, rank, energy);
     }
 
     /// <summary>Writes the second factor into the layer's weight tensor (and the declared shape of a weight that is also a graph input).</summary>
-    internal static void ReplaceWeight(GraphIndex graph, ConstantWeight weight, long[] dims, float[] values)
+    internal static void ReplaceWeight(IGraphView graph, ConstantWeight weight, long[] dims, float[] values)
     {
         TensorData.Replace<float>(weight.Tensor, dims, values);
         if (graph.Graph.Input.FirstOrDefault(i => i.Name == weight.Name)?.Type?.TensorType?.Shape is { } shape)

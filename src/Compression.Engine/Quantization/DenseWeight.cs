@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -15,7 +15,7 @@ namespace Compression.Engine.Quantization;
 public sealed record DenseWeight(ConstantWeight Source, float[] Values, int K, int N, float Alpha, bool Transposed)
 {
     /// <summary>The weight of <paramref name="node"/> (MatMul with a 2-D weight, or Gemm), or null when it has none of that form.</summary>
-    public static DenseWeight? Of(GraphIndex graph, NodeProto node)
+    public static DenseWeight? Of(IGraphView graph, NodeProto node)
     {
         if (node.Domain is not ("" or "ai.onnx") || node.Input.Count < 2) return null;
         if (node.OpType is not ("MatMul" or "Gemm")) return null;
@@ -26,8 +26,8 @@ public sealed record DenseWeight(ConstantWeight Source, float[] Values, int K, i
         var values = TensorData.Read<float>(weight.Tensor);
         if (node.OpType == "MatMul") return new DenseWeight(weight, values, rows, columns, 1f, false);
 
-        var alpha = Attribute(node, "alpha")?.F ?? 1f;
-        if (Attribute(node, "transB")?.I != 1) return new DenseWeight(weight, values, rows, columns, alpha, false);
+        var alpha = node.GetFloat("alpha", 1f);
+        if (node.GetInt("transB", 0) != 1) return new DenseWeight(weight, values, rows, columns, alpha, false);
         var transposed = new float[values.Length];
         for (var n = 0; n < rows; n++)
             for (var k = 0; k < columns; k++)
@@ -35,12 +35,10 @@ public sealed record DenseWeight(ConstantWeight Source, float[] Values, int K, i
         return new DenseWeight(weight, transposed, columns, rows, alpha, true);
     }
 
-    public static AttributeProto? Attribute(NodeProto node, string name) => node.Attribute.FirstOrDefault(a => a.Name == name);
-
     /// <summary>Makes a Gemm read its new [K, N] weight as it stands: transB and alpha are gone into the weight and its scales.</summary>
     public static void ClearGemmTransposeAndAlpha(NodeProto gemm)
     {
-        foreach (var name in new[] { "transB", "alpha" })
-            if (Attribute(gemm, name) is { } attribute) gemm.Attribute.Remove(attribute);
+        gemm.RemoveAttribute("transB");
+        gemm.RemoveAttribute("alpha");
     }
 }

@@ -1,5 +1,5 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -27,7 +27,9 @@ public sealed class Fp16Pass : ICompressionPass
         var model = context.Model;
         var index = new ModelIndex(model);
         var graph = model.Graph;
-        var names = new UniqueNames(model);
+        var editor = new ModelEditor(model);
+        var main = editor.Main;
+        var names = editor.Names;
         var floats = FloatValues(index, context);
         var blocked = graph.Node.Where(n => MustStayFloat(n, index.Main, context)).ToHashSet(ReferenceEqualityComparer.Instance);
         var overflow = OverflowBlockList.Find(context, index.Main, floats);
@@ -38,14 +40,9 @@ public sealed class Fp16Pass : ICompressionPass
         // only float32 readers use; fp16 for everything else.
         var isHalf = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var input in graph.Input) isHalf[input.Name] = false;
-        var readers = new Dictionary<string, List<(NodeProto Node, int Input)>>(StringComparer.Ordinal);
-        foreach (var node in graph.Node)
-            for (var i = 0; i < node.Input.Count; i++)
-            {
-                if (!readers.TryGetValue(node.Input[i], out var list)) readers[node.Input[i]] = list = [];
-                list.Add((node, i));
-            }
-        bool OnlyFloatReaders(string name) => readers.TryGetValue(name, out var r) && r.All(x => WantsFloat(x.Node, x.Input));
+        // A node that reads the value inside a subgraph is control flow, which stays float32: it wants float whatever slot.
+        bool ReadsAsFloat(NodeProto node, string name) => Enumerable.Range(0, node.Input.Count).All(i => node.Input[i] != name || WantsFloat(node, i));
+        bool OnlyFloatReaders(string name) => main.ConsumersOf(name) is { Count: > 0 } readers && readers.All(node => ReadsAsFloat(node, name));
 
         int tensors = 0;
         long before = 0, after = 0;
@@ -57,30 +54,23 @@ public sealed class Fp16Pass : ICompressionPass
         }
         foreach (var node in graph.Node)
         {
-            if (node.OpType == "Constant" && IsDefaultDomain(node) && node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { DataType: (int)DataType.Float } value)
+            if (node.OpType == "Constant" && IsDefaultDomain(node) && node.GetTensor("value") is { DataType: (int)DataType.Float } value)
             {
                 isHalf[node.Output[0]] = !OnlyFloatReaders(node.Output[0]);
                 if (isHalf[node.Output[0]]) Convert(value, ref tensors, ref before, ref after);
                 continue;
             }
             // Constant's value_float(s) attributes are float32 by definition.
-            var half = !blocked.Contains(node) && !(node.OpType == "Constant" && node.Attribute.Any(a => a.Name is "value_float" or "value_floats"));
+            var half = !blocked.Contains(node) && !(node.OpType == "Constant" && (node.HasAttribute("value_float") || node.HasAttribute("value_floats")));
             if (half && IsDefaultDomain(node))
             {
                 // Cast and ConstantOfShape name their output type: float becomes fp16 at the source.
-                if (node.OpType == "Cast")
-                    foreach (var a in node.Attribute.Where(a => a.Name == "to" && a.I == (long)DataType.Float)) a.I = (long)DataType.Float16;
+                if (node.OpType == "Cast" && node.GetInt("to", 0) == (long)DataType.Float) node.SetInt("to", (long)DataType.Float16);
                 if (node.OpType == "ConstantOfShape")
                 {
-                    var fill = node.Attribute.FirstOrDefault(a => a.Name == "value");
-                    if (fill?.T is { DataType: (int)DataType.Float } fillValue) Convert(fillValue, ref tensors, ref before, ref after);
+                    if (node.GetTensor("value") is { DataType: (int)DataType.Float } fillValue) Convert(fillValue, ref tensors, ref before, ref after);
                     // Without a value attribute the fill is float32 zero by definition: name an fp16 zero instead.
-                    if (fill is null)
-                        node.Attribute.Add(new AttributeProto
-                        {
-                            Name = "value", Type = AttributeProto.Types.AttributeType.Tensor,
-                            T = TensorData.Create("value", [1], (ReadOnlySpan<Half>)[Half.Zero]),
-                        });
+                    if (!node.HasAttribute("value")) node.SetTensor("value", TensorData.Create("value", [1], (ReadOnlySpan<Half>)[Half.Zero]));
                 }
             }
             foreach (var output in node.Output)
@@ -89,14 +79,16 @@ public sealed class Fp16Pass : ICompressionPass
         }
 
         // Each reader gets the representation it wants, through one shared Cast per value and direction.
+        // Casts are appended as they are made and the graph sorted at the end, which puts each after its source.
         var casts = new Dictionary<(string, bool), string>();
-        var added = new List<NodeProto>();
+        var added = 0;
         string Represent(string name, bool half)
         {
             if (!casts.TryGetValue((name, half), out var cast))
             {
                 cast = names.Next($"{name}_{(half ? "fp16" : "float32")}");
-                added.Add(CastNode(names, name, cast, half ? DataType.Float16 : DataType.Float));
+                main.AddNode(CastNode(names, name, cast, half ? DataType.Float16 : DataType.Float));
+                added++;
                 casts[(name, half)] = cast;
             }
             return cast;
@@ -107,7 +99,7 @@ public sealed class Fp16Pass : ICompressionPass
                 var name = node.Input[i];
                 if (!isHalf.TryGetValue(name, out var half)) continue;
                 var wantHalf = !WantsFloat(node, i);
-                if (half != wantHalf) node.Input[i] = Represent(name, wantHalf);
+                if (half != wantHalf) main.SetInput(node, i, Represent(name, wantHalf));
             }
 
         // Graph outputs stay float32: an fp16 producer writes under a new name, and a Cast restores the original.
@@ -115,20 +107,18 @@ public sealed class Fp16Pass : ICompressionPass
         {
             if (!isHalf.TryGetValue(output.Name, out var half) || !half) continue;
             var renamed = names.Next($"{output.Name}_fp16");
-            foreach (var node in graph.Node.Concat(added))
-            {
-                for (var i = 0; i < node.Output.Count; i++) if (node.Output[i] == output.Name) node.Output[i] = renamed;
-                for (var i = 0; i < node.Input.Count; i++) if (node.Input[i] == output.Name) node.Input[i] = renamed;
-            }
-            added.Add(CastNode(names, renamed, output.Name, DataType.Float));
+            if (main.ProducerOf(output.Name) is { } producer)
+                for (var i = 0; i < producer.Output.Count; i++) if (producer.Output[i] == output.Name) main.SetOutput(producer, i, renamed);
+            main.ReplaceAllUses(output.Name, renamed);
+            main.AddNode(CastNode(names, renamed, output.Name, DataType.Float));
+            added++;
         }
 
         foreach (var vi in graph.ValueInfo)
             if (vi.Type?.TensorType?.ElemType == (int)DataType.Float && isHalf.GetValueOrDefault(vi.Name))
                 vi.Type.TensorType.ElemType = (int)DataType.Float16;
-        graph.Node.Add(added);
-        SortTopologically(graph);
-        notes.Insert(0, $"{tensors} tensors to fp16, {added.Count} Cast nodes at float32 boundaries");
+        main.SortTopologically();
+        notes.Insert(0, $"{tensors} tensors to fp16, {added} Cast nodes at float32 boundaries");
         notes.Insert(1, overflow.Note);
         return new PassReport(Name, tensors, before, after, notes);
     }
@@ -183,17 +173,6 @@ public sealed class Fp16Pass : ICompressionPass
         after += 2L * values.Length;
     }
 
-    private static NodeProto CastNode(UniqueNames names, string input, string output, DataType to)
-    {
-        var cast = new NodeProto { OpType = "Cast", Name = names.Next($"{output}_Cast"), Input = { input }, Output = { output } };
-        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)to });
-        return cast;
-    }
-
-    private static void SortTopologically(GraphProto graph)
-    {
-        var order = new GraphIndex(graph).TopologicalOrder.ToList();
-        graph.Node.Clear();
-        graph.Node.Add(order);
-    }
+    private static NodeProto CastNode(UniqueNames names, string input, string output, DataType to) =>
+        NodeBuilder.Op("Cast", names.Next($"{output}_Cast")).Inputs(input).Outputs(output).Int("to", (long)to).Build();
 }

@@ -1,6 +1,5 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
-using Compression.Onnx.Graph;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -36,20 +35,20 @@ public sealed class Int8WeightPass : ICompressionPass
         if (opset < 7)
             return PassReport.Nothing(Name, $"opset {opset} predates numpy-style broadcasting (opset 7): weights stay float");
 
-        var names = new UniqueNames(context.Model);
+        var editor = new ModelEditor(context.Model);
         var qmax = context.Recipe.ReduceRange ? ReducedQMax : QMax;
-        var (tensors, before, after) = WeightRewrite.Run(context, MinElements, (weight, dims, axis) =>
+        var (tensors, before, after) = WeightRewrite.Run(context, editor, MinElements, (graph, weight, dims, axis) =>
         {
-            var (output, bytes) = Quantize(weight, dims, axis, opset, qmax, names);
+            var (output, bytes) = Quantize(graph, weight, dims, axis, opset, qmax);
             return new WeightRewrite.Rewritten(output, bytes);
         });
         return new PassReport(Name, tensors, before, after,
             [$"{tensors} weight tensors to int8 per channel{(qmax == ReducedQMax ? ", 7-bit (reduce range)" : "")} ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
     }
 
-    private static (string Output, long Bytes) Quantize(ConstantWeight weight, int[] dims, int axis, long opset, int qmax, UniqueNames names)
+    private static (string Output, long Bytes) Quantize(GraphEditor graph, ConstantWeight weight, int[] dims, int axis, long opset, int qmax)
     {
-        var graph = weight.DefiningGraph.Graph;
+        var names = graph.Model.Names;
         var values = TensorData.Read<float>(weight.Tensor);
         var channels = dims[axis];
         var outer = dims[..axis].Aggregate(1, (a, d) => a * d);
@@ -82,27 +81,21 @@ public sealed class Int8WeightPass : ICompressionPass
         if (opset >= 13)
         {
             // No zero point: symmetric weights, and DequantizeLinear's default zero point is 0 of the input's type.
-            var dq = new NodeProto { OpType = "DequantizeLinear", Name = names.Next($"{weight.Name}_DequantizeLinear"), Input = { qName, scale }, Output = { output } };
-            dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = axis });
-            nodes.Add(dq);
+            nodes.Add(NodeBuilder.Op("DequantizeLinear", names.Next($"{weight.Name}_DequantizeLinear")).Inputs(qName, scale).Outputs(output).Int("axis", axis).Build());
         }
         else
         {
             var asFloat = names.Next($"{weight.Name}_as_float");
             nodes.Add(Cast(names, qName, asFloat, weight.Name));
-            nodes.Add(new NodeProto { OpType = "Mul", Name = names.Next($"{weight.Name}_Scale"), Input = { asFloat, scale }, Output = { output } });
+            nodes.Add(NodeBuilder.Op("Mul", names.Next($"{weight.Name}_Scale")).Inputs(asFloat, scale).Outputs(output).Build());
         }
 
-        graph.Initializer.Add(added);
+        foreach (var tensor in added) graph.AddInitializer(tensor);
         // The new nodes read only initializers (and each other, in order), so they can lead the graph.
-        for (var i = nodes.Count - 1; i >= 0; i--) graph.Node.Insert(0, nodes[i]);
+        graph.InsertNodes(0, nodes);
         return (output, bytes);
     }
 
-    private static NodeProto Cast(UniqueNames names, string input, string output, string weight)
-    {
-        var cast = new NodeProto { OpType = "Cast", Name = names.Next($"{weight}_Cast"), Input = { input }, Output = { output } };
-        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float });
-        return cast;
-    }
+    private static NodeProto Cast(UniqueNames names, string input, string output, string weight) =>
+        NodeBuilder.Op("Cast", names.Next($"{weight}_Cast")).Inputs(input).Outputs(output).Int("to", (long)DataType.Float).Build();
 }

@@ -1,6 +1,5 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
-using Compression.Onnx.Graph;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
@@ -20,18 +19,18 @@ public static class WeightRewrite
     /// <summary>Tensors rewritten, float bytes before, stored bytes after.</summary>
     public readonly record struct Totals(int Tensors, long BytesBefore, long BytesAfter);
 
-    public static Totals Run(CompressionContext context, int minElements, Func<ConstantWeight, int[], int, Rewritten> rewrite)
+    /// <summary>Rewrites through <paramref name="editor"/>; <paramref name="rewrite"/> gets the graph that defines the weight.</summary>
+    public static Totals Run(CompressionContext context, ModelEditor editor, int minElements, Func<GraphEditor, ConstantWeight, int[], int, Rewritten> rewrite)
     {
-        var index = new ModelIndex(context.Model);
         var done = new Dictionary<(GraphProto, string), string>();
-        var originals = new List<ConstantWeight>();
+        var originals = new List<(GraphEditor Graph, string Name)>();
         long before = 0, after = 0;
-        foreach (var graph in index.AllGraphs.ToList())
+        foreach (var graph in editor.AllGraphs.ToList())
         {
             foreach (var node in graph.Graph.Node.ToList())
             {
                 if (!WeightChannelAxis.IsQuantizable(node) || context.IsExcluded(node)) continue;
-                var weight = ConstantWeights.Find(graph, node.Input[1]);
+                var weight = graph.FindConstant(node.Input[1]);
                 if (weight is null || weight.Tensor.DataType != (int)DataType.Float) continue;
                 var dims = weight.Tensor.Dims.Select(d => checked((int)d)).ToArray();
                 if (WeightChannelAxis.Of(node, dims.Length) is not { } axis) continue;
@@ -41,16 +40,17 @@ public static class WeightRewrite
                 var key = (weight.DefiningGraph.Graph, weight.Name);
                 if (!done.TryGetValue(key, out var output))
                 {
-                    var rewritten = rewrite(weight, dims, axis);
+                    var defining = graph.DefiningGraphOf(weight);
+                    var rewritten = rewrite(defining, weight, dims, axis);
                     done[key] = output = rewritten.Output;
-                    originals.Add(weight);
+                    originals.Add((defining, weight.Name));
                     before += 4L * count;
                     after += rewritten.Bytes;
                 }
-                node.Input[1] = output;
+                graph.SetInput(node, 1, output);
             }
         }
-        foreach (var original in originals) UnusedWeights.RemoveIfUnused(original);
+        foreach (var (graph, name) in originals) graph.RemoveIfUnused(name);
         return new Totals(originals.Count, before, after);
     }
 }

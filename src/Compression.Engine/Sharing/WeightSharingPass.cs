@@ -1,11 +1,9 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Quantization;
 using Compression.Engine.Recipes;
-using Compression.Onnx.Graph;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
-using AttributeType = Compression.Onnx.Protobuf.AttributeProto.Types.AttributeType;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Engine.Sharing;
@@ -31,20 +29,20 @@ public sealed class WeightSharingPass : ICompressionPass
     {
         var clusters = context.Recipe.WeightSharing ?? throw new InvalidOperationException("no WeightSharing in the recipe");
         var perChannel = context.Recipe.SharingScope == SharingScope.Channel;
-        var names = new UniqueNames(context.Model);
-        var (tensors, before, after) = WeightRewrite.Run(context, MinElements, (weight, dims, axis) =>
+        var editor = new ModelEditor(context.Model);
+        var (tensors, before, after) = WeightRewrite.Run(context, editor, MinElements, (graph, weight, dims, axis) =>
         {
             // A codebook per channel pays only when a channel has many more weights than codebook entries
             // (a depthwise 3x3 channel has 9): below 4K weights a channel, the tensor shares one codebook.
             var perChannelHere = perChannel && dims.Aggregate(1L, (x, d) => x * d) / dims[axis] >= 4L * clusters;
-            var (output, bytes) = Share(weight, dims, perChannelHere ? axis : null, clusters, names);
+            var (output, bytes) = Share(graph, weight, dims, perChannelHere ? axis : null, clusters);
             return new WeightRewrite.Rewritten(output, bytes);
         });
         return new PassReport(Name, tensors, before, after,
             [$"{tensors} weight tensors shared as {clusters} values {(perChannel ? "per output channel" : "per tensor")} (uint8 indices + float codebook)"]);
     }
 
-    private static (string Output, long Bytes) Share(ConstantWeight weight, int[] dims, int? channelAxis, int clusters, UniqueNames names)
+    private static (string Output, long Bytes) Share(GraphEditor graph, ConstantWeight weight, int[] dims, int? channelAxis, int clusters)
     {
         var values = TensorData.Read<float>(weight.Tensor);
         var indices = new byte[values.Length];
@@ -63,30 +61,30 @@ public sealed class WeightSharingPass : ICompressionPass
             foreach (var m in members) indices[m] = (byte)ScalarKMeans.Nearest(centroids, values[m]);
         }
 
-        var graph = weight.DefiningGraph.Graph;
+        var names = graph.Model.Names;
         var indexName = names.Next($"{weight.Name}_indices");
         var codebookName = names.Next($"{weight.Name}_codebook");
-        graph.Initializer.Add(TensorData.Create(indexName, dims.Select(d => (long)d).ToArray(), (ReadOnlySpan<byte>)indices));
-        graph.Initializer.Add(TensorData.Create(codebookName, [codebook.Length], (ReadOnlySpan<float>)codebook));
-        var nodes = new List<NodeProto>();
+        graph.AddInitializer(TensorData.Create(indexName, dims.Select(d => (long)d).ToArray(), (ReadOnlySpan<byte>)indices));
+        graph.AddInitializer(TensorData.Create(codebookName, [codebook.Length], (ReadOnlySpan<float>)codebook));
         var wide = names.Next($"{weight.Name}_indices_int32");
-        var cast = new NodeProto { OpType = "Cast", Name = names.Next($"{weight.Name}_indices_Cast"), Input = { indexName }, Output = { wide } };
-        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeType.Int, I = (long)DataType.Int32 });
-        nodes.Add(cast);
+        var nodes = new List<NodeProto>
+        {
+            NodeBuilder.Op("Cast", names.Next($"{weight.Name}_indices_Cast")).Inputs(indexName).Outputs(wide).Int("to", (long)DataType.Int32).Build(),
+        };
         var positions = wide;
         if (channelAxis is { } axis)
         {
             // Channel c's codebook starts at c·K: add that offset, shaped to broadcast along the channel axis.
             var offsets = Enumerable.Range(0, channels).Select(ch => ch * clusters).ToArray();
             var offsetName = names.Next($"{weight.Name}_codebook_offsets");
-            graph.Initializer.Add(TensorData.Create(offsetName, dims.Select((d, i) => i == axis ? (long)d : 1L).ToArray(), (ReadOnlySpan<int>)offsets));
+            graph.AddInitializer(TensorData.Create(offsetName, dims.Select((d, i) => i == axis ? (long)d : 1L).ToArray(), (ReadOnlySpan<int>)offsets));
             positions = names.Next($"{weight.Name}_codebook_positions");
-            nodes.Add(new NodeProto { OpType = "Add", Name = names.Next($"{weight.Name}_codebook_Add"), Input = { wide, offsetName }, Output = { positions } });
+            nodes.Add(NodeBuilder.Op("Add", names.Next($"{weight.Name}_codebook_Add")).Inputs(wide, offsetName).Outputs(positions).Build());
         }
         var output = names.Next($"{weight.Name}_shared");
-        nodes.Add(new NodeProto { OpType = "Gather", Name = names.Next($"{weight.Name}_Gather"), Input = { codebookName, positions }, Output = { output } });
+        nodes.Add(NodeBuilder.Op("Gather", names.Next($"{weight.Name}_Gather")).Inputs(codebookName, positions).Outputs(output).Build());
         // The new nodes read only initializers, so they can lead the graph.
-        for (var i = nodes.Count - 1; i >= 0; i--) graph.Node.Insert(0, nodes[i]);
+        graph.InsertNodes(0, nodes);
         return (output, indices.Length + 4L * codebook.Length + (channelAxis is null ? 0 : 4L * channels));
     }
 }

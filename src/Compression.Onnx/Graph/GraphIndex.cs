@@ -1,4 +1,3 @@
-using Compression.Onnx.Diagnostics;
 using Compression.Onnx.Protobuf;
 
 namespace Compression.Onnx.Graph;
@@ -12,7 +11,7 @@ public sealed record Subgraph(NodeProto Owner, string AttributeName, GraphIndex 
 /// around them; such a read counts as an (implicit) use by the node that owns the subgraph, so that a pass which
 /// replaces a value in the outer graph sees every reader. The index is a snapshot: rebuild it after changing the graph.
 /// </summary>
-public sealed class GraphIndex
+public sealed class GraphIndex : IGraphView
 {
     private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
@@ -24,12 +23,10 @@ public sealed class GraphIndex
 
     public GraphIndex(GraphProto graph, GraphIndex? parent = null, NodeProto? owner = null, int depth = 0)
     {
-        if (depth > 100)
-            throw new CompressionException(ErrorCodes.ModelNestedTooDeeply, "subgraphs are nested more than 100 levels deep.");
+        Depth = NestingLimit.Check(depth);
         Graph = graph;
         Parent = parent;
         Owner = owner;
-        Depth = depth;
 
         foreach (var init in graph.Initializer) _initializers.TryAdd(init.Name, init);
         foreach (var input in graph.Input) _graphInputs.Add(input.Name);
@@ -75,6 +72,12 @@ public sealed class GraphIndex
     public IReadOnlyList<NodeProto> TopologicalOrder { get; }
 
     public NodeProto? ProducerOf(string value) => _producers.GetValueOrDefault(value);
+
+    IGraphView? IGraphView.Outer => Parent;
+
+    public TensorProto? InitializerOf(string name) => _initializers.GetValueOrDefault(name);
+
+    public bool IsGraphInput(string name) => _graphInputs.Contains(name);
 
     /// <summary>Nodes of this graph that read <paramref name="value"/>, directly or from inside one of their subgraphs.</summary>
     public IReadOnlyList<NodeProto> ConsumersOf(string value) =>
@@ -131,43 +134,6 @@ public sealed class GraphIndex
         if (list.Count == 0 || !ReferenceEquals(list[^1], node)) list.Add(node);
     }
 
-    private List<NodeProto> SortTopologically()
-    {
-        // Kahn's algorithm over node positions; a min-queue on position keeps the file's order wherever it is valid,
-        // which makes the order deterministic and equal to the file order for the (required) topologically sorted file.
-        var nodes = Graph.Node;
-        var position = new Dictionary<NodeProto, int>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < nodes.Count; i++) position[nodes[i]] = i;
-        var pending = new int[nodes.Count];
-        var dependents = new List<int>[nodes.Count];
-        for (var i = 0; i < nodes.Count; i++) dependents[i] = [];
-        for (var i = 0; i < nodes.Count; i++)
-        {
-            foreach (var input in nodes[i].Input.Concat(ImplicitInputsOf(nodes[i])).Distinct(StringComparer.Ordinal))
-            {
-                if (input.Length == 0 || !_producers.TryGetValue(input, out var producer)) continue;
-                var p = position[producer];
-                if (p == i) continue;
-                dependents[p].Add(i);
-                pending[i]++;
-            }
-        }
-        var ready = new PriorityQueue<int, int>();
-        for (var i = 0; i < nodes.Count; i++)
-            if (pending[i] == 0) ready.Enqueue(i, i);
-        var order = new List<NodeProto>(nodes.Count);
-        while (ready.TryDequeue(out var i, out _))
-        {
-            order.Add(nodes[i]);
-            foreach (var d in dependents[i])
-                if (--pending[d] == 0) ready.Enqueue(d, d);
-        }
-        if (order.Count != nodes.Count)
-        {
-            var stuck = nodes.Where((_, i) => pending[i] > 0).Select(n => string.IsNullOrEmpty(n.Name) ? n.OpType : n.Name).Take(3);
-            throw new CompressionException(ErrorCodes.ModelCheckFailed,
-                $"graph '{Graph.Name}' has a cycle through {string.Join(", ", stuck)}.");
-        }
-        return order;
-    }
+    private IReadOnlyList<NodeProto> SortTopologically() =>
+        TopologicalSort.Order(Graph, node => node.Input.Concat(ImplicitInputsOf(node)), ProducerOf);
 }

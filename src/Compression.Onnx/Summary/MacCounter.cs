@@ -1,3 +1,4 @@
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 
 namespace Compression.Onnx.Summary;
@@ -32,10 +33,10 @@ internal static class MacCounter
         if (y is not null && y.Length == w.Length) return Product(y) * perOutput;
         if (x is null || x.Length != w.Length) return null;
         var spatial = w.Length - 2;
-        var strides = Ints(node, "strides") ?? Enumerable.Repeat(1L, spatial).ToArray();
-        var dilations = Ints(node, "dilations") ?? Enumerable.Repeat(1L, spatial).ToArray();
-        var pads = Ints(node, "pads") ?? new long[spatial * 2];
-        var autoPad = node.Attribute.FirstOrDefault(a => a.Name == "auto_pad")?.S.ToStringUtf8() ?? "NOTSET";
+        var strides = node.GetInts("strides") ?? Enumerable.Repeat(1L, spatial).ToArray();
+        var dilations = node.GetInts("dilations") ?? Enumerable.Repeat(1L, spatial).ToArray();
+        var pads = node.GetInts("pads") ?? new long[spatial * 2];
+        var autoPad = node.GetString("auto_pad", "NOTSET");
         if (strides.Length != spatial || dilations.Length != spatial || pads.Length != spatial * 2) return null;
         long outputs = x[0] * w[0];
         for (var i = 0; i < spatial; i++)
@@ -61,8 +62,8 @@ internal static class MacCounter
     private static long? Gemm(NodeProto node, long[]? a, long[]? b)
     {
         if (a is null || b is null || a.Length != 2 || b.Length != 2) return null;
-        var transA = node.Attribute.FirstOrDefault(x => x.Name == "transA")?.I == 1;
-        var transB = node.Attribute.FirstOrDefault(x => x.Name == "transB")?.I == 1;
+        var transA = node.GetInt("transA", 0) == 1;
+        var transB = node.GetInt("transB", 0) == 1;
         var (m, k) = transA ? (a[1], a[0]) : (a[0], a[1]);
         var n = transB ? b[0] : b[1];
         return m * n * k;
@@ -85,9 +86,6 @@ internal static class MacCounter
         }
         return batch * m * n * k;
     }
-
-    private static long[]? Ints(NodeProto node, string name) =>
-        node.Attribute.FirstOrDefault(a => a.Name == name) is { } attr ? attr.Ints.ToArray() : null;
 
     private static long Product(ReadOnlySpan<long> dims)
     {

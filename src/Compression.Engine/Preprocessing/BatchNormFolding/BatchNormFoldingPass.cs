@@ -1,7 +1,7 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Preprocessing.ConstantFolding;
 using Compression.Evaluation.Inference;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -162,7 +162,7 @@ public sealed class BatchNormFoldingPass : IPreprocessingPass
         if (producer.OpType == "MatMul")
         {
             // A matrix product with a bias is a Gemm (alpha = beta = 1, no transposes): one node, as before.
-            var gemm = new NodeProto { OpType = "Gemm", Name = producer.Name, Domain = producer.Domain, Input = { producer.Input[0], weightName, biasName }, Output = { node.Output[0] } };
+            var gemm = NodeBuilder.Op("Gemm", producer.Name).Domain(producer.Domain).Inputs(producer.Input[0], weightName, biasName).Outputs(node.Output[0]).Build();
             graph.Graph.Node[graph.Graph.Node.IndexOf(producer)] = gemm;
         }
         else
@@ -182,6 +182,6 @@ public sealed class BatchNormFoldingPass : IPreprocessingPass
     private static void SetBetaToOne(NodeProto gemm)
     {
         // The folded bias already holds beta·C.
-        foreach (var beta in gemm.Attribute.Where(a => a.Name == "beta").ToList()) gemm.Attribute.Remove(beta);
+        gemm.RemoveAttribute("beta");
     }
 }

@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -70,7 +70,7 @@ internal sealed record ChannelAffine(double[] Scale, double[] Shift)
             reason = "its parameter vectors differ in length";
             return null;
         }
-        var epsilon = (double)(node.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f);
+        var epsilon = (double)node.GetFloat("epsilon", 1e-5f);
         var (gamma, beta, mean, variance) = (values[0], values[1], values[2], values[3]);
         var scale = new double[channels];
         var shift = new double[channels];
@@ -85,12 +85,11 @@ internal sealed record ChannelAffine(double[] Scale, double[] Shift)
     /// <summary>Why the node does not normalize with fixed statistics, or null when it does.</summary>
     private static string? InferenceModeProblem(NodeProto node, long opset)
     {
-        long? Int(string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I;
         // training_mode (opset 14) uses the batch's own statistics; is_test (before opset 7) defaults to training.
-        if (Int("training_mode") == 1) return "it runs in training mode";
-        if (opset < 7 && Int("is_test") != 1) return "it runs in training mode (is_test is not set)";
+        if (node.GetInt("training_mode", 0) == 1) return "it runs in training mode";
+        if (opset < 7 && node.GetInt("is_test", 0) != 1) return "it runs in training mode (is_test is not set)";
         // spatial = 0 (opsets 7 and 8) keeps statistics per element, not per channel.
-        if (Int("spatial") == 0) return "its statistics are per element (spatial = 0)";
+        if (node.GetInt("spatial", 1) == 0) return "its statistics are per element (spatial = 0)";
         return null;
     }
 }

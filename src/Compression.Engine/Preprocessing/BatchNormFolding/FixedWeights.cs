@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 
@@ -19,7 +19,7 @@ internal static class FixedWeights
     /// Whether the producer is the only reader of the weight, so its values can change in place: no other node,
     /// graph output or subgraph sees them, and the producer reads it in one slot only.
     /// </summary>
-    public static bool IsExclusive(GraphIndex graph, ConstantWeight weight, NodeProto producer) =>
+    public static bool IsExclusive(IGraphView graph, ConstantWeight weight, NodeProto producer) =>
         ReferenceEquals(weight.DefiningGraph, graph)
         && graph.ConsumersOf(weight.Name) is [var only] && ReferenceEquals(only, producer)
         && producer.Input.Count(n => n == weight.Name) == 1

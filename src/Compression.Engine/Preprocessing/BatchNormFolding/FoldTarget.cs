@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -61,7 +61,7 @@ internal sealed record FoldTarget(NodeProto Producer, ConstantWeight Weight, int
     private static FoldTarget? ConvTranspose(GraphIndex graph, NodeProto node, ConstantWeight weight, int[] dims, bool free)
     {
         // W is [C_in, M/group, k...]: element (ci, j, ...) feeds output channel g·(M/group) + j, g = ci / (C_in/group).
-        var group = (int)(node.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1);
+        var group = (int)node.GetInt("group", 1);
         if (dims.Length < 3 || group < 1 || dims[0] % group != 0) return null;
         var inner = dims[2..].Aggregate(1, (a, d) => a * d);
         var perGroupOut = dims[1];
@@ -75,7 +75,7 @@ internal sealed record FoldTarget(NodeProto Producer, ConstantWeight Weight, int
         // B is [K, N], or [N, K] with transB; alpha scales the product and stays. C enters as beta·C, broadcast to [M, N]:
         // only a C that is the same for every row (a scalar, [1], [N] or [1, N]) is a per-feature bias.
         if (dims.Length != 2) return null;
-        var transB = node.Attribute.FirstOrDefault(a => a.Name == "transB")?.I == 1;
+        var transB = node.GetInt("transB", 0) == 1;
         var (channels, k) = transB ? (dims[0], dims[1]) : (dims[1], dims[0]);
         Func<int, int> channelOf = transB ? i => i / k : i => i % channels;
         if (node.Input.Count < 3 || node.Input[2].Length == 0)
@@ -85,7 +85,7 @@ internal sealed record FoldTarget(NodeProto Producer, ConstantWeight Weight, int
         var cDims = c.Tensor.Dims.ToArray();
         var values = TensorData.Read<float>(c.Tensor);
         if (!(cDims is [] or [1] or [1, 1] || cDims.SequenceEqual([channels]) || cDims.SequenceEqual([1, channels]))) return null;
-        var beta = (double)(node.Attribute.FirstOrDefault(a => a.Name == "beta")?.F ?? 1f);
+        var beta = (double)node.GetFloat("beta", 1f);
         var bias = Enumerable.Range(0, channels).Select(n => beta * values[values.Length == 1 ? 0 : n]).ToArray();
         return new FoldTarget(node, weight, channels, channelOf, bias, c);
     }

@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;

@@ -1,9 +1,9 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
 using Compression.Evaluation.Execution;
 using Compression.Evaluation.Inference;
 using Compression.Evaluation.Tensors;
 using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -75,7 +75,7 @@ public sealed class ConstantFoldingPass(ConstantFoldingOptions? options = null) 
     private (bool IsConstant, string? Reason) Evaluate(ModelIndex index, NodeProto node, ConstantTable table,
         IReadOnlyDictionary<string, ValueInfo> shapes)
     {
-        if (IsConstantNode(node) && node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { } stored)
+        if (IsConstantNode(node) && node.GetTensor("value") is { } stored)
         {
             // Kept as stored, byte for byte, whatever its element type.
             table.AddStored(node.Output[0], stored);

@@ -1,5 +1,6 @@
 using Compression.Evaluation.Tensors;
 using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 

@@ -1,4 +1,5 @@
 using Compression.Engine.Pipeline;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 

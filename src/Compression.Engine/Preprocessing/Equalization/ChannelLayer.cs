@@ -1,5 +1,5 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Preprocessing.BatchNormFolding;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -113,7 +113,7 @@ internal sealed class ChannelLayer
     {
         // W is [M, C/group, k...]: output channel m owns block m; input channel g·(C/group) + j is slice j of the
         // blocks of group g = m / (M/group). Every group count is exact this way, depthwise included.
-        var group = (int)(node.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1);
+        var group = (int)node.GetInt("group", 1);
         if (dims.Length < 3 || group < 1 || dims[0] % group != 0) return null;
         var outChannels = dims[0];
         var perGroupIn = dims[1];
@@ -141,11 +141,10 @@ internal sealed class ChannelLayer
 
     private static ChannelLayer? Gemm(GraphIndex graph, NodeProto node, ConstantWeight weight, int[] dims, bool free, bool asProducer)
     {
-        long Int(string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? 0;
         if (dims.Length != 2) return null;
         // With transA the activation is read as [K, M]: its features are not on its last axis.
-        if (!asProducer && Int("transA") == 1) return null;
-        var transposed = Int("transB") == 1;
+        if (!asProducer && node.GetInt("transA", 0) == 1) return null;
+        var transposed = node.GetInt("transB", 0) == 1;
         var channels = transposed ? dims[0] : dims[1];
         if (node.Input.Count < 3 || node.Input[2].Length == 0) return Dense(node, weight, dims, transposed, null, [], null);
         var c = Owned(graph, node, node.Input[2], free);

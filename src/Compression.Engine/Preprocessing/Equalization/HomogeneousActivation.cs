@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -34,8 +34,7 @@ internal static class HomogeneousActivation
     }
 
     private static (float? Min, float? Max) Attributes(NodeProto node) =>
-        (node.Attribute.FirstOrDefault(a => a.Name == "min")?.F ?? float.NegativeInfinity,
-         node.Attribute.FirstOrDefault(a => a.Name == "max")?.F ?? float.PositiveInfinity);
+        (node.GetFloat("min", float.NegativeInfinity), node.GetFloat("max", float.PositiveInfinity));
 
     private static (float? Min, float? Max) Inputs(GraphIndex graph, NodeProto node)
     {

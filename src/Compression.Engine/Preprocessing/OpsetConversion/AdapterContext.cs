@@ -1,18 +1,21 @@
-using Compression.Engine.Graphs;
 using Compression.Evaluation.Inference;
 using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Engine.Preprocessing.OpsetConversion;
 
-/// <summary>What an adapter may use while it rewrites one node: its graph, fresh names, and inferred value types.</summary>
-public sealed class AdapterContext(GraphProto graph, UniqueNames names, IReadOnlyDictionary<string, ValueInfo> values, string? file)
+/// <summary>
+/// What an adapter may use while it rewrites one node: its graph's editor (every change to the node's inputs and
+/// outputs goes through it), fresh names, and inferred value types.
+/// </summary>
+public sealed class AdapterContext(GraphEditor graph, IReadOnlyDictionary<string, ValueInfo> values, string? file)
 {
-    public GraphProto Graph { get; } = graph;
+    public GraphEditor Graph { get; } = graph;
 
-    public UniqueNames Names { get; } = names;
+    public UniqueNames Names => Graph.Model.Names;
 
     /// <summary>The element type of a value, or a refusal naming the node when inference could not type it.</summary>
     public DataType ElementType(NodeProto node, string value) =>
@@ -26,7 +29,7 @@ public sealed class AdapterContext(GraphProto graph, UniqueNames names, IReadOnl
     public string Constant(NodeProto node, string role, TensorProto tensor)
     {
         tensor.Name = Names.Next($"{(node.Name.Length > 0 ? node.Name : node.OpType)}_{role}");
-        Graph.Initializer.Add(tensor);
+        Graph.AddInitializer(tensor);
         return tensor.Name;
     }
 
@@ -47,16 +50,12 @@ public sealed class AdapterContext(GraphProto graph, UniqueNames names, IReadOnl
     });
 
     /// <summary>Inserts <paramref name="added"/> just before <paramref name="node"/>, keeping the graph in topological order.</summary>
-    public void InsertBefore(NodeProto node, NodeProto added) => Graph.Node.Insert(Graph.Node.IndexOf(node), added);
+    public void InsertBefore(NodeProto node, NodeProto added) => Graph.InsertBefore(node, added);
 
-    public void InsertAfter(NodeProto node, NodeProto added) => Graph.Node.Insert(Graph.Node.IndexOf(node) + 1, added);
+    public void InsertAfter(NodeProto node, NodeProto added) => Graph.InsertAfter(node, added);
 
     /// <summary>Whether a value is read by a node of this graph or any subgraph below it, or is one of its outputs.</summary>
-    public bool IsRead(string value) => IsRead(Graph, value);
-
-    private static bool IsRead(GraphProto graph, string value) =>
-        graph.Output.Any(o => o.Name == value) || graph.Node.Any(n => n.Input.Contains(value)
-            || n.Attribute.Any(a => (a.G is not null && IsRead(a.G, value)) || a.Graphs.Any(g => IsRead(g, value))));
+    public bool IsRead(string value) => Graph.IsUsed(value);
 
     public CompressionException Fail(NodeProto node, string why) =>
         new(EngineErrorCodes.OpsetConversionUnsupported,

@@ -1,3 +1,4 @@
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using AttributeType = Compression.Onnx.Protobuf.AttributeProto.Types.AttributeType;
 
@@ -9,51 +10,52 @@ internal static class Adapters
     /// <summary>Clip 6 → 11: the min and max attributes become optional scalar inputs of the input's type.</summary>
     public static void ClipBoundsToInputs(AdapterContext context, NodeProto node)
     {
-        var min = Take(node, "min");
-        var max = Take(node, "max");
+        var min = node.TakeAttribute("min");
+        var max = node.TakeAttribute("max");
         if (min is null && max is null) return;
         var type = context.ElementType(node, node.Input[0]);
-        while (node.Input.Count < 3) node.Input.Add("");
-        if (min is not null) node.Input[1] = context.Scalar(node, "min", type, min.F);
-        if (max is not null) node.Input[2] = context.Scalar(node, "max", type, max.F);
-        TrimTrailingEmpty(node);
+        while (node.Input.Count < 3) context.Graph.AddInput(node, "");
+        if (min is not null) context.Graph.SetInput(node, 1, context.Scalar(node, "min", type, min.F));
+        if (max is not null) context.Graph.SetInput(node, 2, context.Scalar(node, "max", type, max.F));
+        // Trailing empty inputs are optional inputs left out.
+        while (node.Input.Count > 1 && node.Input[^1].Length == 0) context.Graph.RemoveInput(node, node.Input.Count - 1);
     }
 
     /// <summary>Slice 1 → 10: starts, ends and axes become int64 inputs (steps did not exist: 1).</summary>
     public static void SliceAttributesToInputs(AdapterContext context, NodeProto node)
     {
-        var starts = Take(node, "starts") ?? throw context.Fail(node, "Slice-1 without starts");
-        var ends = Take(node, "ends") ?? throw context.Fail(node, "Slice-1 without ends");
-        var axes = Take(node, "axes");
-        node.Input.Add(context.Int64s(node, "starts", starts.Ints));
-        node.Input.Add(context.Int64s(node, "ends", ends.Ints));
-        if (axes is not null) node.Input.Add(context.Int64s(node, "axes", axes.Ints));
+        var starts = node.TakeAttribute("starts") ?? throw context.Fail(node, "Slice-1 without starts");
+        var ends = node.TakeAttribute("ends") ?? throw context.Fail(node, "Slice-1 without ends");
+        var axes = node.TakeAttribute("axes");
+        context.Graph.AddInput(node, context.Int64s(node, "starts", starts.Ints));
+        context.Graph.AddInput(node, context.Int64s(node, "ends", ends.Ints));
+        if (axes is not null) context.Graph.AddInput(node, context.Int64s(node, "axes", axes.Ints));
     }
 
     /// <summary>Pad 2 → 11: pads becomes an int64 input and value a scalar input of the data's type; mode stays.</summary>
     public static void PadAttributesToInputs(AdapterContext context, NodeProto node)
     {
-        var pads = Take(node, "pads") ?? throw context.Fail(node, "Pad-2 without pads");
-        var value = Take(node, "value");
-        node.Input.Add(context.Int64s(node, "pads", pads.Ints));
+        var pads = node.TakeAttribute("pads") ?? throw context.Fail(node, "Pad-2 without pads");
+        var value = node.TakeAttribute("value");
+        context.Graph.AddInput(node, context.Int64s(node, "pads", pads.Ints));
         if (value is not null && value.F != 0)
-            node.Input.Add(context.Scalar(node, "constant_value", context.ElementType(node, node.Input[0]), value.F));
+            context.Graph.AddInput(node, context.Scalar(node, "constant_value", context.ElementType(node, node.Input[0]), value.F));
     }
 
     /// <summary>An ints (or int) attribute that became an optional int64 input at <paramref name="position"/>.</summary>
     public static void AttributeToInput(AdapterContext context, NodeProto node, string name, int position, bool required = false)
     {
-        var attribute = Take(node, name);
+        var attribute = node.TakeAttribute(name);
         if (attribute is null)
         {
             if (required) throw context.Fail(node, $"the required attribute '{name}' is missing");
             return;
         }
         var values = attribute.Type == AttributeType.Int ? [attribute.I] : attribute.Ints.ToList();
-        while (node.Input.Count < position) node.Input.Add("");
+        while (node.Input.Count < position) context.Graph.AddInput(node, "");
         var constant = context.Int64s(node, name, values);
-        if (node.Input.Count == position) node.Input.Add(constant);
-        else node.Input[position] = constant;
+        if (node.Input.Count == position) context.Graph.AddInput(node, constant);
+        else context.Graph.SetInput(node, position, constant);
     }
 
     /// <summary>Dropout is the identity at inference: the node becomes Identity, unless its mask output is read.</summary>
@@ -62,14 +64,10 @@ internal static class Adapters
         if (node.OpType == "Identity") return;
         if (node.Output.Count > 1 && node.Output[1].Length > 0 && context.IsRead(node.Output[1]))
             throw context.Fail(node, "its mask output is used");
-        var input = node.Input[0];
-        var output = node.Output[0];
         node.OpType = "Identity";
         node.Attribute.Clear();
-        node.Input.Clear();
-        node.Input.Add(input);
-        node.Output.Clear();
-        node.Output.Add(output);
+        while (node.Input.Count > 1) context.Graph.RemoveInput(node, node.Input.Count - 1);
+        while (node.Output.Count > 1) context.Graph.RemoveOutput(node, node.Output.Count - 1);
     }
 
     /// <summary>
@@ -80,11 +78,11 @@ internal static class Adapters
     public static void CoercedSoftmax(AdapterContext context, NodeProto node)
     {
         var rank = context.Rank(node.Input[0]) ?? throw context.Fail(node, "the input's rank is unknown");
-        var axisAttribute = Take(node, "axis");
+        var axisAttribute = node.TakeAttribute("axis");
         var axis = axisAttribute is null ? 1 : (int)axisAttribute.I;
         if (axis < 0) axis += rank;
         if (axis < 0 || axis >= Math.Max(rank, 1)) throw context.Fail(node, $"axis {axisAttribute?.I} is outside rank {rank}");
-        node.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeType.Int, I = -1 });
+        node.SetInt("axis", -1);
         if (axis == rank - 1) return;
 
         var input = node.Input[0];
@@ -93,31 +91,17 @@ internal static class Adapters
         var shape = context.Names.Next($"{baseName}_input_shape");
         var flat = context.Names.Next($"{baseName}_flat");
         var normalised = context.Names.Next($"{baseName}_flat_out");
-        context.InsertBefore(node, new NodeProto { OpType = "Shape", Name = context.Names.Next($"{baseName}_Shape"), Input = { input }, Output = { shape } });
-        var flatten = new NodeProto { OpType = "Flatten", Name = context.Names.Next($"{baseName}_Flatten"), Input = { input }, Output = { flat } };
-        flatten.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeType.Int, I = axis });
-        context.InsertBefore(node, flatten);
-        node.Input[0] = flat;
-        node.Output[0] = normalised;
-        context.InsertAfter(node, new NodeProto { OpType = "Reshape", Name = context.Names.Next($"{baseName}_Reshape"), Input = { normalised, shape }, Output = { output } });
+        context.InsertBefore(node, NodeBuilder.Op("Shape", context.Names.Next($"{baseName}_Shape")).Inputs(input).Outputs(shape).Build());
+        context.InsertBefore(node, NodeBuilder.Op("Flatten", context.Names.Next($"{baseName}_Flatten")).Inputs(input).Outputs(flat).Int("axis", axis).Build());
+        context.Graph.SetInput(node, 0, flat);
+        context.Graph.SetOutput(node, 0, normalised);
+        context.InsertAfter(node, NodeBuilder.Op("Reshape", context.Names.Next($"{baseName}_Reshape")).Inputs(normalised, shape).Outputs(output).Build());
     }
 
     /// <summary>BatchNormalization 7 → 9: the spatial attribute is gone; spatial=1 (its default) is what 9 always does.</summary>
     public static void BatchNormalizationDropsSpatial(AdapterContext context, NodeProto node)
     {
-        var spatial = Take(node, "spatial");
+        var spatial = node.TakeAttribute("spatial");
         if (spatial is not null && spatial.I != 1) throw context.Fail(node, "spatial=0 (per-activation statistics) has no form at opset 9 and later");
-    }
-
-    private static AttributeProto? Take(NodeProto node, string name)
-    {
-        var attribute = node.Attribute.FirstOrDefault(a => a.Name == name);
-        if (attribute is not null) node.Attribute.Remove(attribute);
-        return attribute;
-    }
-
-    private static void TrimTrailingEmpty(NodeProto node)
-    {
-        while (node.Input.Count > 1 && node.Input[^1].Length == 0) node.Input.RemoveAt(node.Input.Count - 1);
     }
 }

@@ -1,4 +1,5 @@
 using Compression.Engine.Pipeline;
+using Compression.Onnx.Editing;
 
 namespace Compression.Engine.Preprocessing.OpsetConversion;
 

@@ -1,7 +1,7 @@
-using Compression.Engine.Graphs;
 using Compression.Evaluation.Inference;
 using Compression.Evaluation.Operators;
 using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 
@@ -88,20 +88,19 @@ public static class OpsetConverter
         }
 
         var working = model.Clone();
-        var workingIndex = new ModelIndex(working);
-        var names = new UniqueNames(working);
+        var editor = new ModelEditor(working);
         // The same nodes in the clone, found by position (node names are optional and need not be unique).
-        var positions = index.AllGraphs.Zip(workingIndex.AllGraphs).ToDictionary(p => p.First.Graph, p => p.Second.Graph);
+        var positions = index.AllGraphs.Zip(editor.AllGraphs).ToDictionary(p => p.First.Graph, p => p.Second);
         var converted = 0;
         foreach (var group in plan.GroupBy(p => p.Graph.Graph))
         {
             var graph = positions[group.Key];
             var originals = group.Key.Node.ToList();
-            var clones = graph.Node.ToList();
+            var clones = graph.Graph.Node.ToList();
             foreach (var (_, node, steps) in group)
             {
                 var clone = clones[originals.IndexOf(node)];
-                var context = new AdapterContext(graph, names, values, file);
+                var context = new AdapterContext(graph, values, file);
                 foreach (var step in steps) step.Adapt?.Invoke(context, clone);
                 if (steps.Any(s => s.Adapt is not null)) converted++;
             }

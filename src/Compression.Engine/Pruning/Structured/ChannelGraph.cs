@@ -1,6 +1,6 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Preprocessing.BatchNormFolding;
 using Compression.Evaluation.Inference;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -84,7 +84,7 @@ internal sealed class ChannelGraph
                 Slots.UniteAll(x, y);
                 return null;
             case "Flatten":
-                var axis = node.Attribute.FirstOrDefault(a => a.Name == "axis")?.I ?? 1;
+                var axis = node.GetInt("axis", 1);
                 if (axis != 1 || !Slots.IsTracked(x) || shape(x) is not { } xs || xs.Skip(2).Any(d => d < 0)) return "a Flatten not over [N, C, …]";
                 var block = xs.Skip(2).Aggregate(1, (a, d) => a * d);
                 if (Slots.ChannelsOf(y) != Slots.ChannelsOf(x) * block) return "a Flatten of unexpected size";
@@ -99,7 +99,7 @@ internal sealed class ChannelGraph
         {
             if (!Slots.IsTracked(x) || Slots.ChannelsOf(x) != Slots.ChannelsOf(y)) return "channels change";
             if (node.Input.Skip(1).Any(Slots.IsTracked)) return "a computed parameter";
-            if (node.OpType is "Resize" or "Upsample" && node.Attribute.Any(a => a.Name == "mode" && a.S.ToStringUtf8().Contains("crop", StringComparison.Ordinal)))
+            if (node.OpType is "Resize" or "Upsample" && node.GetString("mode", "").Contains("crop", StringComparison.Ordinal))
                 return "a crop";
             Slots.UniteAll(x, y);
             return null;
@@ -117,7 +117,7 @@ internal sealed class ChannelGraph
         ConstantWeight? bias = null;
         if (node.Input.Count > 2 && node.Input[2].Length > 0 && (bias = Owned(main, node, node.Input[2], free)) is null)
             return "a Conv whose bias is shared or computed";
-        var group = (int)(node.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1);
+        var group = (int)node.GetInt("group", 1);
         var (m, c) = (Slots.ChannelsOf(y), Slots.ChannelsOf(x));
         if (weight.Tensor.Dims[0] != m || weight.Tensor.Dims[1] * group != c || m % group != 0) return "a Conv of unexpected shape";
         if (group == 1)
@@ -139,11 +139,10 @@ internal sealed class ChannelGraph
 
     private string? Gemm(GraphIndex main, NodeProto node, string x, string y, bool free)
     {
-        long Int(string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? 0;
-        if (!Slots.IsTracked(x) || Int("transA") != 0) return "a Gemm with a transposed or untracked input";
+        if (!Slots.IsTracked(x) || node.GetInt("transA", 0) != 0) return "a Gemm with a transposed or untracked input";
         var weight = Owned(main, node, node.Input[1], free);
         if (weight is null || weight.Tensor.Dims.Count != 2) return "a Gemm whose weight is shared or computed";
-        var transB = Int("transB") == 1;
+        var transB = node.GetInt("transB", 0) == 1;
         var (outAxis, inAxis) = transB ? (0, 1) : (1, 0);
         if (weight.Tensor.Dims[outAxis] != Slots.ChannelsOf(y) || weight.Tensor.Dims[inAxis] != Slots.ChannelsOf(x)) return "a Gemm of unexpected shape";
         ConstantWeight? bias = null;
@@ -163,7 +162,7 @@ internal sealed class ChannelGraph
     {
         if (node.Input.Any(i => !Slots.IsTracked(i))) return "a Concat of an untracked value";
         var rank = shape(y)!.Length;
-        var axis = node.Attribute.FirstOrDefault(a => a.Name == "axis")?.I ?? 1;
+        var axis = node.GetInt("axis", 1);
         if (axis < 0) axis += rank;
         if (axis != 1)
         {

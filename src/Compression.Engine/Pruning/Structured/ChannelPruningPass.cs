@@ -1,11 +1,11 @@
 using System.Globalization;
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Preprocessing;
 using Compression.Engine.Preprocessing.DeadCode;
 using Compression.Engine.Recipes;
 using Compression.Evaluation.Inference;
 using Compression.Onnx.Diagnostics;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 
 namespace Compression.Engine.Pruning.Structured;

@@ -1,8 +1,6 @@
-using Compression.Engine.Graphs;
-using Compression.Engine.Preprocessing;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
-using AttributeType = Compression.Onnx.Protobuf.AttributeProto.Types.AttributeType;
 
 namespace Compression.Engine.Pruning.Structured;
 
@@ -47,22 +45,23 @@ internal static class ChannelRemoval
             if (layer.Kind == LayerKind.GroupedConv)
             {
                 var perGroup = outputs / layer.Group;
-                SetInt(layer.Node, "group", keepOut.Length / perGroup);
+                layer.Node.SetInt("group", keepOut.Length / perGroup);
             }
         }
 
-        var names = new UniqueNames(model);
+        var editor = new ModelEditor(model);
+        var names = editor.Names;
         foreach (var constant in graph.Constants)
         {
             if (!kept.TryGetValue(constant.Value, out var keep)) continue;
-            var source = ConstantWeights.Find(new Onnx.Graph.GraphIndex(model.Graph), constant.Node.Input[constant.InputIndex])!.Tensor;
+            var source = editor.Main.FindConstant(constant.Node.Input[constant.InputIndex])!.Tensor;
             var dims = source.Dims.ToArray();
             var values = ChannelSlicing.Slice(TensorData.ReadAsFloat(source), dims, constant.Axis, keep);
             var name = names.Next($"{source.Name}_pruned");
             var tensor = new TensorProto { Name = name };
             TensorData.Replace<float>(tensor, dims, values);
-            ConstantStorage.Add(model, model.Graph, tensor, names.Next($"{name}_constant"));
-            constant.Node.Input[constant.InputIndex] = name;
+            editor.Main.AddConstant(tensor, names.Next($"{name}_constant"));
+            editor.Main.SetInput(constant.Node, constant.InputIndex, name);
         }
 
         foreach (var info in model.Graph.ValueInfo)
@@ -71,12 +70,5 @@ internal static class ChannelRemoval
             shape.Dim[1] = new TensorShapeProto.Types.Dimension { DimValue = keep.Length };
         }
         return kept;
-    }
-
-    private static void SetInt(NodeProto node, string name, long value)
-    {
-        var attribute = node.Attribute.FirstOrDefault(a => a.Name == name);
-        if (attribute is null) node.Attribute.Add(attribute = new AttributeProto { Name = name, Type = AttributeType.Int });
-        attribute.I = value;
     }
 }

@@ -1,5 +1,6 @@
 using Compression.Engine.Preprocessing;
 using Compression.Evaluation.Tensors;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
 using MathNet.Numerics.LinearAlgebra;
@@ -69,7 +70,7 @@ internal sealed class LayerRefit(PrunableLayer layer, int[] outputs, int samples
     }
 
     /// <summary>Solves and writes the refit weights and bias into the model (a bias is added when the layer had none).</summary>
-    public void SolveAndWrite(ModelProto model, Graphs.UniqueNames names)
+    public void SolveAndWrite(ModelProto model, UniqueNames names)
     {
         if (!Ready) return;
         var gram = _gram!;
@@ -99,7 +100,7 @@ internal sealed class LayerRefit(PrunableLayer layer, int[] outputs, int samples
         return prior;
     }
 
-    private void Write(ModelProto model, Graphs.UniqueNames names, Matrix<double> solution)
+    private void Write(ModelProto model, UniqueNames names, Matrix<double> solution)
     {
         var inputs = solution.RowCount - 1;
         var weights = new float[inputs * outputs.Length];
@@ -122,8 +123,8 @@ internal sealed class LayerRefit(PrunableLayer layer, int[] outputs, int samples
             else Layer.Node.Input[2] = tensor.Name;
         }
         // The solution is the effective product and bias: Gemm's alpha and beta are folded into them.
-        foreach (var name in new[] { "alpha", "beta" })
-            if (Layer.Node.Attribute.FirstOrDefault(a => a.Name == name) is { } attribute) Layer.Node.Attribute.Remove(attribute);
+        Layer.Node.RemoveAttribute("alpha");
+        Layer.Node.RemoveAttribute("beta");
     }
 
     /// <summary>Where weight element (output j, input column k) sits in the pruned weight tensor.</summary>
@@ -131,5 +132,5 @@ internal sealed class LayerRefit(PrunableLayer layer, int[] outputs, int samples
         Layer.Kind == LayerKind.Gemm && Layer.OutAxis == 1 ? (k * outputs.Length) + j : (j * inputs) + k;
 
     private double Float(string name) =>
-        Layer.Kind == LayerKind.Gemm ? Layer.Node.Attribute.FirstOrDefault(a => a.Name == name)?.F ?? 1 : 1;
+        Layer.Kind == LayerKind.Gemm ? Layer.Node.GetFloat(name, 1) : 1;
 }

@@ -1,3 +1,4 @@
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 
 namespace Compression.Engine.Pruning.Structured;
@@ -24,11 +25,11 @@ internal sealed class PatchRows
     {
         if (weightDims.Length != 4 || input.Length != 4 || output.Length != 4) return null;
         long[] Ints(string name, long fallback, int count) =>
-            node.Attribute.FirstOrDefault(a => a.Name == name)?.Ints.ToArray() is { Length: > 0 } v ? v : Enumerable.Repeat(fallback, count).ToArray();
+            node.GetInts(name) is { Length: > 0 } v ? v : Enumerable.Repeat(fallback, count).ToArray();
         var strides = Ints("strides", 1, 2);
         var dilations = Ints("dilations", 1, 2);
         var pads = Ints("pads", 0, 4);
-        var autoPad = node.Attribute.FirstOrDefault(a => a.Name == "auto_pad")?.S.ToStringUtf8() ?? "NOTSET";
+        var autoPad = node.GetString("auto_pad", "NOTSET");
         var (kh, kw) = ((int)weightDims[2], (int)weightDims[3]);
         int Begin(int axis, int k)
         {

@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 
 namespace Compression.Engine.Pruning.Structured;

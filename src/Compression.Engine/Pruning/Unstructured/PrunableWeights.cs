@@ -1,6 +1,6 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Quantization;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;

@@ -1,3 +1,4 @@
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 
 namespace Compression.Engine.Pruning.Unstructured;
@@ -51,7 +52,7 @@ public sealed class ReductionLayout
                 var perGroupInputs = dims[1];
                 var kernel = Product(dims, 2);
                 var row = perGroupInputs * kernel;
-                var group = (int)(Attribute(node, "group")?.I ?? 1);
+                var group = (int)node.GetInt("group", 1);
                 if (group < 1 || outputs % group != 0) return null;
                 var outputsPerGroup = outputs / group;
                 var rows = Enumerable.Range(0, outputs).Select(m => (m * row, 1, row)).ToList();
@@ -67,8 +68,8 @@ public sealed class ReductionLayout
             }
             case "Gemm" when rank == 2:
             {
-                var transA = Attribute(node, "transA")?.I == 1;
-                if (Attribute(node, "transB")?.I == 1)
+                var transA = node.GetInt("transA", 0) == 1;
+                if (node.GetInt("transB", 0) == 1)
                 {
                     var (n, k) = (dims[0], dims[1]);
                     return new ReductionLayout(Enumerable.Range(0, n).Select(r => (r * k, 1, k)).ToList(), i => i % k, 0, !transA);
@@ -99,6 +100,4 @@ public sealed class ReductionLayout
         for (var i = from; i < dims.Length; i++) product = checked(product * dims[i]);
         return product;
     }
-
-    private static AttributeProto? Attribute(NodeProto node, string name) => node.Attribute.FirstOrDefault(a => a.Name == name);
 }

@@ -1,6 +1,6 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Recipes;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -45,14 +45,15 @@ public sealed class DynamicInt8Pass : ICompressionPass
     {
         var index = new ModelIndex(context.Model);
         var types = context.InferredTypes(index);
-        var names = new UniqueNames(context.Model);
+        var editor = new ModelEditor(context.Model);
+        var names = editor.Names;
         var qmax = context.Recipe.ReduceRange ? ReducedWeightQMax : WeightQMax;
         var weights = new Dictionary<(GraphProto, string, string), IntegerWeight>();
-        var originals = new List<ConstantWeight>();
+        var originals = new List<(GraphEditor Graph, string Name)>();
         int matMuls = 0, convs = 0;
         long before = 0, after = 0;
 
-        foreach (var graph in index.AllGraphs.ToList())
+        foreach (var graph in editor.AllGraphs.ToList())
         {
             var activations = new Dictionary<string, QuantizedActivation>(StringComparer.Ordinal);
             var nodes = new List<NodeProto>();
@@ -75,10 +76,9 @@ public sealed class DynamicInt8Pass : ICompressionPass
                 if (node.OpType == "Conv") convs++;
                 else matMuls++;
             }
-            graph.Graph.Node.Clear();
-            graph.Graph.Node.Add(nodes);
+            graph.SetNodes(nodes);
         }
-        foreach (var original in originals.Distinct()) UnusedWeights.RemoveIfUnused(original);
+        foreach (var (graph, name) in originals.Distinct()) graph.RemoveIfUnused(name);
 
         return new PassReport(Name, matMuls + convs, before, after,
         [
@@ -88,19 +88,19 @@ public sealed class DynamicInt8Pass : ICompressionPass
     }
 
     /// <summary>The nodes replacing <paramref name="node"/> (after a DynamicQuantizeLinear added to <paramref name="nodes"/> when its activation has none yet), or null when it keeps its form.</summary>
-    private static (List<NodeProto> Nodes, IntegerWeight? NewWeight)? Rewrite(GraphIndex graph, NodeProto node, int qmax, UniqueNames names,
-        Dictionary<(GraphProto, string, string), IntegerWeight> weights, List<ConstantWeight> originals,
+    private static (List<NodeProto> Nodes, IntegerWeight? NewWeight)? Rewrite(GraphEditor graph, NodeProto node, int qmax, UniqueNames names,
+        Dictionary<(GraphProto, string, string), IntegerWeight> weights, List<(GraphEditor, string)> originals,
         Dictionary<string, QuantizedActivation> activations, List<NodeProto> nodes)
     {
         if (node.OpType == "Conv" && node.Domain is "" or "ai.onnx")
         {
-            var weight = ConstantWeights.Find(graph, node.Input[1]);
+            var weight = graph.FindConstant(node.Input[1]);
             if (weight is null || weight.Tensor.DataType != (int)DataType.Float || weight.Tensor.Dims.Count < 3) return null;
             if (ElementCount(weight.Tensor) < Int8WeightPass.MinElements) return null;
             var channels = checked((int)weight.Tensor.Dims[0]);
             var bias = ConvBias(graph, node, channels, weight.Tensor.Dims.Count, names, originals);
             if (bias is { Ok: false }) return null;
-            var (w, isNew) = ConvWeight(weight, qmax, names, weights, originals);
+            var (w, isNew) = ConvWeight(graph, weight, qmax, names, weights, originals);
             var x = Activation(node.Input[0], names, activations, nodes);
             return (IntegerForms.Conv(node, x, w, bias?.Name, names), isNew ? w : null);
         }
@@ -110,15 +110,15 @@ public sealed class DynamicInt8Pass : ICompressionPass
         string? gemmBias = null;
         if (node.OpType == "Gemm")
         {
-            if (DenseWeight.Attribute(node, "transA")?.I == 1) return null;
+            if (node.GetInt("transA", 0) == 1) return null;
             if (node.Input.Count > 2 && node.Input[2].Length > 0)
             {
-                var beta = DenseWeight.Attribute(node, "beta")?.F ?? 1f;
+                var beta = node.GetFloat("beta", 1f);
                 gemmBias = beta == 1f ? node.Input[2] : ScaledBias(graph, node.Input[2], beta, names, originals);
                 if (gemmBias is null) return null;
             }
         }
-        var (denseWeight, fresh) = MatMulWeight(dense, qmax, names, weights, originals);
+        var (denseWeight, fresh) = MatMulWeight(graph, dense, qmax, names, weights, originals);
         var activation = Activation(node.Input[0], names, activations, nodes);
         return (IntegerForms.MatMul(node, activation, denseWeight, gemmBias, names), fresh ? denseWeight : null);
     }
@@ -128,19 +128,13 @@ public sealed class DynamicInt8Pass : ICompressionPass
         if (activations.TryGetValue(input, out var existing)) return existing;
         var q = new QuantizedActivation(names.Next($"{input}_quantized"), names.Next($"{input}_scale"), names.Next($"{input}_zero_point"));
         // Placed just before the first node that reads it: after the activation's producer, as topological order needs.
-        nodes.Add(new NodeProto
-        {
-            OpType = "DynamicQuantizeLinear",
-            Name = names.Next($"{input}_DynamicQuantizeLinear"),
-            Input = { input },
-            Output = { q.Values, q.Scale, q.ZeroPoint },
-        });
+        nodes.Add(NodeBuilder.Op("DynamicQuantizeLinear", names.Next($"{input}_DynamicQuantizeLinear")).Inputs(input).Outputs(q.Values, q.Scale, q.ZeroPoint).Build());
         activations[input] = q;
         return q;
     }
 
-    private static (IntegerWeight Weight, bool New) MatMulWeight(DenseWeight dense, int qmax, UniqueNames names,
-        Dictionary<(GraphProto, string, string), IntegerWeight> weights, List<ConstantWeight> originals)
+    private static (IntegerWeight Weight, bool New) MatMulWeight(GraphEditor graph, DenseWeight dense, int qmax, UniqueNames names,
+        Dictionary<(GraphProto, string, string), IntegerWeight> weights, List<(GraphEditor, string)> originals)
     {
         var source = dense.Source;
         var key = (source.DefiningGraph.Graph, source.Name, $"dense:{dense.Transposed}:{BitConverter.SingleToInt32Bits(dense.Alpha)}");
@@ -148,14 +142,15 @@ public sealed class DynamicInt8Pass : ICompressionPass
         // Per output column: [K, N] is N channels of K weights, the column axis innermost.
         var (q, scales, _) = SymmetricQuantizer.Quantize(dense.Values, dense.K, dense.N, 1, qmax);
         for (var n = 0; n < scales.Length; n++) scales[n] *= dense.Alpha;
-        var w = AddWeight(source, [dense.K, dense.N], q, [dense.N], scales, names);
+        var defining = graph.DefiningGraphOf(source);
+        var w = AddWeight(defining, source.Name, [dense.K, dense.N], q, [dense.N], scales, names);
         weights[key] = w;
-        originals.Add(source);
+        originals.Add((defining, source.Name));
         return (w, true);
     }
 
-    private static (IntegerWeight Weight, bool New) ConvWeight(ConstantWeight source, int qmax, UniqueNames names,
-        Dictionary<(GraphProto, string, string), IntegerWeight> weights, List<ConstantWeight> originals)
+    private static (IntegerWeight Weight, bool New) ConvWeight(GraphEditor graph, ConstantWeight source, int qmax, UniqueNames names,
+        Dictionary<(GraphProto, string, string), IntegerWeight> weights, List<(GraphEditor, string)> originals)
     {
         var key = (source.DefiningGraph.Graph, source.Name, "conv");
         if (weights.TryGetValue(key, out var existing)) return (existing, false);
@@ -165,43 +160,46 @@ public sealed class DynamicInt8Pass : ICompressionPass
         var (q, scales, _) = SymmetricQuantizer.Quantize(values, 1, channels, values.Length / Math.Max(channels, 1), qmax);
         // [M, 1, ..., 1]: one scale per output channel, broadcast over the spatial axes of ConvInteger's output.
         var scaleDims = dims.Select((d, i) => i == 0 ? d : 1L).Take(dims.Length - 1).ToArray();
-        var w = AddWeight(source, dims, q, scaleDims, scales, names);
+        var defining = graph.DefiningGraphOf(source);
+        var w = AddWeight(defining, source.Name, dims, q, scaleDims, scales, names);
         weights[key] = w;
-        originals.Add(source);
+        originals.Add((defining, source.Name));
         return (w, true);
     }
 
-    private static IntegerWeight AddWeight(ConstantWeight source, long[] dims, sbyte[] q, long[] scaleDims, float[] scales, UniqueNames names)
+    private static IntegerWeight AddWeight(GraphEditor defining, string source, long[] dims, sbyte[] q, long[] scaleDims, float[] scales, UniqueNames names)
     {
-        var valuesName = names.Next($"{source.Name}_quantized");
-        var scalesName = names.Next($"{source.Name}_scale");
-        source.DefiningGraph.Graph.Initializer.Add(TensorData.Create(valuesName, dims, (ReadOnlySpan<sbyte>)q));
-        source.DefiningGraph.Graph.Initializer.Add(TensorData.Create(scalesName, scaleDims, (ReadOnlySpan<float>)scales));
+        var valuesName = names.Next($"{source}_quantized");
+        var scalesName = names.Next($"{source}_scale");
+        defining.AddInitializer(TensorData.Create(valuesName, dims, (ReadOnlySpan<sbyte>)q));
+        defining.AddInitializer(TensorData.Create(scalesName, scaleDims, (ReadOnlySpan<float>)scales));
         return new IntegerWeight(valuesName, scalesName, 4L * q.Length, q.Length + 4L * scales.Length);
     }
 
     /// <summary>A Conv's bias as [M, 1, ..., 1] for an Add after the rescale; Ok is false when the bias is computed (then the Conv keeps its form).</summary>
-    private static (bool Ok, string? Name)? ConvBias(GraphIndex graph, NodeProto node, int channels, int rank, UniqueNames names, List<ConstantWeight> originals)
+    private static (bool Ok, string? Name)? ConvBias(GraphEditor graph, NodeProto node, int channels, int rank, UniqueNames names, List<(GraphEditor, string)> originals)
     {
         if (node.Input.Count < 3 || node.Input[2].Length == 0) return null;
-        var bias = ConstantWeights.Find(graph, node.Input[2]);
+        var bias = graph.FindConstant(node.Input[2]);
         if (bias is null || bias.Tensor.DataType != (int)DataType.Float || ElementCount(bias.Tensor) != channels) return (false, null);
         var name = names.Next($"{bias.Name}_per_channel");
         long[] dims = [channels, .. Enumerable.Repeat(1L, rank - 2)];
-        bias.DefiningGraph.Graph.Initializer.Add(TensorData.Create(name, dims, (ReadOnlySpan<float>)TensorData.Read<float>(bias.Tensor)));
-        originals.Add(bias);
+        var defining = graph.DefiningGraphOf(bias);
+        defining.AddInitializer(TensorData.Create(name, dims, (ReadOnlySpan<float>)TensorData.Read<float>(bias.Tensor)));
+        originals.Add((defining, bias.Name));
         return (true, name);
     }
 
     /// <summary>β·C for a Gemm whose β is not 1, when C is a constant; null (the Gemm keeps its form) when it is computed.</summary>
-    private static string? ScaledBias(GraphIndex graph, string input, float beta, UniqueNames names, List<ConstantWeight> originals)
+    private static string? ScaledBias(GraphEditor graph, string input, float beta, UniqueNames names, List<(GraphEditor, string)> originals)
     {
-        var c = ConstantWeights.Find(graph, input);
+        var c = graph.FindConstant(input);
         if (c is null || c.Tensor.DataType != (int)DataType.Float) return null;
         var values = TensorData.Read<float>(c.Tensor).Select(v => v * beta).ToArray();
         var name = names.Next($"{c.Name}_scaled");
-        c.DefiningGraph.Graph.Initializer.Add(TensorData.Create(name, c.Tensor.Dims.ToArray(), (ReadOnlySpan<float>)values));
-        originals.Add(c);
+        var defining = graph.DefiningGraphOf(c);
+        defining.AddInitializer(TensorData.Create(name, c.Tensor.Dims.ToArray(), (ReadOnlySpan<float>)values));
+        originals.Add((defining, c.Name));
         return name;
     }
 

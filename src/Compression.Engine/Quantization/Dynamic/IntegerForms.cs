@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
@@ -15,13 +15,13 @@ public static class IntegerForms
 {
     /// <summary>MatMul or Gemm: <c>y = (x_q − x_zp) · W_q</c> in int32, then × (x_scale · w_scale[n]) + bias.</summary>
     public static List<NodeProto> MatMul(NodeProto node, QuantizedActivation x, IntegerWeight w, string? bias, UniqueNames names) =>
-        Write(node, "MatMulInteger", [], x, w, bias, names);
+        Write(node, "MatMulInteger", copyAttributes: false, x, w, bias, names);
 
     /// <summary>Conv: ConvInteger with the Conv's own attributes (ONNX Runtime pads with the activation's zero point, which is 0.0).</summary>
     public static List<NodeProto> Conv(NodeProto node, QuantizedActivation x, IntegerWeight w, string? bias, UniqueNames names) =>
-        Write(node, "ConvInteger", node.Attribute.Select(a => a.Clone()), x, w, bias, names);
+        Write(node, "ConvInteger", copyAttributes: true, x, w, bias, names);
 
-    private static List<NodeProto> Write(NodeProto node, string integerOp, IEnumerable<AttributeProto> attributes,
+    private static List<NodeProto> Write(NodeProto node, string integerOp, bool copyAttributes,
         QuantizedActivation x, IntegerWeight w, string? bias, UniqueNames names)
     {
         var y = node.Output[0];
@@ -31,20 +31,18 @@ public static class IntegerForms
         var scale = names.Next($"{y}_output_scale");
         var unbiased = bias is null ? y : names.Next($"{y}_unbiased");
 
-        var product = new NodeProto { OpType = integerOp, Name = names.Next($"{stem}_{integerOp}"), Input = { x.Values, w.Values, x.ZeroPoint }, Output = { integer } };
-        product.Attribute.Add(attributes);
-        var cast = new NodeProto { OpType = "Cast", Name = names.Next($"{stem}_Cast"), Input = { integer }, Output = { asFloat } };
-        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Float });
+        var product = NodeBuilder.Op(integerOp, names.Next($"{stem}_{integerOp}")).Inputs(x.Values, w.Values, x.ZeroPoint).Outputs(integer);
+        if (copyAttributes) product.AttributesOf(node);
         List<NodeProto> nodes =
         [
-            product,
-            cast,
+            product.Build(),
+            NodeBuilder.Op("Cast", names.Next($"{stem}_Cast")).Inputs(integer).Outputs(asFloat).Int("to", (long)DataType.Float).Build(),
             // Activation scale first, as ONNX Runtime's tool writes it: its MatMulIntegerToFloat fusion matches this Mul.
-            new NodeProto { OpType = "Mul", Name = names.Next($"{stem}_ScaleProduct"), Input = { x.Scale, w.Scales }, Output = { scale } },
-            new NodeProto { OpType = "Mul", Name = names.Next($"{stem}_Rescale"), Input = { asFloat, scale }, Output = { unbiased } },
+            NodeBuilder.Op("Mul", names.Next($"{stem}_ScaleProduct")).Inputs(x.Scale, w.Scales).Outputs(scale).Build(),
+            NodeBuilder.Op("Mul", names.Next($"{stem}_Rescale")).Inputs(asFloat, scale).Outputs(unbiased).Build(),
         ];
         if (bias is not null)
-            nodes.Add(new NodeProto { OpType = "Add", Name = names.Next($"{stem}_Bias"), Input = { unbiased, bias }, Output = { y } });
+            nodes.Add(NodeBuilder.Op("Add", names.Next($"{stem}_Bias")).Inputs(unbiased, bias).Outputs(y).Build());
         return nodes;
     }
 }

@@ -1,7 +1,6 @@
-using Compression.Engine.Graphs;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Recipes;
-using Compression.Onnx.Graph;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -47,14 +46,13 @@ public sealed class Int4WeightPass : ICompressionPass
     public PassReport Apply(CompressionContext context)
     {
         var blockSize = context.Recipe.BlockSize;
-        var index = new ModelIndex(context.Model);
-        var names = new UniqueNames(context.Model);
+        var editor = new ModelEditor(context.Model);
         var written = new Dictionary<(GraphProto, string, string), string>();
-        var originals = new List<ConstantWeight>();
+        var originals = new List<(GraphEditor Graph, string Name)>();
         int dense = 0, convs = 0;
         long denseBefore = 0, denseAfter = 0, convBefore = 0, convAfter = 0;
 
-        foreach (var graph in index.AllGraphs.ToList())
+        foreach (var graph in editor.AllGraphs.ToList())
         {
             foreach (var node in graph.Graph.Node.ToList())
             {
@@ -68,18 +66,19 @@ public sealed class Int4WeightPass : ICompressionPass
                         var (q, scales) = BlockQuantizer.Quantize(weight.Values, 1, weight.K, weight.N, blockSize);
                         for (var s = 0; s < scales.Length; s++) scales[s] *= weight.Alpha;
                         var blocks = (weight.K + blockSize - 1) / blockSize;
-                        output = AddDequantize(weight.Source, [weight.K, weight.N], q, [blocks, weight.N], scales, axis: 0, blockSize, names);
+                        var defining = graph.DefiningGraphOf(weight.Source);
+                        output = AddDequantize(defining, weight.Source.Name, [weight.K, weight.N], q, [blocks, weight.N], scales, axis: 0, blockSize);
                         written[key] = output;
-                        originals.Add(weight.Source);
+                        originals.Add((defining, weight.Source.Name));
                         dense++;
                         denseBefore += 4L * q.Length;
                         denseAfter += Int4Packing.PackedByteCount(q.Length) + 4L * scales.Length;
                     }
-                    node.Input[1] = output;
+                    graph.SetInput(node, 1, output);
                     if (node.OpType == "Gemm") DenseWeight.ClearGemmTransposeAndAlpha(node);
                 }
                 else if (node.OpType == "Conv" && node.Domain is "" or "ai.onnx" && node.Input.Count > 1
-                    && ConstantWeights.Find(graph, node.Input[1]) is { } conv && FitsWholeBlocks(conv.Tensor, blockSize))
+                    && graph.FindConstant(node.Input[1]) is { } conv && FitsWholeBlocks(conv.Tensor, blockSize))
                 {
                     var key = (conv.DefiningGraph.Graph, conv.Name, "conv");
                     if (!written.TryGetValue(key, out var output))
@@ -90,18 +89,19 @@ public sealed class Int4WeightPass : ICompressionPass
                         var inner = values.Length / (outer * length);
                         var (q, scales) = BlockQuantizer.Quantize(values, outer, length, inner, blockSize);
                         var scaleDims = dims.Select((d, i) => i == 1 ? d / blockSize : d).ToArray();
-                        output = AddDequantize(conv, dims, q, scaleDims, scales, axis: 1, blockSize, names);
+                        var defining = graph.DefiningGraphOf(conv);
+                        output = AddDequantize(defining, conv.Name, dims, q, scaleDims, scales, axis: 1, blockSize);
                         written[key] = output;
-                        originals.Add(conv);
+                        originals.Add((defining, conv.Name));
                         convs++;
                         convBefore += 4L * q.Length;
                         convAfter += Int4Packing.PackedByteCount(q.Length) + 4L * scales.Length;
                     }
-                    node.Input[1] = output;
+                    graph.SetInput(node, 1, output);
                 }
             }
         }
-        foreach (var original in originals) UnusedWeights.RemoveIfUnused(original);
+        foreach (var (graph, name) in originals) graph.RemoveIfUnused(name);
 
         return new PassReport(Name, dense + convs, denseBefore + convBefore, denseAfter + convAfter,
         [
@@ -115,20 +115,18 @@ public sealed class Int4WeightPass : ICompressionPass
         weight.DataType == (int)DataType.Float && weight.Dims.Count >= 3 && weight.Dims[1] % blockSize == 0
         && weight.Dims.Aggregate(1L, (a, d) => a * d) >= Int8WeightPass.MinElements;
 
-    private static string AddDequantize(ConstantWeight source, long[] dims, sbyte[] q, long[] scaleDims, float[] scales, int axis, int blockSize, UniqueNames names)
+    private static string AddDequantize(GraphEditor graph, string source, long[] dims, sbyte[] q, long[] scaleDims, float[] scales, int axis, int blockSize)
     {
-        var graph = source.DefiningGraph.Graph;
-        var valuesName = names.Next($"{source.Name}_int4");
-        var scalesName = names.Next($"{source.Name}_scale");
-        var output = names.Next($"{source.Name}_dequantized");
-        graph.Initializer.Add(TensorData.CreateInt4(valuesName, dims, q));
-        graph.Initializer.Add(TensorData.Create(scalesName, scaleDims, (ReadOnlySpan<float>)scales));
+        var names = graph.Model.Names;
+        var valuesName = names.Next($"{source}_int4");
+        var scalesName = names.Next($"{source}_scale");
+        var output = names.Next($"{source}_dequantized");
+        graph.AddInitializer(TensorData.CreateInt4(valuesName, dims, q));
+        graph.AddInitializer(TensorData.Create(scalesName, scaleDims, (ReadOnlySpan<float>)scales));
         // No zero point: symmetric, and DequantizeLinear's default zero point is 0 of the input's type (int4).
-        var dq = new NodeProto { OpType = "DequantizeLinear", Name = names.Next($"{source.Name}_DequantizeLinear"), Input = { valuesName, scalesName }, Output = { output } };
-        dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = axis });
-        dq.Attribute.Add(new AttributeProto { Name = "block_size", Type = AttributeProto.Types.AttributeType.Int, I = blockSize });
         // It reads only initializers, so it can lead the graph.
-        graph.Node.Insert(0, dq);
+        graph.InsertNode(0, NodeBuilder.Op("DequantizeLinear", names.Next($"{source}_DequantizeLinear")).Inputs(valuesName, scalesName).Outputs(output)
+            .Int("axis", axis).Int("block_size", blockSize).Build());
         return output;
     }
 

@@ -1,4 +1,4 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -132,7 +132,7 @@ public sealed class QdqPlan
                 return rank == 2;
             case "Gemm":
                 // An int32 bias has scale = input scale × weight scale: only a bias added as it is (beta 1) keeps that.
-                var beta = node.Attribute.FirstOrDefault(a => a.Name == "beta")?.F ?? 1f;
+                var beta = node.GetFloat("beta", 1f);
                 return node.Input.Count < 3 || node.Input[2].Length == 0 || (beta == 1f && ConstantWeights.Find(graph, node.Input[2]) is not null);
             case "ConvTranspose":
                 // ONNX Runtime's CPU provider has no integer ConvTranspose to fuse a QDQ ConvTranspose into, so it would
@@ -142,7 +142,7 @@ public sealed class QdqPlan
             default:
                 // ONNX Runtime's CPU provider fuses a grouped (depthwise) QDQ Conv into QLinearConv only with uint8
                 // activations; with int8 ones it would run float on dequantized weights, so it stays float.
-                if (!unsignedActivations && (node.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1) > 1) return false;
+                if (!unsignedActivations && node.GetInt("group", 1) > 1) return false;
                 return HasConstantBiasOrNone(graph, node);
         }
     }

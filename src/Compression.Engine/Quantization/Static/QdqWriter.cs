@@ -1,8 +1,7 @@
-using Compression.Engine.Graphs;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
-using AttributeType = Compression.Onnx.Protobuf.AttributeProto.Types.AttributeType;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Engine.Quantization.Static;
@@ -17,20 +16,20 @@ namespace Compression.Engine.Quantization.Static;
 public sealed class QdqWriter
 {
     private readonly int _weightQMax;
-    private readonly ModelIndex _model;
     private readonly UniqueNames _names;
     private readonly QdqPlan _plan;
     private readonly IReadOnlyDictionary<string, QdqParameters> _parameters;
-    private readonly GraphProto _graph;
+    private readonly GraphEditor _graph;
 
+    /// <summary>A writer for the model <paramref name="model"/> indexes; the plan was made from that index, and the writer edits the model itself.</summary>
     public QdqWriter(ModelIndex model, QdqPlan plan, IReadOnlyDictionary<string, QdqParameters> parameters, int weightQMax = 127)
     {
         _weightQMax = weightQMax;
-        _model = model;
         _plan = plan;
         _parameters = parameters;
-        _graph = model.Main.Graph;
-        _names = new UniqueNames(model.Model);
+        var editor = new ModelEditor(model.Model);
+        _graph = editor.Main;
+        _names = editor.Names;
     }
 
     /// <summary>Weight bytes before (float32) and after (int8 plus float32 scales) for the quantized weights.</summary>
@@ -40,32 +39,32 @@ public sealed class QdqWriter
     {
         var prologue = new List<NodeProto>();
         var after = new Dictionary<NodeProto, List<NodeProto>>(ReferenceEqualityComparer.Instance);
-        var rewire = new Dictionary<string, string>(StringComparer.Ordinal);
+        var rewire = new List<(string Value, string Dequantized)>();
 
         // Absorbed activations: the producer writes the activation's output; the activation node goes.
         foreach (var (activation, output) in _plan.AbsorbedActivations)
         {
-            var producer = _model.Main.ProducerOf(activation.Input[0])!;
+            var producer = _graph.ProducerOf(activation.Input[0])!;
             for (var i = 0; i < producer.Output.Count; i++)
-                if (producer.Output[i] == activation.Input[0]) producer.Output[i] = output;
-            _graph.Node.Remove(activation);
+                if (producer.Output[i] == activation.Input[0]) _graph.SetOutput(producer, i, output);
+            _graph.RemoveNode(activation);
         }
 
         foreach (var value in _plan.QuantizedValues)
         {
             var parameters = Parameters(value);
-            var producer = _graph.Node.FirstOrDefault(n => n.Output.Contains(value));
+            var producer = _graph.ProducerOf(value);
             if (producer is null)
             {
                 // A graph input (or an outer value): its name stays, readers move to the dequantized copy.
                 var dequantized = _names.Next($"{value}_dequantized");
                 prologue.AddRange(Pair(value, dequantized, parameters));
-                rewire[value] = dequantized;
+                rewire.Add((value, dequantized));
                 continue;
             }
             var raw = _names.Next($"{value}_float");
             for (var i = 0; i < producer.Output.Count; i++)
-                if (producer.Output[i] == value) producer.Output[i] = raw;
+                if (producer.Output[i] == value) _graph.SetOutput(producer, i, raw);
             if (!after.TryGetValue(producer, out var list)) after[producer] = list = [];
             list.AddRange(Pair(raw, value, parameters));
         }
@@ -82,20 +81,20 @@ public sealed class QdqWriter
             weightNodes[node] = nodes;
         }
         WeightBytes = (bytesBefore, bytesAfter);
+        // Readers move only now: the bias quantization above looks up its input's parameters under the original name,
+        // and the pairs (not in the graph yet) keep reading the input itself.
+        foreach (var (value, dequantized) in rewire) _graph.ReplaceAllUses(value, dequantized);
 
         // Rebuild the node list in order: the prologue, then each node preceded by its weight dequantization and
         // followed by its outputs' pairs — a topological order whenever the original was one.
         var ordered = new List<NodeProto>(prologue);
-        foreach (var node in _graph.Node)
+        foreach (var node in _graph.Graph.Node)
         {
             if (weightNodes.TryGetValue(node, out var weights)) ordered.AddRange(weights);
-            for (var i = 0; i < node.Input.Count; i++)
-                if (rewire.TryGetValue(node.Input[i], out var moved)) node.Input[i] = moved;
             ordered.Add(node);
             if (after.TryGetValue(node, out var pairs)) ordered.AddRange(pairs);
         }
-        _graph.Node.Clear();
-        _graph.Node.Add(ordered);
+        _graph.SetNodes(ordered);
         RemoveUnusedConstants();
     }
 
@@ -114,19 +113,19 @@ public sealed class QdqWriter
             ? TensorData.Create("", [], (ReadOnlySpan<byte>)[checked((byte)parameters.ZeroPoint)])
             : TensorData.Create("", [], (ReadOnlySpan<sbyte>)[checked((sbyte)parameters.ZeroPoint)]));
         var quantized = _names.Next($"{output}_quantized");
-        yield return new NodeProto { OpType = "QuantizeLinear", Name = _names.Next($"{output}_QuantizeLinear"), Input = { input, scale, zeroPoint }, Output = { quantized } };
-        yield return new NodeProto { OpType = "DequantizeLinear", Name = _names.Next($"{output}_DequantizeLinear"), Input = { quantized, scale, zeroPoint }, Output = { output } };
+        yield return NodeBuilder.Op("QuantizeLinear", _names.Next($"{output}_QuantizeLinear")).Inputs(input, scale, zeroPoint).Outputs(quantized).Build();
+        yield return NodeBuilder.Op("DequantizeLinear", _names.Next($"{output}_DequantizeLinear")).Inputs(quantized, scale, zeroPoint).Outputs(output).Build();
     }
 
     private readonly Dictionary<string, (string Output, float[] Scales)> _quantizedWeights = new(StringComparer.Ordinal);
 
     private (float[] Scales, long Before, long After) QuantizeWeight(NodeProto node, List<NodeProto> nodes)
     {
-        var weight = ConstantWeights.Find(_model.Main, node.Input[1])!;
+        var weight = _graph.FindConstant(node.Input[1])!;
         if (_quantizedWeights.TryGetValue(weight.Name, out var shared))
         {
             // One weight read by several nodes is quantized once (same axis: the nodes are of one kind in practice).
-            node.Input[1] = shared.Output;
+            _graph.SetInput(node, 1, shared.Output);
             return (shared.Scales, 0, 0);
         }
         var dims = weight.Tensor.Dims.Select(d => checked((int)d)).ToArray();
@@ -146,19 +145,15 @@ public sealed class QdqWriter
             // depthwise layers (9 weights a channel) near 4x.
             var half = AddInitializer($"{weight.Name}_scale_half", TensorData.Create("", [channels], (ReadOnlySpan<Half>)scales.Select(v => (Half)v).ToArray()));
             scaleName = _names.Next($"{weight.Name}_scale");
-            var cast = new NodeProto { OpType = "Cast", Name = _names.Next($"{weight.Name}_scale_Cast"), Input = { half }, Output = { scaleName } };
-            cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeType.Int, I = (long)DataType.Float });
-            nodes.Add(cast);
+            nodes.Add(NodeBuilder.Op("Cast", _names.Next($"{weight.Name}_scale_Cast")).Inputs(half).Outputs(scaleName).Int("to", (long)DataType.Float).Build());
         }
         else
         {
             scaleName = AddInitializer($"{weight.Name}_scale", TensorData.Create("", [channels], (ReadOnlySpan<float>)scales));
         }
         var output = _names.Next($"{weight.Name}_dequantized");
-        var dq = new NodeProto { OpType = "DequantizeLinear", Name = _names.Next($"{weight.Name}_DequantizeLinear"), Input = { qName, scaleName }, Output = { output } };
-        dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeType.Int, I = axis });
-        nodes.Add(dq);
-        node.Input[1] = output;
+        nodes.Add(NodeBuilder.Op("DequantizeLinear", _names.Next($"{weight.Name}_DequantizeLinear")).Inputs(qName, scaleName).Outputs(output).Int("axis", axis).Build());
+        _graph.SetInput(node, 1, output);
         _quantizedWeights[weight.Name] = (output, scales);
         return (scales, 4L * values.Length, q.Length + (halfScales ? 2L : 4L) * channels);
     }
@@ -166,7 +161,7 @@ public sealed class QdqWriter
     private void QuantizeBias(NodeProto node, float[] weightScales, List<NodeProto> nodes)
     {
         if (node.Input.Count < 3 || node.Input[2].Length == 0) return;
-        var bias = ConstantWeights.Find(_model.Main, node.Input[2])!;
+        var bias = _graph.FindConstant(node.Input[2])!;
         var values = TensorData.Read<float>(bias.Tensor);
         var inputScale = Parameters(node.Input[0]).Scale;
         // Gemm's C may be [N] or [1, N]; either way one value per output channel, or one for all.
@@ -183,35 +178,22 @@ public sealed class QdqWriter
         var qName = AddInitializer($"{bias.Name}_quantized", TensorData.Create("", [count], (ReadOnlySpan<int>)q));
         var scaleName = AddInitializer($"{bias.Name}_scale", TensorData.Create("", [count], (ReadOnlySpan<float>)scales));
         var output = _names.Next($"{bias.Name}_dequantized");
-        var dq = new NodeProto { OpType = "DequantizeLinear", Name = _names.Next($"{bias.Name}_DequantizeLinear"), Input = { qName, scaleName }, Output = { output } };
-        dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeType.Int, I = 0 });
-        nodes.Add(dq);
-        node.Input[2] = output;
+        nodes.Add(NodeBuilder.Op("DequantizeLinear", _names.Next($"{bias.Name}_DequantizeLinear")).Inputs(qName, scaleName).Outputs(output).Int("axis", 0).Build());
+        _graph.SetInput(node, 2, output);
     }
 
     private string AddInitializer(string baseName, TensorProto tensor)
     {
         tensor.Name = _names.Next(baseName);
-        _graph.Initializer.Add(tensor);
+        _graph.AddInitializer(tensor);
         return tensor.Name;
     }
 
     /// <summary>Float weights and biases that no node reads any more are dropped (Constant nodes included).</summary>
     private void RemoveUnusedConstants()
     {
-        var read = new HashSet<string>(_graph.Node.SelectMany(n => n.Input), StringComparer.Ordinal);
-        foreach (var o in _graph.Output) read.Add(o.Name);
-        foreach (var node in _graph.Node)
-            foreach (var attribute in node.Attribute)
-                foreach (var g in attribute.Graphs.Append(attribute.G).Where(g => g is not null))
-                    foreach (var n in g!.Node) foreach (var i in n.Input) read.Add(i);
-        foreach (var init in _graph.Initializer.Where(t => !read.Contains(t.Name)).ToList())
-        {
-            _graph.Initializer.Remove(init);
-            var input = _graph.Input.FirstOrDefault(i => i.Name == init.Name);
-            if (input is not null) _graph.Input.Remove(input);
-        }
-        foreach (var constant in _graph.Node.Where(n => n.OpType == "Constant" && n.Output.All(o => !read.Contains(o))).ToList())
-            _graph.Node.Remove(constant);
+        foreach (var init in _graph.Graph.Initializer.ToList()) _graph.RemoveIfUnused(init.Name);
+        foreach (var constant in _graph.Graph.Node.Where(n => n.OpType == "Constant" && n.Output.Count > 0).ToList())
+            _graph.RemoveIfUnused(constant.Output[0]);
     }
 }

@@ -1,6 +1,6 @@
 using Compression.Onnx.Protobuf;
 
-namespace Compression.Engine.Quantization;
+namespace Compression.Onnx.Editing;
 
 /// <summary>
 /// Which axis of a node's weight holds its output channels: per-channel scales go along it, so every output is
@@ -17,7 +17,7 @@ public static class WeightChannelAxis
     {
         "Conv" when rank >= 3 => 0,
         "ConvTranspose" when rank >= 3 => 1,
-        "Gemm" when rank == 2 => node.Attribute.FirstOrDefault(a => a.Name == "transB")?.I == 1 ? 0 : 1,
+        "Gemm" when rank == 2 => node.GetInt("transB", 0) == 1 ? 0 : 1,
         "MatMul" when rank >= 2 => rank - 1,
         _ => null,
     };

@@ -3,7 +3,7 @@ using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
 using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
-namespace Compression.Engine.Preprocessing;
+namespace Compression.Onnx.Editing;
 
 /// <summary>
 /// The bytes a model spends on constants (initializers and Constant-node values in every graph): what preprocessing

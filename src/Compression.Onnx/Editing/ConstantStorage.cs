@@ -1,6 +1,6 @@
 using Compression.Onnx.Protobuf;
 
-namespace Compression.Engine.Preprocessing;
+namespace Compression.Onnx.Editing;
 
 /// <summary>
 /// Where a new constant goes, given the model's IR version. From IR 4 on an initializer is a constant of its own; before
@@ -15,12 +15,8 @@ public static class ConstantStorage
     public static bool UsesInitializers(ModelProto model) => model.IrVersion >= FirstIrWithFreeInitializers;
 
     /// <summary>A Constant node that produces <paramref name="tensor"/> under the tensor's name.</summary>
-    public static NodeProto ConstantNode(TensorProto tensor, string nodeName)
-    {
-        var node = new NodeProto { OpType = "Constant", Name = nodeName, Output = { tensor.Name } };
-        node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor });
-        return node;
-    }
+    public static NodeProto ConstantNode(TensorProto tensor, string nodeName) =>
+        NodeBuilder.Op("Constant", nodeName).Outputs(tensor.Name).Tensor("value", tensor).Build();
 
     /// <summary>
     /// Adds <paramref name="tensor"/> to <paramref name="graph"/>: as an initializer, or before IR 4 as a Constant node
