@@ -4,13 +4,13 @@ using Compression.Onnx.Protobuf;
 namespace Compression.Engine.Graphs;
 
 /// <summary>A constant tensor a node reads: an initializer or a Constant node's value, in the node's graph or one around it.</summary>
-public sealed record ConstantWeight(string Name, TensorProto Tensor, GraphIndex DefiningGraph, NodeProto? ConstantNode);
+internal sealed record ConstantWeight(string Name, TensorProto Tensor, GraphIndex DefiningGraph, NodeProto? ConstantNode);
 
 /// <summary>
 /// Finds the constant behind a value name, looking through the graph's scopes outward as ONNX scoping does. Weights
 /// exported as Constant nodes (older PaddlePaddle and PyTorch exports) are weights like initializers.
 /// </summary>
-public static class ConstantWeights
+internal static class ConstantWeights
 {
     public static ConstantWeight? Find(GraphIndex graph, string name)
     {

@@ -3,7 +3,7 @@ using Compression.Onnx.Protobuf;
 namespace Compression.Engine.Graphs;
 
 /// <summary>Hands out value and node names that no graph of the model uses yet, derived readably from an existing name.</summary>
-public sealed class UniqueNames
+internal sealed class UniqueNames
 {
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 

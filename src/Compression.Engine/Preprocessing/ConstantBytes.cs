@@ -9,7 +9,7 @@ namespace Compression.Engine.Preprocessing;
 /// The bytes a model spends on constants (initializers and Constant-node values in every graph): what preprocessing
 /// reports before and after each pass, since folding can add bytes (a folded ConstantOfShape) as well as remove them.
 /// </summary>
-public static class ConstantBytes
+internal static class ConstantBytes
 {
     public static long Of(ModelProto model) =>
         ModelTensors.Enumerate(model)

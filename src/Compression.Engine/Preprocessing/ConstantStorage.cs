@@ -7,7 +7,7 @@ namespace Compression.Engine.Preprocessing;
 /// IR 4 every initializer must also be listed as a graph input, which would give the model new inputs callers see (and
 /// `modelc run` matches inputs by position), so there a constant stays a Constant node (an operator since opset 1).
 /// </summary>
-public static class ConstantStorage
+internal static class ConstantStorage
 {
     /// <summary>The first IR version whose initializers need not be graph inputs.</summary>
     public const long FirstIrWithFreeInitializers = 4;

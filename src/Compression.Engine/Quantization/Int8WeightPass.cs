@@ -15,7 +15,7 @@ namespace Compression.Engine.Quantization;
 /// with <c>axis</c> from opset 13; before that a Cast to float and a Mul by the per-channel scales (DequantizeLinear at
 /// opsets 10–12 has no axis, so it could only carry one scale per tensor).
 /// </summary>
-public sealed class Int8WeightPass : ICompressionPass
+internal sealed class Int8WeightPass : ICompressionPass
 {
     /// <summary>Tensors smaller than this stay float: their scales would cost about what quantizing saves.</summary>
     public const int MinElements = 64;

@@ -7,7 +7,7 @@ namespace Compression.Engine.Quantization;
 /// Drops a quantized weight's float original once nothing reads it: a file that kept both would be larger than the
 /// original. A weight another node (or a subgraph, or a graph output) still reads stays.
 /// </summary>
-public static class UnusedWeights
+internal static class UnusedWeights
 {
     public static void RemoveIfUnused(ConstantWeight weight)
     {

@@ -7,7 +7,7 @@ namespace Compression.Engine.Quantization;
 /// computed from weights of one scale. Conv W is [M, C/g, k...] (axis 0); ConvTranspose W is [C, M/g, k...] (axis 1);
 /// Gemm B is [K, N] (axis 1), or [N, K] with transB (axis 0); MatMul B is [..., K, N] (the last axis).
 /// </summary>
-public static class WeightChannelAxis
+internal static class WeightChannelAxis
 {
     public static bool IsQuantizable(NodeProto node) =>
         node.Domain is "" or "ai.onnx" && node.OpType is "Conv" or "ConvTranspose" or "Gemm" or "MatMul" && node.Input.Count > 1;

@@ -8,7 +8,7 @@ using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace Compression.Engine.Preprocessing.OpsetConversion;
 
 /// <summary>What an adapter may use while it rewrites one node: its graph, fresh names, and inferred value types.</summary>
-public sealed class AdapterContext(GraphProto graph, UniqueNames names, IReadOnlyDictionary<string, ValueInfo> values, string? file)
+internal sealed class AdapterContext(GraphProto graph, UniqueNames names, IReadOnlyDictionary<string, ValueInfo> values, string? file)
 {
     public GraphProto Graph { get; } = graph;
 

@@ -11,7 +11,7 @@ namespace Compression.Engine.Quantization.Dynamic;
 /// ONNX Runtime fuses the MatMul form into MatMulIntegerToFloat (DynamicQuantizeMatMul when the quantization is not
 /// shared); ConvInteger has no fused form there and runs as written.
 /// </summary>
-public static class IntegerForms
+internal static class IntegerForms
 {
     /// <summary>MatMul or Gemm: <c>y = (x_q − x_zp) · W_q</c> in int32, then × (x_scale · w_scale[n]) + bias.</summary>
     public static List<NodeProto> MatMul(NodeProto node, QuantizedActivation x, IntegerWeight w, string? bias, UniqueNames names) =>

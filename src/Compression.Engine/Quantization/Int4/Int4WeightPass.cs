@@ -24,7 +24,7 @@ namespace Compression.Engine.Quantization.Int4;
 /// DequantizeLinear that writes the float weight itself (float16 scales would need a Cast between them, which it does
 /// not fuse). With blocks of 32 that is 4 bytes per 32 weights, and weights still shrink 6.4x.
 /// </summary>
-public sealed class Int4WeightPass : ICompressionPass
+internal sealed class Int4WeightPass : ICompressionPass
 {
     /// <summary>DequantizeLinear takes int4 and block_size from opset 21.</summary>
     public const long MinimumOpset = 21;

@@ -14,7 +14,7 @@ namespace Compression.Engine.Quantization.Static;
 /// readers are rewired. Weights become int8 per output channel with a DequantizeLinear along that axis; biases become
 /// int32 with scale = input scale × weight scale, the product runtimes compute, so the integer kernels can use them.
 /// </summary>
-public sealed class QdqWriter
+internal sealed class QdqWriter
 {
     private readonly int _weightQMax;
     private readonly ModelIndex _model;
