@@ -1,7 +1,7 @@
 namespace Compression.Engine;
 
 /// <summary>Diagnostic codes of the engine (2xxx). Listed with the others in docs/diagnostics.md.</summary>
-public static class EngineErrorCodes
+internal static class EngineErrorCodes
 {
     public const string UnknownProfile = "MCB2001";
     public const string InvalidOptionValue = "MCB2002";

@@ -9,7 +9,7 @@ namespace Compression.Engine.Budget;
 /// <c>MaxAccuracyLoss</c> in points — labelled accuracy when the set has labels.npy, else 100 × (1 − top-1 agreement)
 /// on class-score outputs — and <c>MinFidelityDb</c>, an SQNR floor for every output that is not class scores.
 /// </summary>
-public sealed record AccuracyBudget(double? MaxAccuracyLossPoints, double? MinFidelityDb)
+internal sealed record AccuracyBudget(double? MaxAccuracyLossPoints, double? MinFidelityDb)
 {
     public static AccuracyBudget None { get; } = new(null, null);
 
@@ -80,7 +80,7 @@ public sealed record AccuracyBudget(double? MaxAccuracyLossPoints, double? MinFi
 }
 
 /// <summary>The budget's judgement of one measurement: whether it fits, and why not.</summary>
-public sealed record BudgetVerdict(bool Fits, IReadOnlyList<string> Failures, double? LossPoints, double? WorstDb)
+internal sealed record BudgetVerdict(bool Fits, IReadOnlyList<string> Failures, double? LossPoints, double? WorstDb)
 {
     public override string ToString() => Fits ? "within budget" : string.Join("; ", Failures);
 }

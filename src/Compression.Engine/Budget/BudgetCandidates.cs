@@ -8,7 +8,7 @@ namespace Compression.Engine.Budget;
 /// whose weights or activations they quantize (Conv, ConvTranspose, Gemm, MatMul, and the residual Adds static int8
 /// joins); for fp16 every node. Unnamed nodes cannot be named in Exclude and are never candidates.
 /// </summary>
-public static class BudgetCandidates
+internal static class BudgetCandidates
 {
     private static readonly HashSet<string> Quantized = new(StringComparer.Ordinal) { "Conv", "ConvTranspose", "Gemm", "MatMul", "Add" };
 

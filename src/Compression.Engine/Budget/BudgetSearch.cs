@@ -10,7 +10,7 @@ namespace Compression.Engine.Budget;
 /// shortest prefix of that order that still fits is searched; when nothing is left to keep back it fails with MCB2201
 /// (modelc exit code 1).
 /// </summary>
-public static class BudgetSearch
+internal static class BudgetSearch
 {
     /// <summary>What the search settled on: the attempt to ship, the layers kept back, and a note for the report (null without a budget).</summary>
     public sealed record Outcome(CompressionAttempt Attempt, IReadOnlyList<LayerSensitivity.Layer> KeptBack, string? Note);

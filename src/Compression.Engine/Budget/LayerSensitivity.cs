@@ -12,7 +12,7 @@ namespace Compression.Engine.Budget;
 /// samples, observers compare every watched value (names survive compression), and each candidate node is charged the
 /// SQNR its output loses against its input — the noise the node itself adds. Layers are ranked by that charge.
 /// </summary>
-public static class LayerSensitivity
+internal static class LayerSensitivity
 {
     /// <summary>A node's charge: SQNR of its input minus SQNR of its output, in dB (an exact input counts as 300 dB).</summary>
     public sealed record Layer(string Node, string OpType, double InputDb, double OutputDb)

@@ -1,7 +1,7 @@
 namespace Compression.Engine.Build;
 
 /// <summary>What the MSBuild task asks of the engine for one project build (docs/build-protocol.md).</summary>
-public sealed record BuildRequest
+internal sealed record BuildRequest
 {
     public string ProjectFile { get; init; } = "";
     public string RuntimeIdentifier { get; init; } = "";
@@ -16,7 +16,7 @@ public sealed record BuildRequest
 }
 
 /// <summary>A project's own profile (a ModelCompressionProfile item): a recipe based on another profile, and its RIDs.</summary>
-public sealed record ProfileDefinition
+internal sealed record ProfileDefinition
 {
     public string Name { get; init; } = "";
     public IReadOnlyList<string> RuntimeIdentifiers { get; init; } = [];
@@ -25,7 +25,7 @@ public sealed record ProfileDefinition
 }
 
 /// <summary>One ModelCompression item with the metadata the engine needs.</summary>
-public sealed record ModelItem
+internal sealed record ModelItem
 {
     public string ItemSpec { get; init; } = "";
     public string FullPath { get; init; } = "";

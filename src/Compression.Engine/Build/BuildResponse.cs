@@ -1,7 +1,7 @@
 namespace Compression.Engine.Build;
 
 /// <summary>What the engine answers: one entry per model that succeeded, and every diagnostic (docs/build-protocol.md).</summary>
-public sealed record BuildResponse(IReadOnlyList<ModelOutput> Models, IReadOnlyList<BuildDiagnostic> Diagnostics)
+internal sealed record BuildResponse(IReadOnlyList<ModelOutput> Models, IReadOnlyList<BuildDiagnostic> Diagnostics)
 {
     /// <summary>The responses of one build's per-model engine runs as one, in the order given.</summary>
     public static BuildResponse Merge(IEnumerable<BuildResponse> responses)
@@ -15,7 +15,7 @@ public sealed record BuildResponse(IReadOnlyList<ModelOutput> Models, IReadOnlyL
 /// One model of the build: the item, where its file is, whether the cache answered, and the compression's result. The
 /// top-level fields the MSBuild task reads (docs/build-protocol.md) are derived from the result, never copied.
 /// </summary>
-public sealed record ModelOutput(string ItemSpec, string OutputPath, bool CacheHit, Pipeline.CompressionResult Result)
+internal sealed record ModelOutput(string ItemSpec, string OutputPath, bool CacheHit, Pipeline.CompressionResult Result)
 {
     public string Profile => Result.Profile;
 
@@ -35,4 +35,4 @@ public sealed record ModelOutput(string ItemSpec, string OutputPath, bool CacheH
     public long ModelBytes => Result.ModelBytes;
 }
 
-public sealed record BuildDiagnostic(string Severity, string Code, string File, string Message);
+internal sealed record BuildDiagnostic(string Severity, string Code, string File, string Message);

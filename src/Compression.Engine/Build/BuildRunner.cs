@@ -14,7 +14,7 @@ namespace Compression.Engine.Build;
 /// run it and store it. A failing model becomes a diagnostic
 /// with its code and file; the others still build.
 /// </summary>
-public static class BuildRunner
+internal static class BuildRunner
 {
     public static BuildResponse Run(BuildRequest request, CancellationToken cancellation = default)
     {

@@ -11,7 +11,7 @@ namespace Compression.Engine.Caching;
 /// included, so the key describes what ran), and the engine version. Any change to what
 /// could change the output changes the key; nothing else (paths, timestamps, machine) does.
 /// </summary>
-public static class CacheKey
+internal static class CacheKey
 {
     /// <summary>Bumped whenever a pass changes what it writes for the same inputs.</summary>
     public const string EngineFormat = "4";
@@ -55,7 +55,7 @@ public static class CacheKey
 
     /// <summary>Data files a model's tensors name (only those that exist and stay in its folder; the load that follows
     /// reports a corrupt model, a missing file or an escaping location with its code).</summary>
-    private static IEnumerable<string> ExternalDataFiles(byte[] model, string folder)
+    private static SortedSet<string> ExternalDataFiles(byte[] model, string folder)
     {
         Onnx.Protobuf.ModelProto proto;
         try

@@ -10,7 +10,7 @@ namespace Compression.Engine.Caching;
 /// racing on one key both succeed (the loser's rename fails and it uses the winner's entry). Reads verify the model's
 /// SHA-256; a damaged entry is deleted and treated as a miss. Past the size bound, least recently used entries go.
 /// </summary>
-public sealed class ContentCache
+internal sealed class ContentCache
 {
     private const string ModelFile = "model.onnx";
     private const string EntryFile = "entry.json";

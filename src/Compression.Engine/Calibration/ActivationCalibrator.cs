@@ -18,7 +18,7 @@ namespace Compression.Engine.Calibration;
 /// first bad sample's whatever the thread count.
 /// </para>
 /// </summary>
-public static class ActivationCalibrator
+internal static class ActivationCalibrator
 {
     /// <summary>Statistics of <paramref name="valueNames"/> over the data set in <paramref name="dataSetFolder"/>.</summary>
     public static CollectedStatistics Collect(OnnxModel model, IEnumerable<string> valueNames, string dataSetFolder, int threads,

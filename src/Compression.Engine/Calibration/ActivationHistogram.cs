@@ -20,7 +20,7 @@ namespace Compression.Engine.Calibration;
 /// exists. NaN and ±∞ are not binned: the caller counts them apart (<see cref="TensorStatistics"/>).
 /// </para>
 /// </summary>
-public sealed class ActivationHistogram
+internal sealed class ActivationHistogram
 {
     /// <summary>
     /// 4096 bins: 2048 on each side of zero, the resolution TensorRT's entropy calibration works at, so the |x| histogram

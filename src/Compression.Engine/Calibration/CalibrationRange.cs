@@ -7,7 +7,7 @@ namespace Compression.Engine.Calibration;
 /// clipped by QuantizeLinear; a method other than MinMax chooses to clip a few rare extremes for finer steps elsewhere.
 /// Min ≤ Max always; the range need not hold zero (the scale helpers widen it, as ONNX Runtime does).
 /// </summary>
-public readonly record struct CalibrationRange(float Min, float Max)
+internal readonly record struct CalibrationRange(float Min, float Max)
 {
     /// <summary>uint8 asymmetric parameters for this range (see <see cref="QuantizationParameters"/>).</summary>
     public QuantizationParameters UInt8Asymmetric(bool reduceRange = false) => QuantizationParameters.UInt8Asymmetric(Min, Max, reduceRange);

@@ -8,7 +8,7 @@ namespace Compression.Engine.Calibration;
 /// that no sample produced as a float (a branch never taken, an integer tensor) is listed in <see cref="NotObserved"/>
 /// and has no range: the pass keeps it in float.
 /// </summary>
-public sealed class CalibrationResult
+internal sealed class CalibrationResult
 {
     public CalibrationResult(IReadOnlyDictionary<string, TensorStatistics> statistics, CalibrationMethod method, ActivationType activationType, int samples)
     {

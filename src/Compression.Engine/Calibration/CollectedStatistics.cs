@@ -1,4 +1,4 @@
 namespace Compression.Engine.Calibration;
 
 /// <summary>The statistics of each requested value and how many samples produced them.</summary>
-public sealed record CollectedStatistics(IReadOnlyDictionary<string, TensorStatistics> Statistics, int Samples);
+internal sealed record CollectedStatistics(IReadOnlyDictionary<string, TensorStatistics> Statistics, int Samples);

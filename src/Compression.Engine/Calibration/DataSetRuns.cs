@@ -11,7 +11,7 @@ namespace Compression.Engine.Calibration;
 /// makes order-dependent statistics, such as sums, the same whatever the thread count; the first bad sample is the
 /// one reported, as calibration reports it.
 /// </summary>
-public static class DataSetRuns
+internal static class DataSetRuns
 {
     public static void Observe(ModelProto model, string? sourcePath, string dataSetFolder, int threads, IExecutionObserver observer)
     {

@@ -33,7 +33,7 @@ namespace Compression.Engine.Calibration;
 /// observed [min, max]. Data that fill fewer than L bins are not clipped: the range is MinMax.
 /// </para>
 /// </summary>
-public static class EntropyRange
+internal static class EntropyRange
 {
     /// <summary>int8 symmetric: 128 levels on each side of zero (TensorRT's).</summary>
     public const int SymmetricLevels = 128;

@@ -13,7 +13,7 @@ namespace Compression.Engine.Calibration;
 /// Cutting to the observed extremes means p = 100 gives MinMax exactly and no threshold is ever wider than the data.
 /// Counts are integers and the comparisons use one double product, so the result is the same everywhere.
 /// </summary>
-public static class PercentileRange
+internal static class PercentileRange
 {
     public static CalibrationRange Compute(TensorStatistics statistics, double percentile, bool symmetric)
     {

@@ -19,7 +19,7 @@ namespace Compression.Engine.Calibration;
 /// rmin ≤ 0 ≤ rmax it lies in [qmin, qmax]. The scale is rounded to float only after that.</item>
 /// </list>
 /// </summary>
-public readonly record struct QuantizationParameters(float Scale, int ZeroPoint, int QMin, int QMax)
+internal readonly record struct QuantizationParameters(float Scale, int ZeroPoint, int QMin, int QMax)
 {
     /// <summary>float's smallest normal number (numpy.finfo(float32).tiny), below which ONNX Runtime's tool gives up on a scale.</summary>
     private const double FloatTiny = 1.1754943508222875e-38;

@@ -8,7 +8,7 @@ namespace Compression.Engine.Calibration;
 /// methods look at |x| or at x accordingly. MinMax is the observed [min, max] of the finite values; a value with no
 /// finite values at all gets [0, 0] (scale 1, zero point 0: it carries no information a range could keep).
 /// </summary>
-public static class RangeSelection
+internal static class RangeSelection
 {
     public static CalibrationRange Select(TensorStatistics statistics, CalibrationMethod method, ActivationType activationType)
     {

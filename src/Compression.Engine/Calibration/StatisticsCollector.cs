@@ -12,7 +12,7 @@ namespace Compression.Engine.Calibration;
 /// widened/narrowed to float first (a model calibrated in fp16 is rare; the range is what matters). Values of other
 /// element types are not activations to quantize and are left alone. One collector per thread; merge them at the end.
 /// </summary>
-public sealed class StatisticsCollector : IExecutionObserver
+internal sealed class StatisticsCollector : IExecutionObserver
 {
     private readonly Dictionary<string, TensorStatistics> _statistics;
     private readonly int _binCount;

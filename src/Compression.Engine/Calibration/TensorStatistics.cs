@@ -6,7 +6,7 @@ namespace Compression.Engine.Calibration;
 /// level; the QDQ pass decides what to do with such a tensor), and the <see cref="ActivationHistogram"/> of the finite
 /// ones. Min, max and counts merge by min, max and sums, so like the histogram they do not depend on order.
 /// </summary>
-public sealed class TensorStatistics
+internal sealed class TensorStatistics
 {
     public TensorStatistics(int binCount = ActivationHistogram.DefaultBinCount) => Histogram = new ActivationHistogram(binCount);
 

@@ -18,7 +18,7 @@ namespace Compression.Engine.LowRank;
 /// data the second factor and the bias are refit by least squares to the original layer's outputs
 /// (<see cref="FactorRefit"/>).
 /// </summary>
-public sealed class LowRankPass : ICompressionPass
+internal sealed class LowRankPass : ICompressionPass
 {
     public string Name => "low-rank";
 

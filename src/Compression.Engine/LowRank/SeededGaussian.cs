@@ -8,7 +8,7 @@ namespace Compression.Engine.LowRank;
 /// and Marsaglia's polar method for the normals, whose only non-basic operation is a logarithm, taken from
 /// <see cref="DeterministicMath"/> rather than the platform's libm.
 /// </summary>
-public sealed class SeededGaussian(ulong seed)
+internal sealed class SeededGaussian(ulong seed)
 {
     private ulong _state = seed;
     private double? _spare;

@@ -4,7 +4,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Compression.Engine.LowRank;
 
 /// <summary>The leading singular triplets of a matrix A (m×n): A ≈ U·diag(S)·Vt, with the total energy ‖A‖²_F.</summary>
-public sealed record SvdFactors(Matrix<double> U, double[] S, Matrix<double> Vt, double TotalEnergy)
+internal sealed record SvdFactors(Matrix<double> U, double[] S, Matrix<double> Vt, double TotalEnergy)
 {
     public int Rank => S.Length;
 }
@@ -18,7 +18,7 @@ public sealed record SvdFactors(Matrix<double> U, double[] S, Matrix<double> Vt,
 /// oversampling, power iterations re-orthonormalized by QR (the spectra of trained weights decay slowly), then the
 /// exact SVD of the small projection. MathNet runs on its managed provider (<see cref="ManagedLinearAlgebra"/>).
 /// </summary>
-public static class TruncatedSvd
+internal static class TruncatedSvd
 {
     /// <summary>The largest min(m, n) factored exactly.</summary>
     public const int ExactLimit = 512;

@@ -11,7 +11,7 @@ namespace Compression.Engine.Numerics;
 /// SVDs and least-squares refits give the same bytes on every machine and thread count. The engine runs in a process of
 /// its own (modelc), so this process-wide choice is ours to make.
 /// </summary>
-public static class ManagedLinearAlgebra
+internal static class ManagedLinearAlgebra
 {
     private const string DisableNativeProviders = "Switch.MathNet.Numerics.Providers.DisableNativeProviders";
 

@@ -9,7 +9,7 @@ namespace Compression.Engine.Packing;
 /// run of zeros or a repeated int8 pattern in one tensor is a back-reference for all the others. Quality 11 is the
 /// slowest setting, but a build packs a model once (the cache keeps it) and the app decodes it at full speed.
 /// </summary>
-public static class BrotliPacking
+internal static class BrotliPacking
 {
     public const int Quality = 11;
 

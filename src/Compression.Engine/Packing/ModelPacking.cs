@@ -8,7 +8,7 @@ namespace Compression.Engine.Packing;
 /// SHA-256 in the report is of the model the packed bytes decode to: what the accessor hands the app and what the app
 /// can verify.
 /// </summary>
-public static class ModelPacking
+internal static class ModelPacking
 {
     /// <summary>The extension a packed file carries: model.onnx packed by Brotli is model.onnx.br, as HTTP tools name it.</summary>
     public const string BrotliExtension = ".br";

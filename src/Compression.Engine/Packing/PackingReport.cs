@@ -4,7 +4,7 @@ namespace Compression.Engine.Packing;
 /// What packing shipped: the packed size against the unpacked compressed model, the original (fp32) file, and the
 /// original file packed the same way — the last shows what the compression passes add over plain Brotli.
 /// </summary>
-public sealed record PackingReport(string Method, long PackedBytes, long ModelBytes, long OriginalBytes, long OriginalPackedBytes, string ModelSha256)
+internal sealed record PackingReport(string Method, long PackedBytes, long ModelBytes, long OriginalBytes, long OriginalPackedBytes, string ModelSha256)
 {
     /// <summary>How many times smaller the packed file is than the original file.</summary>
     public double RatioVsOriginal => PackedBytes == 0 ? 0 : (double)OriginalBytes / PackedBytes;

@@ -4,5 +4,5 @@ using Compression.Onnx.Model;
 namespace Compression.Engine.Pipeline;
 
 /// <summary>One run of a plan: the context it ran in, each step's report, the model it made, and its measured fidelity.</summary>
-public sealed record CompressionAttempt(CompressionContext Context, IReadOnlyList<PassReport> Reports, OnnxModel Result,
+internal sealed record CompressionAttempt(CompressionContext Context, IReadOnlyList<PassReport> Reports, OnnxModel Result,
     FidelityReport? Fidelity, string? FidelityNote);

@@ -9,7 +9,7 @@ using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace Compression.Engine.Pipeline;
 
 /// <summary>What the passes share: the model being changed, the untouched original, and the recipe.</summary>
-public sealed class CompressionContext
+internal sealed class CompressionContext
 {
     public CompressionContext(OnnxModel original, Recipe recipe)
     {
@@ -51,7 +51,7 @@ public sealed class CompressionContext
     /// The element type of every value the model declares or the executor's shape inference can type. Values neither
     /// declares nor infers (an operator without a kernel) are absent: a pass treats them as unknown, never as float.
     /// </summary>
-    public IReadOnlyDictionary<string, DataType> InferredTypes(ModelIndex index)
+    public static IReadOnlyDictionary<string, DataType> InferredTypes(ModelIndex index)
     {
         var types = new Dictionary<string, DataType>(StringComparer.Ordinal);
         foreach (var graph in index.AllGraphs)

@@ -11,7 +11,7 @@ namespace Compression.Engine.Pipeline;
 /// One model ready to compress: loaded, checked, and planned. Preparing is cheap next to compressing (no pass runs),
 /// so the build prepares every model, hashes the plan into the cache key, and compresses only on a miss.
 /// </summary>
-public sealed record CompressionJob(string ModelPath, OnnxModel Model, string Profile, CompressionPlan Plan)
+internal sealed record CompressionJob(string ModelPath, OnnxModel Model, string Profile, CompressionPlan Plan)
 {
     /// <summary>A data-set folder the passes calibrate on; null for none.</summary>
     public string? CalibrationData { get; init; }

@@ -10,7 +10,7 @@ namespace Compression.Engine.Pipeline;
 /// recipe that really runs (after fallbacks). The canonical text is what the cache key hashes, so the key describes
 /// what ran; the steps are what the report and <c>modelc compress --plan</c> print.
 /// </summary>
-public sealed record CompressionPlan(Recipe Recipe, IReadOnlyList<PlanStep> Steps)
+internal sealed record CompressionPlan(Recipe Recipe, IReadOnlyList<PlanStep> Steps)
 {
     public IReadOnlyList<EngineWarning> Warnings => Steps.Select(s => s.Warning).OfType<EngineWarning>().ToList();
 

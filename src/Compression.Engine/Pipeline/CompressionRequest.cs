@@ -4,7 +4,7 @@ namespace Compression.Engine.Pipeline;
 /// One model to compress: where it is, where the result goes, the profile whose recipe applies, and option values
 /// (by metadata name or CLI flag, e.g. Quantization=fp16) that override single fields of that recipe.
 /// </summary>
-public sealed record CompressionRequest(string ModelPath, string OutputPath, string Profile)
+internal sealed record CompressionRequest(string ModelPath, string OutputPath, string Profile)
 {
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 

@@ -5,7 +5,7 @@ namespace Compression.Engine.Pipeline;
 /// it, the cache keeps it beside the model, the build's response carries it and the report prints it: one record, so
 /// no field is copied by hand from one to the next.
 /// </summary>
-public sealed record CompressionResult(
+internal sealed record CompressionResult(
     string Model,
     string Output,
     string Profile,

@@ -4,4 +4,4 @@ namespace Compression.Engine.Pipeline;
 /// Something a pass wants the user to know without failing the build — above all a fallback (static int8 without
 /// calibration data runs int8-weight instead). The build reports it as an MSBuild warning on the model's file.
 /// </summary>
-public sealed record EngineWarning(string Code, string Message);
+internal sealed record EngineWarning(string Code, string Message);

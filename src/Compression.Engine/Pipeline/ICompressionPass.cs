@@ -7,7 +7,7 @@ namespace Compression.Engine.Pipeline;
 /// (<see cref="Requirements"/>: the planner provides it or plans a fallback), reads its options from the context's
 /// recipe, changes the working model, and says what it changed; it never touches the original.
 /// </summary>
-public interface ICompressionPass
+internal interface ICompressionPass
 {
     string Name { get; }
 

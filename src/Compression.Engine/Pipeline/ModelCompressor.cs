@@ -13,7 +13,7 @@ namespace Compression.Engine.Pipeline;
 /// (<see cref="BudgetSearch"/>), the atomic save and the packing of the saved file. A pass that breaks the structure
 /// is an internal error caught here rather than shipped.
 /// </summary>
-public static class ModelCompressor
+internal static class ModelCompressor
 {
     public const string IdentityProfile = "none";
 

@@ -7,7 +7,7 @@ namespace Compression.Engine.Pipeline;
 /// it, the pass that carries it out, and any recipe options of its own. A technique whose options are not built into
 /// <see cref="Recipe"/> keeps them in <see cref="Recipe.Extensions"/> under the option's name.
 /// </summary>
-public sealed record PassRegistration(string Name, Func<Recipe, bool> Selects, Func<ICompressionPass> Create)
+internal sealed record PassRegistration(string Name, Func<Recipe, bool> Selects, Func<ICompressionPass> Create)
 {
     public IReadOnlyList<RecipeOption> Options { get; init; } = [];
 

@@ -10,7 +10,7 @@ namespace Compression.Engine.Pipeline;
 /// which take constant float weights, leave them as they are. Adding a technique is a folder with its pass and one
 /// line here. Packing is not a pass over the model: the compressor entropy-codes the saved file.
 /// </summary>
-public static class PassRegistry
+internal static class PassRegistry
 {
     public static IReadOnlyList<PassRegistration> All { get; } =
     [

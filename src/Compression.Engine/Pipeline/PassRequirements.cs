@@ -7,7 +7,7 @@ namespace Compression.Engine.Pipeline;
 /// (raises the opset, runs the preprocessing steps not run yet) or plans the fallback the pass names, before anything
 /// runs, so the plan says exactly what a model will go through.
 /// </summary>
-public sealed record PassRequirements
+internal sealed record PassRequirements
 {
     public static PassRequirements None { get; } = new();
 
@@ -28,14 +28,14 @@ public sealed record PassRequirements
 /// What the planner does instead of a pass: another recipe (static int8 without data becomes int8-weight), or the same
 /// recipe in a weaker form (channel pruning without a refit); either way with a coded warning the build shows.
 /// </summary>
-public sealed record Fallback(Recipe Recipe, string Code, string Message);
+internal sealed record Fallback(Recipe Recipe, string Code, string Message);
 
 /// <summary>
 /// A minimum default-domain opset: the planner raises the model to it with the opset converter, or when the converter
 /// refuses, plans <paramref name="Fallback"/> (int8-weight, which works at any opset from 7) with <paramref name="Code"/>.
 /// </summary>
 /// <param name="Feature">What needs the opset, for the warning ("static int8").</param>
-public sealed record OpsetRequirement(long Minimum, Recipe Fallback, string Code, string Feature)
+internal sealed record OpsetRequirement(long Minimum, Recipe Fallback, string Code, string Feature)
 {
     public string Message(string whyNot) =>
         $"{Feature} needs opset {Minimum}: {whyNot}; the weights were quantized to int8 (int8-weight) instead.";
@@ -43,7 +43,7 @@ public sealed record OpsetRequirement(long Minimum, Recipe Fallback, string Code
 
 /// <summary>The preprocessing steps a pass can ask for (Preprocessing/); the planner runs them in this order.</summary>
 [Flags]
-public enum PreprocessingNeeds
+internal enum PreprocessingNeeds
 {
     None = 0,
 

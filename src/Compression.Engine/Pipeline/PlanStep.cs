@@ -1,14 +1,14 @@
 namespace Compression.Engine.Pipeline;
 
 /// <summary>What kind of step a plan holds; the report groups by it.</summary>
-public enum StepKind { Fallback, OpsetConversion, Preprocessing, Technique, Packing }
+internal enum StepKind { Fallback, OpsetConversion, Preprocessing, Technique, Packing }
 
 /// <summary>
 /// One step of a resolved plan: what it is, a line for people, the warning it raises (fallbacks), and the pass that
 /// carries it out over the working model (none for fallbacks, which only change what follows, and for packing, which
 /// the compressor does to the saved file).
 /// </summary>
-public sealed record PlanStep(StepKind Kind, string Name, string Description)
+internal sealed record PlanStep(StepKind Kind, string Name, string Description)
 {
     public EngineWarning? Warning { get; init; }
 

@@ -9,7 +9,7 @@ namespace Compression.Engine.Pipeline;
 /// <summary>What the planner knows besides the model and the recipe.</summary>
 /// <param name="HasCalibrationData">Whether the item has CalibrationData (its contents are read when the plan runs).</param>
 /// <param name="File">The model's path, for errors.</param>
-public sealed record PlanInputs(bool HasCalibrationData, string? File = null)
+internal sealed record PlanInputs(bool HasCalibrationData, string? File = null)
 {
     /// <summary>Which preprocessing steps may run: all by default; tests compare a step on and off.</summary>
     public PreprocessOptions Preprocessing { get; init; } = PreprocessOptions.Default;
@@ -23,7 +23,7 @@ public sealed record PlanInputs(bool HasCalibrationData, string? File = null)
 /// the first pass, to the highest any pass needs; each preprocessing step is planned once, before the first pass that
 /// needs it; a pass that leaves work to another (int4 to int8-weight) is followed by it; packing comes last.
 /// </summary>
-public static class Planner
+internal static class Planner
 {
     public static CompressionPlan Plan(ModelProto model, Recipe recipe, PlanInputs inputs)
     {

@@ -7,7 +7,7 @@ namespace Compression.Engine.Preprocessing;
 /// A preprocessing pass: a compression pass that needs nothing from the context but the working model, so it can also
 /// run on a bare model (tests, other passes preparing a copy).
 /// </summary>
-public interface IPreprocessingPass : ICompressionPass
+internal interface IPreprocessingPass : ICompressionPass
 {
     PassReport Apply(ModelProto model);
 

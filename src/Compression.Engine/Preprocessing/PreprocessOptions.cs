@@ -4,7 +4,7 @@ using Compression.Engine.Preprocessing.Equalization;
 namespace Compression.Engine.Preprocessing;
 
 /// <summary>Which preprocessing passes run before quantization, the constant-folding size rule and the equalization options.</summary>
-public sealed record PreprocessOptions
+internal sealed record PreprocessOptions
 {
     public bool FoldConstants { get; init; } = true;
 

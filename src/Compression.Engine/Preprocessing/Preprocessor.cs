@@ -15,7 +15,7 @@ namespace Compression.Engine.Preprocessing;
 /// folded weights, with the calibration data when there is some); then remove what no output needs. Each step is a
 /// pass of its own and reports what it changed. The planner asks for the steps a pass needs and has not had yet.
 /// </summary>
-public static class Preprocessor
+internal static class Preprocessor
 {
     /// <summary>What a step may read besides the model: equalization measures activation ranges on the calibration data.</summary>
     public sealed record Data(string? CalibrationData = null, string? SourcePath = null, int Threads = 1);

@@ -8,7 +8,7 @@ namespace Compression.Engine.Profiles;
 /// passes land and measurements on the real models confirm them. The device profiles want static int8, which needs
 /// the item's CalibrationData; without it they fall back to int8-weight with warning MCB2102.
 /// </summary>
-public static class BuiltInProfiles
+internal static class BuiltInProfiles
 {
     public const string Portable = "portable";
 

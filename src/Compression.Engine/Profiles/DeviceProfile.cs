@@ -6,7 +6,7 @@ namespace Compression.Engine.Profiles;
 /// A named recipe for a kind of device, and the runtime identifiers that select it (exact RIDs, or a prefix ending in
 /// <c>*</c> such as <c>android-*</c>). A profile with no RIDs is used only when named.
 /// </summary>
-public sealed record DeviceProfile(string Name, string Description, Recipe Recipe, IReadOnlyList<string> RuntimeIdentifiers)
+internal sealed record DeviceProfile(string Name, string Description, Recipe Recipe, IReadOnlyList<string> RuntimeIdentifiers)
 {
     public bool Selects(string rid) => RuntimeIdentifiers.Any(pattern =>
         pattern.EndsWith('*')

@@ -7,7 +7,7 @@ namespace Compression.Engine.Profiles;
 /// and the rule that picks one for a runtime identifier: the RID itself, then each RID it falls back to in the SDK's RID
 /// graph (nearest first), then <see cref="BuiltInProfiles.Portable"/>. The project's own profiles are asked first.
 /// </summary>
-public sealed class ProfileCatalog
+internal sealed class ProfileCatalog
 {
     private readonly List<DeviceProfile> _profiles;
     private readonly List<DeviceProfile> _selectionOrder;

@@ -7,7 +7,7 @@ namespace Compression.Engine.Profiles;
 /// #import</c>): the RIDs a RID falls back to, nearest first — breadth first through the #import lists in their
 /// order, each RID once, as NuGet expands the graph.
 /// </summary>
-public sealed class RidGraph
+internal sealed class RidGraph
 {
     private readonly Dictionary<string, string[]> _imports;
 

@@ -12,7 +12,7 @@ namespace Compression.Engine.Quantization;
 /// 4-bit kernels (MatMulIntegerToFloat, MatMulNBits) are matched only on an untransposed [K, N] weight. Gemm's alpha
 /// is carried along so the writer can fold it into the weight scales.
 /// </summary>
-public sealed record DenseWeight(ConstantWeight Source, float[] Values, int K, int N, float Alpha, bool Transposed)
+internal sealed record DenseWeight(ConstantWeight Source, float[] Values, int K, int N, float Alpha, bool Transposed)
 {
     /// <summary>The weight of <paramref name="node"/> (MatMul with a 2-D weight, or Gemm), or null when it has none of that form.</summary>
     public static DenseWeight? Of(IGraphView graph, NodeProto node)

@@ -16,7 +16,7 @@ namespace Compression.Engine.Quantization;
 /// the calibration data (<see cref="OverflowBlockList"/>), control flow (its subgraphs keep float), operators of other
 /// domains, and what the recipe excludes — run in float32 between Casts.
 /// </summary>
-public sealed class Fp16Pass : ICompressionPass
+internal sealed class Fp16Pass : ICompressionPass
 {
     private const float HalfMax = 65504f;
 
@@ -127,7 +127,7 @@ public sealed class Fp16Pass : ICompressionPass
     private static HashSet<string> FloatValues(ModelIndex index, CompressionContext context)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, type) in context.InferredTypes(index))
+        foreach (var (name, type) in CompressionContext.InferredTypes(index))
             if (type == DataType.Float) result.Add(name);
         return result;
     }
@@ -174,5 +174,5 @@ public sealed class Fp16Pass : ICompressionPass
     }
 
     private static NodeProto CastNode(UniqueNames names, string input, string output, DataType to) =>
-        NodeBuilder.Op("Cast", names.Next($"{output}_Cast")).Inputs(input).Outputs(output).Int("to", (long)to).Build();
+        NodeBuilder.Op("Cast", names.Next($"{output}_Cast")).Inputs(input).Outputs(output).IntAttribute("to", (long)to).Build();
 }

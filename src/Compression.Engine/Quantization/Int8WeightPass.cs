@@ -14,7 +14,7 @@ namespace Compression.Engine.Quantization;
 /// with <c>axis</c> from opset 13; before that a Cast to float and a Mul by the per-channel scales (DequantizeLinear at
 /// opsets 10–12 has no axis, so it could only carry one scale per tensor).
 /// </summary>
-public sealed class Int8WeightPass : ICompressionPass
+internal sealed class Int8WeightPass : ICompressionPass
 {
     /// <summary>Tensors smaller than this stay float: their scales would cost about what quantizing saves.</summary>
     public const int MinElements = 64;
@@ -81,7 +81,7 @@ public sealed class Int8WeightPass : ICompressionPass
         if (opset >= 13)
         {
             // No zero point: symmetric weights, and DequantizeLinear's default zero point is 0 of the input's type.
-            nodes.Add(NodeBuilder.Op("DequantizeLinear", names.Next($"{weight.Name}_DequantizeLinear")).Inputs(qName, scale).Outputs(output).Int("axis", axis).Build());
+            nodes.Add(NodeBuilder.Op("DequantizeLinear", names.Next($"{weight.Name}_DequantizeLinear")).Inputs(qName, scale).Outputs(output).IntAttribute("axis", axis).Build());
         }
         else
         {
@@ -97,5 +97,5 @@ public sealed class Int8WeightPass : ICompressionPass
     }
 
     private static NodeProto Cast(UniqueNames names, string input, string output, string weight) =>
-        NodeBuilder.Op("Cast", names.Next($"{weight}_Cast")).Inputs(input).Outputs(output).Int("to", (long)DataType.Float).Build();
+        NodeBuilder.Op("Cast", names.Next($"{weight}_Cast")).Inputs(input).Outputs(output).IntAttribute("to", (long)DataType.Float).Build();
 }

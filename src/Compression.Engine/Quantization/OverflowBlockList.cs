@@ -13,7 +13,7 @@ namespace Compression.Engine.Quantization;
 /// calibration set did not show can be larger, and fp16 arithmetic inside a kernel (a dot product's running sum) can
 /// exceed the values it writes.
 /// </summary>
-public static class OverflowBlockList
+internal static class OverflowBlockList
 {
     /// <summary>Activations at or above this magnitude on the calibration data stay float32.</summary>
     public const float Threshold = 65504f / 4;

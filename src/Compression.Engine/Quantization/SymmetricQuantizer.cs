@@ -5,7 +5,7 @@ namespace Compression.Engine.Quantization;
 /// round-half-even(w / scale) clamped to ±qmax, zero point 0. Symmetric weights are what int8 GEMM kernels (VNNI, ARM
 /// dot product) want; ±127 rather than −128 keeps the range symmetric so negating a weight is exact.
 /// </summary>
-public static class SymmetricQuantizer
+internal static class SymmetricQuantizer
 {
     /// <summary>Quantizes <paramref name="weights"/> with <paramref name="channels"/> channels along an axis that splits the flat array into <paramref name="outer"/> blocks of channels × <paramref name="inner"/>.</summary>
     /// <param name="halfScales">Round each scale up to float16 before quantizing with it, so scales can be stored in

@@ -11,7 +11,7 @@ namespace Compression.Engine.Quantization;
 /// by the recipe; each weight rewritten once however many nodes read it, its readers moved to the rewritten value, and
 /// the float original dropped when nothing reads it any more.
 /// </summary>
-public static class WeightRewrite
+internal static class WeightRewrite
 {
     /// <summary>What a rewrite of one weight produced: the value readers take instead, and the bytes it stores.</summary>
     public readonly record struct Rewritten(string Output, long Bytes);

@@ -7,7 +7,7 @@ namespace Compression.Engine.Recipes;
 /// the item's metadata (or the CLI flags) override single fields. Immutable; its canonical JSON (<see cref="RecipeText"/>)
 /// is part of the cache key, so two equal recipes always hash the same.
 /// </summary>
-public sealed record Recipe
+internal sealed record Recipe
 {
     public QuantizationMode Quantization { get; init; } = QuantizationMode.None;
 

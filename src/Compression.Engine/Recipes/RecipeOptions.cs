@@ -7,7 +7,7 @@ namespace Compression.Engine.Recipes;
 /// Parses and formats recipe options. Every bad value is a <see cref="CompressionException"/> (MCB2002) that names the
 /// option, the value, and what is accepted, so a typo in a csproj reads like a compiler error, not a stack trace.
 /// </summary>
-public static class RecipeOptions
+internal static class RecipeOptions
 {
     /// <summary>The built-in options, then those of registered techniques (<see cref="Pipeline.PassRegistry"/>).</summary>
     public static IReadOnlyList<RecipeOption> All { get; } = [.. BuiltIn(), .. Pipeline.PassRegistry.ExtensionOptions];
@@ -175,7 +175,7 @@ public static class RecipeOptions
     private static T ParseWord<T>(string option, string value) where T : struct, Enum
     {
         foreach (var candidate in Enum.GetValues<T>())
-            if (Word(candidate) == value.ToLowerInvariant()) return candidate;
+            if (string.Equals(Word(candidate), value, StringComparison.OrdinalIgnoreCase)) return candidate;
         throw Bad(option, value);
     }
 

@@ -7,7 +7,7 @@ namespace Compression.Engine.Recipes;
 /// A recipe as text: canonical JSON (every option, fixed order, the same words as the metadata; the cache key hashes
 /// it) and a short summary for people (only what is not "none").
 /// </summary>
-public static class RecipeText
+internal static class RecipeText
 {
     public static string Format(Recipe recipe)
     {

@@ -1,10 +1,10 @@
 namespace Compression.Engine.Recipes;
 
 /// <summary>How weights (and activations) are quantized: the values of <c>Quantization</c> / <c>--quantization</c>.</summary>
-public enum QuantizationMode { None, Fp16, Int8Weight, Int8Dynamic, Int8, Int4Weight }
+internal enum QuantizationMode { None, Fp16, Int8Weight, Int8Dynamic, Int8, Int4Weight }
 
 /// <summary>Which pruning, with its amount: <c>0.5</c> (unstructured fraction), <c>2:4</c> (N of every M), <c>channels:0.3</c>.</summary>
-public abstract record PruningSpec
+internal abstract record PruningSpec
 {
     public sealed record Unstructured(double Sparsity) : PruningSpec;
 
@@ -14,21 +14,21 @@ public abstract record PruningSpec
 }
 
 /// <summary>Low-rank factorization: keep singular values up to an energy fraction, or a fraction of the full rank.</summary>
-public abstract record LowRankSpec
+internal abstract record LowRankSpec
 {
     public sealed record Energy(double Fraction) : LowRankSpec;
 
     public sealed record Rank(double Fraction) : LowRankSpec;
 }
 
-public enum DistillationMode { None, Layerwise }
+internal enum DistillationMode { None, Layerwise }
 
-public enum PackingMode { None, Brotli }
+internal enum PackingMode { None, Brotli }
 
-public enum ActivationType { UInt8, Int8 }
+internal enum ActivationType { UInt8, Int8 }
 
 /// <summary>How calibration turns observed activations into ranges.</summary>
-public abstract record CalibrationMethod
+internal abstract record CalibrationMethod
 {
     public sealed record MinMax : CalibrationMethod;
 
@@ -37,6 +37,6 @@ public abstract record CalibrationMethod
     public sealed record Entropy : CalibrationMethod;
 }
 
-public enum PruningScope { Layer, Global }
+internal enum PruningScope { Layer, Global }
 
-public enum SharingScope { Tensor, Channel }
+internal enum SharingScope { Tensor, Channel }

@@ -5,7 +5,7 @@ namespace Compression.Engine.Recipes;
 /// (docs/msbuild.md), so the engine's table is the one list of options, techniques' own included; a name it does not
 /// know — most often a typo, <c>Quantisation</c> — is warning MCB2003 with the nearest option name, never silence.
 /// </summary>
-public static class UnknownOptions
+internal static class UnknownOptions
 {
     /// <summary>The values whose names the option table knows, and the names it does not, both in the given order.</summary>
     public static (IReadOnlyList<KeyValuePair<string, string>> Known, IReadOnlyList<string> Unknown) Split(IEnumerable<KeyValuePair<string, string>> values)

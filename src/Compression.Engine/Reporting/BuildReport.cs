@@ -11,7 +11,7 @@ namespace Compression.Engine.Reporting;
 /// per model, the profile, recipe, sizes and ratio, fidelity, cost and whether the cache answered. The engine writes
 /// one per model run; <c>modelc report</c> merges a build's per-model responses into the report of the whole build.
 /// </summary>
-public static class BuildReport
+internal static class BuildReport
 {
     public const string JsonFile = "compression-report.json";
     public const string MarkdownFile = "compression-report.md";

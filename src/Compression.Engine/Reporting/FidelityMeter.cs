@@ -13,7 +13,7 @@ namespace Compression.Engine.Reporting;
 /// validation data set when there is one, else a few seeded synthetic samples (labelled so in the report) — and every
 /// float output is compared. The executor's times are the build machine's, not the target device's.
 /// </summary>
-public static class FidelityMeter
+internal static class FidelityMeter
 {
     public const int SyntheticSamples = 2;
 

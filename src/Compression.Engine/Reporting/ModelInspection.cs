@@ -11,7 +11,7 @@ namespace Compression.Engine.Reporting;
 /// whose shapes follow from the inputs. Inputs with dynamic dimensions (an OCR model's height and width) can be given
 /// concrete shapes, as a calibration sample or <c>modelc inspect --input-shape</c> does.
 /// </summary>
-public static class ModelInspection
+internal static class ModelInspection
 {
     public static ModelSummary Summarize(OnnxModel model, IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {

@@ -4,10 +4,10 @@ namespace Compression.Engine.Reporting;
 /// How faithful one output of the compressed model is: SQNR in dB (null when the outputs are identical: infinite
 /// SQNR has no JSON number), the largest absolute error, and for class scores the top-1 agreement.
 /// </summary>
-public sealed record OutputFidelity(string Output, double? SqnrDb, double MaxAbsError, double? Top1Agreement);
+internal sealed record OutputFidelity(string Output, double? SqnrDb, double MaxAbsError, double? Top1Agreement);
 
 /// <summary>The fidelity of a compressed model: per output, over which inputs, and what running cost the build machine measured.</summary>
-public sealed record FidelityReport(
+internal sealed record FidelityReport(
     string Inputs,
     int Samples,
     IReadOnlyList<OutputFidelity> Outputs,
@@ -19,7 +19,7 @@ public sealed record FidelityReport(
 }
 
 /// <summary>Labelled accuracy in percent of the original and the compressed model, on the same samples.</summary>
-public sealed record LabelledAccuracy(int Samples, double OriginalPercent, double CompressedPercent)
+internal sealed record LabelledAccuracy(int Samples, double OriginalPercent, double CompressedPercent)
 {
     /// <summary>Points of accuracy lost (negative when the compressed model does better).</summary>
     public double LossPoints => OriginalPercent - CompressedPercent;

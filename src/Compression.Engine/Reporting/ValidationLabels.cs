@@ -10,7 +10,7 @@ namespace Compression.Engine.Reporting;
 /// labels.npy beside a validation set's samples (docs/calibration.md): one integer class index per sample, in the samples' order.
 /// A sample's prediction is the arg max of the model's first class-score output (shape [1, C], C &gt; 1).
 /// </summary>
-public static class ValidationLabels
+internal static class ValidationLabels
 {
     public const string FileName = "labels.npy";
 

@@ -6,7 +6,7 @@ namespace Compression.Engine.Sharing;
 /// sorted array with prefix sums — O(k log n) per iteration after one O(n log n) sort, whatever the tensor size.
 /// Sums are in double in a fixed order; the result depends on the values only.
 /// </summary>
-public static class ScalarKMeans
+internal static class ScalarKMeans
 {
     private const int MaxIterations = 100;
 

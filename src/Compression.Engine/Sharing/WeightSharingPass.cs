@@ -15,7 +15,7 @@ namespace Compression.Engine.Sharing;
 /// and folds at load: Cast(indices → int32) [+ channel offsets] → Gather(codebook). The file holds 1 byte a weight
 /// instead of 4, and indices of K values compress further when the resource is packed.
 /// </summary>
-public sealed class WeightSharingPass : ICompressionPass
+internal sealed class WeightSharingPass : ICompressionPass
 {
     /// <summary>Tensors smaller than this keep their float values (a codebook would cost more than it saves).</summary>
     public const int MinElements = 64;
@@ -69,7 +69,7 @@ public sealed class WeightSharingPass : ICompressionPass
         var wide = names.Next($"{weight.Name}_indices_int32");
         var nodes = new List<NodeProto>
         {
-            NodeBuilder.Op("Cast", names.Next($"{weight.Name}_indices_Cast")).Inputs(indexName).Outputs(wide).Int("to", (long)DataType.Int32).Build(),
+            NodeBuilder.Op("Cast", names.Next($"{weight.Name}_indices_Cast")).Inputs(indexName).Outputs(wide).IntAttribute("to", (long)DataType.Int32).Build(),
         };
         var positions = wide;
         if (channelAxis is { } axis)

@@ -16,7 +16,7 @@ public static class ConstantStorage
 
     /// <summary>A Constant node that produces <paramref name="tensor"/> under the tensor's name.</summary>
     public static NodeProto ConstantNode(TensorProto tensor, string nodeName) =>
-        NodeBuilder.Op("Constant", nodeName).Outputs(tensor.Name).Tensor("value", tensor).Build();
+        NodeBuilder.Op("Constant", nodeName).Outputs(tensor.Name).TensorAttribute("value", tensor).Build();
 
     /// <summary>
     /// Adds <paramref name="tensor"/> to <paramref name="graph"/>: as an initializer, or before IR 4 as a Constant node

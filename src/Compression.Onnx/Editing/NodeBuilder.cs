@@ -34,13 +34,13 @@ public sealed class NodeBuilder
         return this;
     }
 
-    public NodeBuilder Int(string name, long value) => Attribute(new AttributeProto { Name = name, Type = AttributeType.Int, I = value });
+    public NodeBuilder IntAttribute(string name, long value) => Attribute(new AttributeProto { Name = name, Type = AttributeType.Int, I = value });
 
-    public NodeBuilder Float(string name, float value) => Attribute(new AttributeProto { Name = name, Type = AttributeType.Float, F = value });
+    public NodeBuilder FloatAttribute(string name, float value) => Attribute(new AttributeProto { Name = name, Type = AttributeType.Float, F = value });
 
-    public NodeBuilder Ints(string name, IEnumerable<long> values) => Attribute(new AttributeProto { Name = name, Type = AttributeType.Ints, Ints = { values } });
+    public NodeBuilder IntsAttribute(string name, IEnumerable<long> values) => Attribute(new AttributeProto { Name = name, Type = AttributeType.Ints, Ints = { values } });
 
-    public NodeBuilder Tensor(string name, TensorProto value) => Attribute(new AttributeProto { Name = name, Type = AttributeType.Tensor, T = value });
+    public NodeBuilder TensorAttribute(string name, TensorProto value) => Attribute(new AttributeProto { Name = name, Type = AttributeType.Tensor, T = value });
 
     /// <summary>Copies of another node's attributes (all, or those <paramref name="keep"/> accepts), in its order.</summary>
     public NodeBuilder AttributesOf(NodeProto node, Func<AttributeProto, bool>? keep = null)

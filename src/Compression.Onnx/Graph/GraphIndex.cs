@@ -134,6 +134,6 @@ public sealed class GraphIndex : IGraphView
         if (list.Count == 0 || !ReferenceEquals(list[^1], node)) list.Add(node);
     }
 
-    private IReadOnlyList<NodeProto> SortTopologically() =>
+    private List<NodeProto> SortTopologically() =>
         TopologicalSort.Order(Graph, node => node.Input.Concat(ImplicitInputsOf(node)), ProducerOf);
 }

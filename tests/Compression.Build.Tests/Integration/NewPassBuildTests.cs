@@ -19,7 +19,7 @@ public sealed class NewPassBuildTests(PackageFixture package)
         namespace Compression.Engine.ModelNotes;
 
         /// <summary>ModelNote="text": writes the text into the model's metadata under "compression.note".</summary>
-        public sealed class ModelNotePass : ICompressionPass
+        internal sealed class ModelNotePass : ICompressionPass
         {
             public static RecipeOption Option { get; } = RecipeOption.Extension("ModelNote", "--model-note", "any text", "", v => v);
 

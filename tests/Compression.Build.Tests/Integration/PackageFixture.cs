@@ -6,7 +6,7 @@ namespace Compression.Build.Tests.Integration;
 /// Packs Compression.Build once per test run into a temporary local feed, with a fresh NUGET_PACKAGES folder and a
 /// fresh model cache, so every consumer build restores exactly the package this run made.
 /// </summary>
-public sealed class PackageFixture : IAsyncLifetime
+public sealed class PackageFixture : IAsyncLifetime, IDisposable
 {
     private readonly TempFolder _root = new("package-feed");
 
@@ -24,11 +24,10 @@ public sealed class PackageFixture : IAsyncLifetime
         Assert.Single(Directory.GetFiles(Feed, "Compression.Build.*.nupkg"));
     }
 
-    public Task DisposeAsync()
-    {
-        _root.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    // xunit disposes a fixture after DisposeAsync; the folder goes here so that the type says it owns it.
+    public void Dispose() => _root.Dispose();
 }
 
 [CollectionDefinition(Name)]

@@ -268,7 +268,7 @@ public class EqualizationTests(ITestOutputHelper output)
         return node;
     }
 
-    private static IReadOnlyDictionary<string, float[]> Run(ModelProto model, IReadOnlyDictionary<string, Compression.Evaluation.Tensors.Tensor>? inputs = null)
+    private static Dictionary<string, float[]> Run(ModelProto model, IReadOnlyDictionary<string, Compression.Evaluation.Tensors.Tensor>? inputs = null)
     {
         var random = new Random(5);
         inputs ??= new Dictionary<string, Compression.Evaluation.Tensors.Tensor>
@@ -279,7 +279,7 @@ public class EqualizationTests(ITestOutputHelper output)
         return executor.Run(inputs).ToDictionary(p => p.Key, p => p.Value.ToArray<float>());
     }
 
-    private static void AssertClose(IReadOnlyDictionary<string, float[]> expected, IReadOnlyDictionary<string, float[]> actual)
+    private static void AssertClose(Dictionary<string, float[]> expected, Dictionary<string, float[]> actual)
     {
         foreach (var (name, values) in expected)
         {

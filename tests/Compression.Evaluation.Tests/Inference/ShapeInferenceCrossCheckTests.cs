@@ -77,7 +77,7 @@ public sealed class ShapeInferenceCrossCheckTests
 
     private sealed record Comparison(int Dims, int Types, List<string> Mismatches);
 
-    private async Task<Comparison> CompareAsync(IReadOnlyList<string> models, Func<string, string> describe)
+    private async Task<Comparison> CompareAsync(List<string> models, Func<string, string> describe)
     {
         using var temp = new TempFolder("shape-crosscheck");
         var list = temp.Combine("models.tsv");

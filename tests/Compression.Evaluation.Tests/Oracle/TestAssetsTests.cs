@@ -6,7 +6,7 @@ namespace Compression.Evaluation.Tests.Oracle;
 /// <summary>The assets the other tests stand on are where TestAssets says and are the bytes the manifest pins.</summary>
 public sealed class TestAssetsTests
 {
-    private static IReadOnlyList<(string Hash, string FileName)> ReadManifest() =>
+    private static List<(string Hash, string FileName)> ReadManifest() =>
         File.ReadAllLines(TestAssets.ModelManifest)
             .Where(line => line.Trim().Length > 0)
             .Select(line => line.Split("  ", 2))

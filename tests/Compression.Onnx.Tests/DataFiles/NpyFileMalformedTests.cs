@@ -7,7 +7,7 @@ using Compression.Onnx.Tensors;
 namespace Compression.Onnx.Tests.DataFiles;
 
 /// <summary>Broken or hostile .npy files: each is a coded error naming the file, and none sizes a buffer by its header.</summary>
-public class NpyFileMalformedTests : IDisposable
+public sealed class NpyFileMalformedTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 

@@ -4,7 +4,7 @@ using Compression.Onnx.Tensors;
 
 namespace Compression.Onnx.Tests.DataFiles;
 
-public class TensorFileTests : IDisposable
+public sealed class TensorFileTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 

@@ -7,7 +7,7 @@ using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace Compression.Onnx.Tests.DataFiles;
 
-public class TensorProtoFileTests : IDisposable
+public sealed class TensorProtoFileTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 

@@ -14,7 +14,7 @@ public class NodeAttributeTests
     {
         var tensor = TinyModels.FloatTensor("value", [1], [2]);
         var node = NodeBuilder.Op("DequantizeLinear", "dq").Inputs("q", "s").Outputs("w")
-            .Int("axis", 1).Float("alpha", 0.5f).Ints("pads", [1, 2]).Tensor("value", tensor).Build();
+            .IntAttribute("axis", 1).FloatAttribute("alpha", 0.5f).IntsAttribute("pads", [1, 2]).TensorAttribute("value", tensor).Build();
 
         Assert.Equal(["axis", "alpha", "pads", "value"], node.Attribute.Select(a => a.Name));
         Assert.Equal([AttributeType.Int, AttributeType.Float, AttributeType.Ints, AttributeType.Tensor], node.Attribute.Select(a => a.Type));
@@ -31,7 +31,7 @@ public class NodeAttributeTests
     {
         var byHand = new NodeProto { OpType = "Cast", Name = "cast", Domain = "", Input = { "x" }, Output = { "y" } };
         byHand.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeType.Int, I = 10 });
-        var built = NodeBuilder.Op("Cast", "cast").Domain("").Inputs("x").Outputs("y").Int("to", 10).Build();
+        var built = NodeBuilder.Op("Cast", "cast").Domain("").Inputs("x").Outputs("y").IntAttribute("to", 10).Build();
 
         Assert.Equal(byHand.ToByteArray(), built.ToByteArray());
         Assert.True(built.HasDomain);
@@ -41,7 +41,7 @@ public class NodeAttributeTests
     [Fact]
     public void Absent_attributes_read_as_their_defaults_and_a_wrong_type_is_an_error()
     {
-        var node = NodeBuilder.Op("Gemm", "gemm").Float("alpha", 2f).Build();
+        var node = NodeBuilder.Op("Gemm", "gemm").FloatAttribute("alpha", 2f).Build();
 
         Assert.Equal(0, node.GetInt("transB", 0));
         Assert.Equal(1f, node.GetFloat("beta", 1f));
@@ -61,7 +61,7 @@ public class NodeAttributeTests
     [Fact]
     public void Setting_changes_an_attribute_in_place_and_appends_a_new_one_last()
     {
-        var node = NodeBuilder.Op("Conv", "conv").Int("group", 4).Ints("pads", [0, 0]).Build();
+        var node = NodeBuilder.Op("Conv", "conv").IntAttribute("group", 4).IntsAttribute("pads", [0, 0]).Build();
 
         node.SetInt("group", 2);
         node.SetInt("added", 7);
@@ -74,7 +74,7 @@ public class NodeAttributeTests
     [Fact]
     public void Taking_an_attribute_removes_it_and_hands_it_back()
     {
-        var node = NodeBuilder.Op("Clip", "clip").Float("min", -1f).Float("max", 1f).Build();
+        var node = NodeBuilder.Op("Clip", "clip").FloatAttribute("min", -1f).FloatAttribute("max", 1f).Build();
 
         var min = node.TakeAttribute("min");
 

@@ -8,6 +8,8 @@ namespace Compression.Onnx.Tests.Summary;
 
 public class ModelSummaryTests
 {
+    private static readonly JsonSerializerOptions CamelCase = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     [Fact]
     public void Dense_layer_counts_weights_bytes_and_gemm_macs()
     {
@@ -111,8 +113,7 @@ public class ModelSummaryTests
     [Fact]
     public void Summary_serialises_with_a_top_level_parameters_number()
     {
-        var json = JsonSerializer.Serialize(ModelSummarizer.Summarize(TinyModels.Dense(4, 2)),
-            new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+        var json = JsonSerializer.Serialize(ModelSummarizer.Summarize(TinyModels.Dense(4, 2)), CamelCase);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(10, doc.RootElement.GetProperty("parameters").GetInt64());
     }

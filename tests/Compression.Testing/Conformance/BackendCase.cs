@@ -22,7 +22,7 @@ public sealed record BackendCase(string Directory)
     public string Group => Path.GetFileName(Path.GetDirectoryName(Directory)!);
 
     /// <summary>Operators the case's main graph uses (the ones a failure or an unsupported case is counted against).</summary>
-    public IReadOnlyList<string> Operators(OnnxModel model) =>
+    public static IReadOnlyList<string> Operators(OnnxModel model) =>
         model.Graph.Node.Select(n => n.OpType).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>

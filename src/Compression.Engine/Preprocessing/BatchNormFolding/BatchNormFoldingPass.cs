@@ -21,7 +21,7 @@ namespace Compression.Engine.Preprocessing.BatchNormFolding;
 /// spread over ±1) makes its quantization that much coarser — measured on the PP-OCRv4 detector under static int8:
 /// 13.2 dB as it is, 13.4 dB with the scales folded, 8.2 dB with scales and shifts folded.
 /// </summary>
-public sealed class BatchNormFoldingPass : IPreprocessingPass
+internal sealed class BatchNormFoldingPass : IPreprocessingPass
 {
     public string Name => "fold-batchnorm";
 

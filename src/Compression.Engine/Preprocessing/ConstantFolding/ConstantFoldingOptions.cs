@@ -9,7 +9,7 @@ namespace Compression.Engine.Preprocessing.ConstantFolding;
 /// chains (a few int64s) fold, fills do not — BlazeFace's channel-padding zeros folded under a 64 KiB floor made its
 /// compressed files 170 KB larger.
 /// </summary>
-public sealed record ConstantFoldingOptions
+internal sealed record ConstantFoldingOptions
 {
     public long MaxGrowthBytes { get; init; } = 1024;
 

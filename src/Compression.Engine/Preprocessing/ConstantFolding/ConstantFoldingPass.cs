@@ -20,7 +20,7 @@ namespace Compression.Engine.Preprocessing.ConstantFolding;
 /// a graph output, and nodes no kernel computes. Before IR 4 folded values become Constant nodes instead
 /// (<see cref="ConstantStorage"/>). Inputs a folded node no longer needs are left to the dead-code pass.
 /// </summary>
-public sealed class ConstantFoldingPass(ConstantFoldingOptions? options = null) : IPreprocessingPass
+internal sealed class ConstantFoldingPass(ConstantFoldingOptions? options = null) : IPreprocessingPass
 {
     private readonly ConstantFoldingOptions _options = options ?? new ConstantFoldingOptions();
 

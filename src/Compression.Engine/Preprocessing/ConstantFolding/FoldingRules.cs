@@ -4,7 +4,7 @@ using Compression.Onnx.Protobuf;
 namespace Compression.Engine.Preprocessing.ConstantFolding;
 
 /// <summary>Which nodes constant folding must leave in the graph even when every input is constant, and why.</summary>
-public static class FoldingRules
+internal static class FoldingRules
 {
     /// <summary>
     /// Quantization nodes stay: a DequantizeLinear over an int8 weight is the form runtimes fuse into int8 kernels

@@ -11,7 +11,7 @@ namespace Compression.Engine.Preprocessing.ConstantFolding;
 /// Shape → Gather → Concat → Reshape chains of exported models into constants. A symbolic dimension (a dynamic batch)
 /// is not known, so a Shape that reads one stays and the model keeps accepting any batch size.
 /// </summary>
-public static class StaticShapes
+internal static class StaticShapes
 {
     /// <summary>Every value's inferred type and shape, or nothing when inference cannot follow the model.</summary>
     public static IReadOnlyDictionary<string, ValueInfo> Infer(ModelIndex index)

@@ -12,7 +12,7 @@ namespace Compression.Engine.Preprocessing.DeadCode;
 /// are the model's interface and stay even when unread (callers feed inputs by position), and so do initializers that
 /// double as graph inputs.
 /// </summary>
-public sealed class DeadCodePass : IPreprocessingPass
+internal sealed class DeadCodePass : IPreprocessingPass
 {
     public string Name => "remove-dead";
 

@@ -1,7 +1,7 @@
 namespace Compression.Engine.Preprocessing.Equalization;
 
 /// <summary>What stands for the range of the producer's output channel when the per-channel scales are chosen.</summary>
-public enum EqualizationMethod
+internal enum EqualizationMethod
 {
     /// <summary>
     /// Data-free (Nagel et al. 2019): the range of the producer's output-channel weights. Needs no data, but for a

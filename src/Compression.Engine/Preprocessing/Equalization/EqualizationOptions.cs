@@ -1,7 +1,7 @@
 namespace Compression.Engine.Preprocessing.Equalization;
 
 /// <summary>How cross-layer equalization chooses and bounds its per-channel scales.</summary>
-public sealed record EqualizationOptions
+internal sealed record EqualizationOptions
 {
     /// <summary>
     /// Activation ranges when calibration data is at hand (static int8 always has it), else weight ranges; see

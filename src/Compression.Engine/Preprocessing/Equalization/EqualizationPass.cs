@@ -20,7 +20,7 @@ namespace Compression.Engine.Preprocessing.Equalization;
 /// Chains (one layer consuming one pair and producing the next) are iterated until the scales settle.
 /// </para>
 /// </summary>
-public sealed class EqualizationPass(EqualizationOptions? options = null, string? calibrationData = null,
+internal sealed class EqualizationPass(EqualizationOptions? options = null, string? calibrationData = null,
     string? sourcePath = null, int threads = 1) : IPreprocessingPass
 {
     private readonly EqualizationOptions _options = options ?? new EqualizationOptions();

@@ -11,7 +11,7 @@ namespace Compression.Engine.Preprocessing.OpsetConversion;
 /// What an adapter may use while it rewrites one node: its graph's editor (every change to the node's inputs and
 /// outputs goes through it), fresh names, and inferred value types.
 /// </summary>
-public sealed class AdapterContext(GraphEditor graph, IReadOnlyDictionary<string, ValueInfo> values, string? file)
+internal sealed class AdapterContext(GraphEditor graph, IReadOnlyDictionary<string, ValueInfo> values, string? file)
 {
     public GraphEditor Graph { get; } = graph;
 

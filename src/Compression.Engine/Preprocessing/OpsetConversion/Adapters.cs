@@ -92,7 +92,7 @@ internal static class Adapters
         var flat = context.Names.Next($"{baseName}_flat");
         var normalised = context.Names.Next($"{baseName}_flat_out");
         context.InsertBefore(node, NodeBuilder.Op("Shape", context.Names.Next($"{baseName}_Shape")).Inputs(input).Outputs(shape).Build());
-        context.InsertBefore(node, NodeBuilder.Op("Flatten", context.Names.Next($"{baseName}_Flatten")).Inputs(input).Outputs(flat).Int("axis", axis).Build());
+        context.InsertBefore(node, NodeBuilder.Op("Flatten", context.Names.Next($"{baseName}_Flatten")).Inputs(input).Outputs(flat).IntAttribute("axis", axis).Build());
         context.Graph.SetInput(node, 0, flat);
         context.Graph.SetOutput(node, 0, normalised);
         context.InsertAfter(node, NodeBuilder.Op("Reshape", context.Names.Next($"{baseName}_Reshape")).Inputs(normalised, shape).Outputs(output).Build());

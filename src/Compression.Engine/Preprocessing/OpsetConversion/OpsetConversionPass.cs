@@ -7,7 +7,7 @@ namespace Compression.Engine.Preprocessing.OpsetConversion;
 /// The plan's opset step: raises the working model to the opset a later pass writes operators of. The planner checked
 /// that the converter takes this model (else it planned a fallback instead), so a refusal here is an internal error.
 /// </summary>
-public sealed class OpsetConversionPass(long target) : ICompressionPass
+internal sealed class OpsetConversionPass(long target) : ICompressionPass
 {
     public string Name => "convert-opset";
 

@@ -15,7 +15,7 @@ namespace Compression.Engine.Preprocessing.OpsetConversion;
 /// adapter (<see cref="VersionSteps"/>). A model with one unknown step is refused as a whole and left untouched:
 /// an opset is never raised without converting the operators that changed.
 /// </summary>
-public static class OpsetConverter
+internal static class OpsetConverter
 {
     /// <summary>What a conversion did.</summary>
     public sealed record Result(long From, long To, int NodesConverted);

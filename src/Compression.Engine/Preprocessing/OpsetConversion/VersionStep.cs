@@ -7,4 +7,4 @@ namespace Compression.Engine.Preprocessing.OpsetConversion;
 /// the newer form, or is null when the node means the same under both (only types, or defaults that keep the old
 /// behaviour, were added).
 /// </summary>
-public sealed record VersionStep(string Op, int From, int To, Action<AdapterContext, NodeProto>? Adapt);
+internal sealed record VersionStep(string Op, int From, int To, Action<AdapterContext, NodeProto>? Adapt);

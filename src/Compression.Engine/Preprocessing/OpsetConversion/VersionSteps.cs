@@ -6,7 +6,7 @@ namespace Compression.Engine.Preprocessing.OpsetConversion;
 /// inputs whose defaults keep the old behaviour, or a relaxed broadcasting rule. Steps that changed behaviour or moved
 /// attributes to inputs have an adapter. Anything not listed is refused.
 /// </summary>
-public static class VersionSteps
+internal static class VersionSteps
 {
     private static readonly Dictionary<(string Op, int From, int To), VersionStep> Steps = Build();
 

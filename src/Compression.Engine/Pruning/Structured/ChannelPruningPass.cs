@@ -22,7 +22,7 @@ namespace Compression.Engine.Pruning.Structured;
 /// <param name="refit">
 /// False skips the refit even with calibration data (same channels removed): for measuring what the refit recovers.
 /// </param>
-public sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
+internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
 {
     public string Name => "prune-channels";
 
@@ -106,7 +106,7 @@ public sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
             $"{removed.Count} of {prunable} prunable channel classes removed ({roots.Count - prunable} pinned), {removedFilters} of {producers} Conv/Gemm filters; importance from {importance}, {scope.ToString().ToLowerInvariant()} scope");
     }
 
-    private static string RefitNote(IReadOnlyList<LayerRefit> refits)
+    private static string RefitNote(List<LayerRefit> refits)
     {
         static double Db(double signal, double noise) => noise <= 0 ? 999 : 10 * Math.Log10(signal / noise);
         var solved = refits.Where(r => r.Error is not null).Select(r => r.Error!.Value).ToList();

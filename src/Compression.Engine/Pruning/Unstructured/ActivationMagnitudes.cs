@@ -9,7 +9,7 @@ namespace Compression.Engine.Pruning.Unstructured;
 /// the mean magnitude is the first-moment form): a small weight on a loud channel can matter more than a large one on
 /// a quiet channel. Samples run one after another (<see cref="DataSetRuns"/>), so the sums do not depend on threads.
 /// </summary>
-public static class ActivationMagnitudes
+internal static class ActivationMagnitudes
 {
     public static IReadOnlyDictionary<string, double[]> Measure(ModelProto model, string? sourcePath,
         IReadOnlyDictionary<string, (int Axis, bool Last)> channelAxes, string dataSetFolder, int threads)

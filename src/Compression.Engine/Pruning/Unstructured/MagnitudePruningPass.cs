@@ -9,7 +9,7 @@ namespace Compression.Engine.Pruning.Unstructured;
 /// big redundant layers give up more than small sensitive ones. The count pruned is the fraction of the elements rounded
 /// to nearest, ties to even; among equal importances the lower flat index goes first, so the mask is unique.
 /// </summary>
-public sealed class MagnitudePruningPass : ICompressionPass
+internal sealed class MagnitudePruningPass : ICompressionPass
 {
     public string Name => "prune-unstructured";
 

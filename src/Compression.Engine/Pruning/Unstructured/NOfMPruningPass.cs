@@ -10,7 +10,7 @@ namespace Compression.Engine.Pruning.Unstructured;
 /// multiple of M ends in a short group that keeps min(N, its length): as if padded with zeros to M, which is how such
 /// kernels pad. Ties keep the lower position.
 /// </summary>
-public sealed class NOfMPruningPass : ICompressionPass
+internal sealed class NOfMPruningPass : ICompressionPass
 {
     public string Name => "prune-n-of-m";
 

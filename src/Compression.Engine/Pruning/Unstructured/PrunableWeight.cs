@@ -7,7 +7,7 @@ namespace Compression.Engine.Pruning.Unstructured;
 /// One float weight that pruning may zero in place: the constant, the node that reads it (its activation is input 0),
 /// its dimensions and its <see cref="ReductionLayout"/>.
 /// </summary>
-public sealed record PrunableWeight(ConstantWeight Weight, NodeProto Node, int[] Dims, ReductionLayout Layout)
+internal sealed record PrunableWeight(ConstantWeight Weight, NodeProto Node, int[] Dims, ReductionLayout Layout)
 {
     public int Length => Dims.Aggregate(1, (a, d) => checked(a * d));
 

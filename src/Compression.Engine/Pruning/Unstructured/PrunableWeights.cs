@@ -14,7 +14,7 @@ namespace Compression.Engine.Pruning.Unstructured;
 /// often sensitive), initializers that are also graph inputs (a default callers may replace), graph outputs, and any
 /// weight read elsewhere than in the weight slot of such a node (zeroing it would change that other reader too).
 /// </summary>
-public static class PrunableWeights
+internal static class PrunableWeights
 {
     public static IReadOnlyList<PrunableWeight> Find(CompressionContext context, ModelIndex index)
     {

@@ -17,7 +17,7 @@ namespace Compression.Engine.Pruning.Unstructured;
 /// on the last axis of A (axis 0 with transA).</item>
 /// </list>
 /// </summary>
-public sealed class ReductionLayout
+internal sealed class ReductionLayout
 {
     private readonly Func<int, int> _inputChannel;
 

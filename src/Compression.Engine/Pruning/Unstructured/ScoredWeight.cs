@@ -1,7 +1,7 @@
 namespace Compression.Engine.Pruning.Unstructured;
 
 /// <summary>A prunable weight with its values and the importance of each element (higher is kept first).</summary>
-public sealed record ScoredWeight(PrunableWeight Weight, float[] Values, float[] Importance)
+internal sealed record ScoredWeight(PrunableWeight Weight, float[] Values, float[] Importance)
 {
     /// <summary>
     /// Orders two elements by importance, then by flat index: the lower-indexed of two equally important elements is

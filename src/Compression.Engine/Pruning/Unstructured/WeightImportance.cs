@@ -14,7 +14,7 @@ namespace Compression.Engine.Pruning.Unstructured;
 /// after it scales each output channel, so ranking them across channels would prune the channels a small γ/σ hides.
 /// </para>
 /// </summary>
-public static class WeightImportance
+internal static class WeightImportance
 {
     public static PassRequirements Requirements { get; } = new() { Preprocessing = PreprocessingNeeds.FoldedWeights };
 

@@ -17,7 +17,7 @@ namespace Compression.Engine.Quantization.Dynamic;
 /// cannot take (a Gemm with transA, a MatMul with a batched weight, a non-float activation, a computed Conv bias) and
 /// ConvTranspose keep int8-weight's form: the weights shrink everywhere and nothing is left half done.
 /// </summary>
-public sealed class DynamicInt8Pass : ICompressionPass
+internal sealed class DynamicInt8Pass : ICompressionPass
 {
     /// <summary>DynamicQuantizeLinear exists from opset 11 (MatMulInteger and ConvInteger from 10).</summary>
     public const long MinimumOpset = 11;
@@ -44,7 +44,7 @@ public sealed class DynamicInt8Pass : ICompressionPass
     public PassReport Apply(CompressionContext context)
     {
         var index = new ModelIndex(context.Model);
-        var types = context.InferredTypes(index);
+        var types = CompressionContext.InferredTypes(index);
         var editor = new ModelEditor(context.Model);
         var names = editor.Names;
         var qmax = context.Recipe.ReduceRange ? ReducedWeightQMax : WeightQMax;

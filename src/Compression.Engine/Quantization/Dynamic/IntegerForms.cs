@@ -11,7 +11,7 @@ namespace Compression.Engine.Quantization.Dynamic;
 /// ONNX Runtime fuses the MatMul form into MatMulIntegerToFloat (DynamicQuantizeMatMul when the quantization is not
 /// shared); ConvInteger has no fused form there and runs as written.
 /// </summary>
-public static class IntegerForms
+internal static class IntegerForms
 {
     /// <summary>MatMul or Gemm: <c>y = (x_q − x_zp) · W_q</c> in int32, then × (x_scale · w_scale[n]) + bias.</summary>
     public static List<NodeProto> MatMul(NodeProto node, QuantizedActivation x, IntegerWeight w, string? bias, UniqueNames names) =>
@@ -36,7 +36,7 @@ public static class IntegerForms
         List<NodeProto> nodes =
         [
             product.Build(),
-            NodeBuilder.Op("Cast", names.Next($"{stem}_Cast")).Inputs(integer).Outputs(asFloat).Int("to", (long)DataType.Float).Build(),
+            NodeBuilder.Op("Cast", names.Next($"{stem}_Cast")).Inputs(integer).Outputs(asFloat).IntAttribute("to", (long)DataType.Float).Build(),
             // Activation scale first, as ONNX Runtime's tool writes it: its MatMulIntegerToFloat fusion matches this Mul.
             NodeBuilder.Op("Mul", names.Next($"{stem}_ScaleProduct")).Inputs(x.Scale, w.Scales).Outputs(scale).Build(),
             NodeBuilder.Op("Mul", names.Next($"{stem}_Rescale")).Inputs(asFloat, scale).Outputs(unbiased).Build(),

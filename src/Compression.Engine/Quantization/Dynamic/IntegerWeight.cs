@@ -5,4 +5,4 @@ namespace Compression.Engine.Quantization.Dynamic;
 /// is also the only form of ConvInteger whose weight zero point ONNX Runtime's CPU kernel accepts: one per tensor) and
 /// float32 scales per output channel, shaped to multiply the kernel's output directly.
 /// </summary>
-public sealed record IntegerWeight(string Values, string Scales, long BytesBefore, long BytesAfter);
+internal sealed record IntegerWeight(string Values, string Scales, long BytesBefore, long BytesAfter);

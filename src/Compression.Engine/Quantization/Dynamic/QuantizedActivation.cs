@@ -5,4 +5,4 @@ namespace Compression.Engine.Quantization.Dynamic;
 /// the activation's own range at every run. One per activation and graph, shared by every integer node reading it, as
 /// ONNX Runtime's own tool writes it (ONNX Runtime then runs one quantization and several MatMulIntegerToFloat).
 /// </summary>
-public sealed record QuantizedActivation(string Values, string Scale, string ZeroPoint);
+internal sealed record QuantizedActivation(string Values, string Scale, string ZeroPoint);

@@ -7,7 +7,7 @@ namespace Compression.Engine.Quantization.Int4;
 /// uses the full range when it is the negative one and nothing ever clips. Scales stay positive, which every runtime
 /// expects of a DequantizeLinear.
 /// </summary>
-public static class BlockQuantizer
+internal static class BlockQuantizer
 {
     public const int QMin = -8;
     public const int QMax = 7;

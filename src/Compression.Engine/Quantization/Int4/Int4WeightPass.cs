@@ -23,7 +23,7 @@ namespace Compression.Engine.Quantization.Int4;
 /// DequantizeLinear that writes the float weight itself (float16 scales would need a Cast between them, which it does
 /// not fuse). With blocks of 32 that is 4 bytes per 32 weights, and weights still shrink 6.4x.
 /// </summary>
-public sealed class Int4WeightPass : ICompressionPass
+internal sealed class Int4WeightPass : ICompressionPass
 {
     /// <summary>DequantizeLinear takes int4 and block_size from opset 21.</summary>
     public const long MinimumOpset = 21;
@@ -126,7 +126,7 @@ public sealed class Int4WeightPass : ICompressionPass
         // No zero point: symmetric, and DequantizeLinear's default zero point is 0 of the input's type (int4).
         // It reads only initializers, so it can lead the graph.
         graph.InsertNode(0, NodeBuilder.Op("DequantizeLinear", names.Next($"{source}_DequantizeLinear")).Inputs(valuesName, scalesName).Outputs(output)
-            .Int("axis", axis).Int("block_size", blockSize).Build());
+            .IntAttribute("axis", axis).IntAttribute("block_size", blockSize).Build());
         return output;
     }
 

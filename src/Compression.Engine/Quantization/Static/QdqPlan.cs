@@ -21,7 +21,7 @@ namespace Compression.Engine.Quantization.Static;
 /// </list>
 /// Subgraphs stay float. Values are calibrated unless their parameters come from another value (<see cref="SameAs"/>).
 /// </summary>
-public sealed class QdqPlan
+internal sealed class QdqPlan
 {
     private static readonly HashSet<string> DataMovement = new(StringComparer.Ordinal) { "MaxPool", "Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze" };
 

@@ -13,7 +13,7 @@ namespace Compression.Engine.Quantization.Static;
 /// readers are rewired. Weights become int8 per output channel with a DequantizeLinear along that axis; biases become
 /// int32 with scale = input scale × weight scale, the product runtimes compute, so the integer kernels can use them.
 /// </summary>
-public sealed class QdqWriter
+internal sealed class QdqWriter
 {
     private readonly int _weightQMax;
     private readonly UniqueNames _names;
@@ -145,14 +145,14 @@ public sealed class QdqWriter
             // depthwise layers (9 weights a channel) near 4x.
             var half = AddInitializer($"{weight.Name}_scale_half", TensorData.Create("", [channels], (ReadOnlySpan<Half>)scales.Select(v => (Half)v).ToArray()));
             scaleName = _names.Next($"{weight.Name}_scale");
-            nodes.Add(NodeBuilder.Op("Cast", _names.Next($"{weight.Name}_scale_Cast")).Inputs(half).Outputs(scaleName).Int("to", (long)DataType.Float).Build());
+            nodes.Add(NodeBuilder.Op("Cast", _names.Next($"{weight.Name}_scale_Cast")).Inputs(half).Outputs(scaleName).IntAttribute("to", (long)DataType.Float).Build());
         }
         else
         {
             scaleName = AddInitializer($"{weight.Name}_scale", TensorData.Create("", [channels], (ReadOnlySpan<float>)scales));
         }
         var output = _names.Next($"{weight.Name}_dequantized");
-        nodes.Add(NodeBuilder.Op("DequantizeLinear", _names.Next($"{weight.Name}_DequantizeLinear")).Inputs(qName, scaleName).Outputs(output).Int("axis", axis).Build());
+        nodes.Add(NodeBuilder.Op("DequantizeLinear", _names.Next($"{weight.Name}_DequantizeLinear")).Inputs(qName, scaleName).Outputs(output).IntAttribute("axis", axis).Build());
         _graph.SetInput(node, 1, output);
         _quantizedWeights[weight.Name] = (output, scales);
         return (scales, 4L * values.Length, q.Length + (halfScales ? 2L : 4L) * channels);
@@ -178,7 +178,7 @@ public sealed class QdqWriter
         var qName = AddInitializer($"{bias.Name}_quantized", TensorData.Create("", [count], (ReadOnlySpan<int>)q));
         var scaleName = AddInitializer($"{bias.Name}_scale", TensorData.Create("", [count], (ReadOnlySpan<float>)scales));
         var output = _names.Next($"{bias.Name}_dequantized");
-        nodes.Add(NodeBuilder.Op("DequantizeLinear", _names.Next($"{bias.Name}_DequantizeLinear")).Inputs(qName, scaleName).Outputs(output).Int("axis", 0).Build());
+        nodes.Add(NodeBuilder.Op("DequantizeLinear", _names.Next($"{bias.Name}_DequantizeLinear")).Inputs(qName, scaleName).Outputs(output).IntAttribute("axis", 0).Build());
         _graph.SetInput(node, 2, output);
     }
 

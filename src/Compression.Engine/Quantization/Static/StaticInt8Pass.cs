@@ -15,7 +15,7 @@ namespace Compression.Engine.Quantization.Static;
 /// <see cref="QdqWriter"/> writes the pairs, int8 weights and int32 biases. Without calibration data, or when the model
 /// cannot reach opset 13, it warns with a code and quantizes the weights only (int8-weight) — never a silently bad model.
 /// </summary>
-public sealed class StaticInt8Pass : ICompressionPass
+internal sealed class StaticInt8Pass : ICompressionPass
 {
     /// <summary>QuantizeLinear/DequantizeLinear take an axis (per-channel weights) from this opset.</summary>
     public const long MinimumOpset = 13;
@@ -49,7 +49,7 @@ public sealed class StaticInt8Pass : ICompressionPass
         context.FloatReference = context.Model.Clone();
 
         var index = new ModelIndex(context.Model);
-        var types = context.InferredTypes(index);
+        var types = CompressionContext.InferredTypes(index);
         var unsigned = context.Recipe.ActivationType == ActivationType.UInt8;
         var plan = QdqPlan.Build(index, types, context.IsExcluded, unsigned);
         if (plan.ComputeNodes.Count == 0)

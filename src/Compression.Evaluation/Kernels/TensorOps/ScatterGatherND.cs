@@ -27,7 +27,7 @@ internal static class ScatterGatherND
         var batches = 1;
         for (var d = 0; d < batchDims; d++) batches *= dataShape[d];
         var batchBlock = batchDims == 0 ? 0 : strides[batchDims - 1];
-        var tuples = k == 0 ? ShapeMath.ElementCount(indexTensor.Shape[..^1]) : indices.Length / k;
+        var tuples = k == 0 ? ShapeMath.ElementCount(indexTensor.Shape.AsSpan(..^1)) : indices.Length / k;
         var perBatch = batches == 0 ? 0 : tuples / batches;
         var offsets = new int[tuples];
         for (var t = 0; t < tuples; t++)
