@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job in one command: packs Compression.Build into artifacts/packages, then builds and runs samples/ModelApp,
-# which references that package from the local feed (samples/nuget.config) and embeds a real model compressed at build.
+# which references that package from the local feed (samples/nuget.config), embeds a real model compressed at build,
+# and runs it with ONNX Runtime beside the original.
 set -euo pipefail
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -10,7 +11,8 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$PWD"
 
-# The sample's model comes from the test assets (openWakeWord's hello_deepa.onnx).
+# The sample's model and photo come from the test assets (MediaPipe's BlazeFace front detector, scikit-image's
+# astronaut.png).
 bash build/test-assets.sh
 
 dotnet pack src/Compression.Build -c Release -o artifacts/packages

@@ -142,4 +142,27 @@ else
   log "real models verified against build/test-assets.sha256"
 fi
 
+# --- Real photos -----------------------------------------------------------------------------------------------
+# Copied from Debian packages installed above, so the sample and tests read a fixed, hash-checked file. One line per
+# photo: the file a package installs; build/test-assets-images.sha256 holds its expected hash.
+IMAGE_SOURCES="
+/usr/lib/python3/dist-packages/skimage/data/astronaut.png
+"
+IMAGES_DIR="$ASSETS/images"
+IMAGE_MANIFEST="$REPO_ROOT/build/test-assets-images.sha256"
+verify_images() { (cd "$IMAGES_DIR" && sha256sum --quiet --strict -c "$IMAGE_MANIFEST"); }
+if verify_images > /dev/null 2>&1; then
+  log "real photos present and verified in $IMAGES_DIR"
+else
+  mkdir -p "$IMAGES_DIR"
+  while read -r source; do
+    [[ -z "$source" ]] && continue
+    [[ -f "$source" ]] || die "$source is missing (its Debian package is installed: reinstall it?)"
+    cp "$source" "$IMAGES_DIR/$(basename "$source").partial"
+    mv -f "$IMAGES_DIR/$(basename "$source").partial" "$IMAGES_DIR/$(basename "$source")"
+  done <<< "$IMAGE_SOURCES"
+  verify_images || die "a copied photo does not match build/test-assets-images.sha256 (a new Debian package version?)"
+  log "real photos copied and verified in $IMAGES_DIR"
+fi
+
 log "ready: $ASSETS"
