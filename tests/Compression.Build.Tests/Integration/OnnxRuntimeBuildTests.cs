@@ -32,8 +32,8 @@ public sealed class OnnxRuntimeBuildTests(PackageFixture package)
 
         // A build-only package: ONNX Runtime ran in the build, not as a dependency of the app.
         var output = Path.Combine(app.ProjectDirectory, "bin", "Debug", "net10.0");
-        Assert.Empty(Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetFileName(f).Contains("onnxruntime", StringComparison.OrdinalIgnoreCase)));
+        Assert.DoesNotContain(Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories),
+            f => Path.GetFileName(f).Contains("onnxruntime", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain("Microsoft.ML.OnnxRuntime", File.ReadAllText(Path.Combine(output, "App.deps.json")), StringComparison.Ordinal);
     }
 
