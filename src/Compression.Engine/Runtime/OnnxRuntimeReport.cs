@@ -36,9 +36,19 @@ internal sealed record OnnxRuntimeReport(string Version, string Source, bool Che
 internal sealed record OnnxRuntimeLatency(int Threads, int Runs, double OriginalMsOneThread, double CompressedMsOneThread,
     double OriginalMsAllThreads, double CompressedMsAllThreads)
 {
-    /// <summary>"4.10 → 2.00 ms (2.05x) at 1 thread, 1.20 → 0.80 ms (1.50x) at 2 threads, median of 15 runs".</summary>
-    public string Describe() => FormattableString.Invariant(
-        $"{OriginalMsOneThread:F2} → {CompressedMsOneThread:F2} ms ({Speedup(OriginalMsOneThread, CompressedMsOneThread)}) at 1 thread, {OriginalMsAllThreads:F2} → {CompressedMsAllThreads:F2} ms ({Speedup(OriginalMsAllThreads, CompressedMsAllThreads)}) at {Threads} threads, median of {Runs} runs");
+    /// <summary>"4.10 → 2.00 ms (2.05x) at 1 thread, 1.20 → 0.80 ms (1.50x) at 2 threads, median of 15 warm runs".</summary>
+    public string Describe() =>
+        $"{OneThread} at 1 thread, {AllThreads} at {Threads} threads, median of {Runs}{(Runs < OrtLatency.MaxRuns ? " or more" : "")} warm runs";
+
+    /// <summary>"4.10 → 2.00 ms (2.05x)".</summary>
+    public string OneThread => Pair(OriginalMsOneThread, CompressedMsOneThread);
+
+    public string AllThreads => Pair(OriginalMsAllThreads, CompressedMsAllThreads);
+
+    private static string Pair(double original, double compressed) => $"{Ms(original)} → {Ms(compressed)} ms ({Speedup(original, compressed)})";
+
+    /// <summary>Two decimals, three below 1 ms (a small model runs in microseconds).</summary>
+    private static string Ms(double ms) => ms.ToString(ms < 1 ? "F3" : "F2", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The speed ratio original / compressed, e.g. "2.05x" (above 1: the compressed model is faster).</summary>
     public static string Speedup(double original, double compressed) =>

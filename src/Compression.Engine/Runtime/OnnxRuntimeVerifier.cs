@@ -69,6 +69,23 @@ internal static class OnnxRuntimeVerifier
             || (options.MeasureLatency && cached.Latency is null);
     }
 
+    /// <summary>
+    /// A cached result as this compression would report it: checked again (and timed) when its report is not the
+    /// current ORT's (<see cref="NeedsRecheck"/>), or with the check's note when the check is off.
+    /// <paramref name="model"/> is the cached model as the app reads it (decoded when packed).
+    /// </summary>
+    /// <exception cref="CompressionException">MCB2301: the current ORT refuses the cached model.</exception>
+    public static CompressionResult Recheck(CompressionJob job, CompressionResult cached, Func<OnnxModel> model)
+    {
+        if (job.OnnxRuntime.Check && !NeedsRecheck(cached.OnnxRuntime, job.OnnxRuntime)) return cached;
+        var outcome = Verify(job, job.Plan, model());
+        return cached with
+        {
+            OnnxRuntime = outcome.Report,
+            Warnings = [.. cached.Warnings.Where(w => w.Code is not (EngineErrorCodes.OnnxRuntimeCheckSkipped or EngineErrorCodes.OnnxRuntimeAlreadyLoaded)), .. outcome.Warnings],
+        };
+    }
+
     private static CompressionException Refused(CompressionJob job, CompressionPlan plan, OnnxRuntimeBinding binding, string refusal,
         IReadOnlyList<Dictionary<string, Compression.Evaluation.Tensors.Tensor>> samples)
     {

@@ -7,26 +7,27 @@ namespace Compression.Engine.Runtime;
 /// ORT's latency of the original and the compressed model on the build machine, at one intra-op thread and at every
 /// logical core: per setting, <see cref="WarmUps"/> untimed runs of each, then runs of original and compressed
 /// interleaved (so a machine that slows down slows both) until <see cref="MaxRuns"/> or <see cref="Budget"/> (at least
-/// <see cref="MinRuns"/>); the median of each. The all-cores setting runs as many times as the one-thread one did.
+/// <see cref="MinRuns"/>); the median of each. The recorded run count is the smaller of the two settings'.
 /// </summary>
 internal static class OrtLatency
 {
     public const int WarmUps = 2;
     public const int MinRuns = 3;
     public const int MaxRuns = 15;
-    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
+    /// <summary>The time one setting may take for its timed runs of both models (warm-ups and sessions aside).</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(500);
 
     /// <exception cref="Microsoft.ML.OnnxRuntime.OnnxRuntimeException">ORT cannot run one of the models.</exception>
     public static OnnxRuntimeLatency Measure(byte[] original, byte[] compressed, Dictionary<string, Tensor> sample)
     {
         var threads = Environment.ProcessorCount;
-        var (originalOne, compressedOne, runs) = Setting(original, compressed, sample, 1, null);
-        var (originalAll, compressedAll, _) = Setting(original, compressed, sample, threads, runs);
-        return new OnnxRuntimeLatency(threads, runs, originalOne, compressedOne, originalAll, compressedAll);
+        var (originalOne, compressedOne, runsOne) = Setting(original, compressed, sample, 1);
+        var (originalAll, compressedAll, runsAll) = Setting(original, compressed, sample, threads);
+        return new OnnxRuntimeLatency(threads, Math.Min(runsOne, runsAll), originalOne, compressedOne, originalAll, compressedAll);
     }
 
     private static (double Original, double Compressed, int Runs) Setting(byte[] original, byte[] compressed,
-        Dictionary<string, Tensor> sample, int threads, int? runs)
+        Dictionary<string, Tensor> sample, int threads)
     {
         using var a = new OrtModelSession(original, [sample], threads);
         using var b = new OrtModelSession(compressed, [sample], threads);
@@ -38,8 +39,7 @@ internal static class OrtLatency
         var timesA = new List<double>();
         var timesB = new List<double>();
         var total = Stopwatch.StartNew();
-        while (runs is { } fixedCount ? timesA.Count < fixedCount
-               : timesA.Count < MinRuns || (timesA.Count < MaxRuns && total.Elapsed < Budget))
+        while (timesA.Count < MinRuns || (timesA.Count < MaxRuns && total.Elapsed < Budget))
         {
             timesA.Add(Time(a));
             timesB.Add(Time(b));
