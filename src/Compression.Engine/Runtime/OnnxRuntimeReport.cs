@@ -38,12 +38,12 @@ internal sealed record OnnxRuntimeLatency(int Threads, int Runs, double Original
 {
     /// <summary>"4.10 → 2.00 ms (2.05x) at 1 thread, 1.20 → 0.80 ms (1.50x) at 2 threads, median of 15 warm runs".</summary>
     public string Describe() =>
-        $"{OneThread} at 1 thread, {AllThreads} at {Threads} threads, median of {Runs}{(Runs < OrtLatency.MaxRuns ? " or more" : "")} warm runs";
+        $"{OneThread()} at 1 thread, {AllThreads()} at {Threads} threads, median of {Runs}{(Runs < OrtLatency.MaxRuns ? " or more" : "")} warm runs";
 
     /// <summary>"4.10 → 2.00 ms (2.05x)".</summary>
-    public string OneThread => Pair(OriginalMsOneThread, CompressedMsOneThread);
+    public string OneThread() => Pair(OriginalMsOneThread, CompressedMsOneThread);
 
-    public string AllThreads => Pair(OriginalMsAllThreads, CompressedMsAllThreads);
+    public string AllThreads() => Pair(OriginalMsAllThreads, CompressedMsAllThreads);
 
     private static string Pair(double original, double compressed) => $"{Ms(original)} → {Ms(compressed)} ms ({Speedup(original, compressed)})";
 
