@@ -48,6 +48,10 @@ internal static class OnnxRuntimeVerifier
                 // The compressed model runs; the original may not (a model the opset conversion made loadable).
                 note = $"latency not measured: ONNX Runtime cannot run the original model: {e.Message}";
             }
+            catch (NotSupportedException e)
+            {
+                note = $"latency not measured: {e.Message}";
+            }
         }
         return new Outcome(new OnnxRuntimeReport(binding.Version, binding.Source, true)
         {

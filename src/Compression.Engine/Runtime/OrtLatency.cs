@@ -31,6 +31,7 @@ internal static class OrtLatency
     {
         using var a = new OrtModelSession(original, [sample], threads);
         using var b = new OrtModelSession(compressed, [sample], threads);
+        if (a.Samples == 0 || b.Samples == 0) throw new NotSupportedException("the sample cannot be given to ONNX Runtime as the model's inputs");
         for (var i = 0; i < WarmUps; i++)
         {
             a.Run(0);

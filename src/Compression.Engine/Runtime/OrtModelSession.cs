@@ -27,8 +27,12 @@ internal sealed class OrtModelSession : IDisposable
         _outputs = [.. _session.OutputMetadata.Keys];
         try
         {
-            foreach (var sample in samples)
-                _feeds.Add(sample.Where(s => _session.InputMetadata.ContainsKey(s.Key)).ToDictionary(s => s.Key, s => ToOrtValue(s.Value), StringComparer.Ordinal));
+            // Inputs the samples cannot give as ORT expects them (sequences, maps, optionals, another element type) leave
+            // the model loaded but not run: a check must not fail on inputs it made up.
+            if (samples.Count > 0 && _session.InputMetadata.All(i => i.Value.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR
+                    && samples[0].TryGetValue(i.Key, out var t) && (int)i.Value.ElementDataType == (int)t.ElementType))
+                foreach (var sample in samples)
+                    _feeds.Add(sample.Where(s => _session.InputMetadata.ContainsKey(s.Key)).ToDictionary(s => s.Key, s => ToOrtValue(s.Value), StringComparer.Ordinal));
         }
         catch
         {
@@ -37,6 +41,7 @@ internal sealed class OrtModelSession : IDisposable
         }
     }
 
+    /// <summary>The samples the session can run: none when the inputs cannot be given (the model is then only loaded).</summary>
     public int Samples => _feeds.Count;
 
     /// <summary>Runs sample <paramref name="index"/> and drops the outputs.</summary>
