@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Compression.Onnx.Model;
-using Compression.Onnx.Protobuf;
 using Compression.Testing;
 
 namespace Compression.Cli.Tests;
@@ -63,17 +61,15 @@ public class OnnxRuntimeOptionTests
     public void A_model_onnx_runtime_refuses_is_MCB2301_and_nothing_is_written()
     {
         using var temp = new TempFolder("cli-ort-refused");
-        var proto = OnnxModel.Load(TestAssets.Models.HelloDeepa.RequirePath()).Proto.Clone();
-        proto.Graph.Node[0].Attribute.Add(new AttributeProto { Name = "not_an_attribute", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
         var input = temp.Combine("refused.onnx");
-        OnnxModel.FromProto(proto).Save(input);
+        TinyModels.RefusedByOnnxRuntime(TestAssets.Models.HelloDeepa.RequirePath(), input);
         var output = temp.Combine("out.onnx");
 
         var (code, _, stderr) = ModelcRunner.Run("compress", input, "-o", output);
 
         Assert.Equal(2, code);
         Assert.StartsWith($"{input}: error MCB2301: ONNX Runtime 1.32.0 (", stderr, StringComparison.Ordinal);
-        Assert.Contains("not_an_attribute", stderr, StringComparison.Ordinal);
+        Assert.Contains(TinyModels.UnknownAttribute, stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
     }
 
