@@ -41,6 +41,11 @@ public class BackendSuiteRoundTripTests
                 Assert.Equal(original, reloaded.Proto);
                 Assert.Equal(first, reloaded.ToBytes());
             }
+            catch (Onnx.Diagnostics.CompressionException e) when (e.Code == "MCB2301" && e.Message.Contains("the original model also fails in it", StringComparison.Ordinal))
+            {
+                // The suite holds models ONNX Runtime itself does not load (opsets it dropped, training operators):
+                // the check refuses them, and blames the original, never a step of the identity plan.
+            }
             catch (Exception e)
             {
                 failures.Add($"{path}: {e.Message}");
