@@ -9,17 +9,33 @@ namespace Compression.Engine.Runtime;
 /// </summary>
 internal static class OnnxRuntimeCheck
 {
-    public static string? Refusal(byte[] model, IReadOnlyList<Dictionary<string, Tensor>> samples)
+    /// <summary>What ORT said: null when it loaded and ran the model, else its message and whether loading already failed.</summary>
+    public sealed record Verdict(bool AtLoad, string Message);
+
+    public static string? Refusal(byte[] model, IReadOnlyList<Dictionary<string, Tensor>> samples) => Check(model, samples)?.Message;
+
+    public static Verdict? Check(byte[] model, IReadOnlyList<Dictionary<string, Tensor>> samples)
     {
+        OrtModelSession session;
         try
         {
-            using var session = new OrtModelSession(model, samples);
-            for (var i = 0; i < session.Samples; i++) session.Run(i);
-            return null;
+            session = new OrtModelSession(model, samples);
         }
         catch (OnnxRuntimeException e)
         {
-            return e.Message;
+            return new Verdict(true, e.Message);
+        }
+        using (session)
+        {
+            try
+            {
+                for (var i = 0; i < session.Samples; i++) session.Run(i);
+                return null;
+            }
+            catch (OnnxRuntimeException e)
+            {
+                return new Verdict(false, e.Message);
+            }
         }
     }
 }

@@ -30,14 +30,21 @@ internal static class OnnxRuntimeVerifier
                 Machine = BuildMachine.Description,
             }, warnings);
 
-        var (samples, _) = CheckInputs.For(job.Model, job.ValidationData, job.CalibrationData);
+        var (samples, label) = CheckInputs.For(job.Model, job.ValidationData, job.CalibrationData);
         var bytes = Bytes(compressed);
-        if (OnnxRuntimeCheck.Refusal(bytes, samples) is { } refusal)
-            throw Refused(job, plan, binding, refusal, samples);
+        string? note = null;
+        if (OnnxRuntimeCheck.Check(bytes, samples) is { } refusal)
+        {
+            var original = OnnxRuntimeCheck.Check(Bytes(job.Model), samples);
+            // A run failure the original shares (inputs made up for a model whose dimensions they do not fit, say) is
+            // no sign of the compression: the model loads, which is what ORT says about it here.
+            if (refusal.AtLoad || original is null || original.AtLoad)
+                throw Refused(job, plan, binding, refusal.Message, samples);
+            note = $"ONNX Runtime loads the compressed model but cannot run it on the {label}, nor the original: {refusal.Message}";
+        }
 
         OnnxRuntimeLatency? latency = null;
-        string? note = null;
-        if (options.MeasureLatency && samples.Count > 0)
+        if (note is null && options.MeasureLatency && samples.Count > 0)
         {
             try
             {

@@ -62,7 +62,7 @@ internal sealed class OrtModelSession : IDisposable
     private static OrtValue ToOrtValue(Tensor tensor)
     {
         if (tensor.ElementType == DataType.String)
-            return OrtValue.CreateFromStringTensor(new DenseTensor((string[])tensor.Data, tensor.Shape));
+            return OrtValue.CreateFromStringTensor(new DenseTensor(((string?[])tensor.Data).Select(v => v ?? "").ToArray(), tensor.Shape));
         var size = ElementBytes(tensor.ElementType);
         var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, (TensorElementType)(int)tensor.ElementType,
             [.. tensor.Shape.Select(d => (long)d)]);
