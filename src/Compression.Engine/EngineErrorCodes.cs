@@ -18,4 +18,7 @@ internal static class EngineErrorCodes
     public const string BudgetExceeded = "MCB2201";
     public const string BudgetNeedsValidationData = "MCB2202";
     public const string BudgetNotMeasurable = "MCB2203";
+    public const string OnnxRuntimeRefused = "MCB2301";
+    public const string OnnxRuntimeCheckSkipped = "MCB2302";
+    public const string OnnxRuntimeAlreadyLoaded = "MCB2303";
 }

@@ -6,6 +6,20 @@ namespace Compression.Testing;
 /// <summary>Small hand-built models for tests that need one exact structure (the real models cover the rest).</summary>
 public static class TinyModels
 {
+    /// <summary>The attribute <see cref="RefusedByOnnxRuntime"/> adds: no operator schema knows it.</summary>
+    public const string UnknownAttribute = "not_an_attribute";
+
+    /// <summary>
+    /// Saves <paramref name="source"/> to <paramref name="destination"/> with an attribute no operator schema has on its
+    /// first node: structurally sound, and refused by ONNX Runtime's graph resolution.
+    /// </summary>
+    public static void RefusedByOnnxRuntime(string source, string destination)
+    {
+        var proto = Compression.Onnx.Model.OnnxModel.Load(source).Proto.Clone();
+        proto.Graph.Node[0].Attribute.Add(new AttributeProto { Name = UnknownAttribute, Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        Compression.Onnx.Model.OnnxModel.FromProto(proto).Save(destination);
+    }
+
     public static ValueInfoProto Float(string name, params long[] dims) => new()
     {
         Name = name,

@@ -60,6 +60,9 @@ internal sealed class JsonWriter
     /// <summary>Writes <c>"name": "value"</c>.</summary>
     public JsonWriter Property(string name, string value) => Name(name).Value(value);
 
+    /// <summary>Writes <c>"name": true|false</c>.</summary>
+    public JsonWriter Property(string name, bool value) => Name(name).Value(value);
+
     /// <summary>Writes <c>"name": number</c>.</summary>
     public JsonWriter Property(string name, long value) => Name(name).Value(value);
 

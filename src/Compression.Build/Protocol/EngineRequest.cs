@@ -15,6 +15,19 @@ internal sealed class EngineRequest
     public string ReportDirectory { get; set; } = "";
     public List<ProfileDefinition> Profiles { get; } = new List<ProfileDefinition>();
     public List<ModelRequest> Models { get; } = new List<ModelRequest>();
+    public OnnxRuntimeRequest OnnxRuntime { get; } = new OnnxRuntimeRequest();
+}
+
+/// <summary>The ONNX Runtime check: whether to run it, and what the engine needs to pick the project's ONNX Runtime.</summary>
+internal sealed class OnnxRuntimeRequest
+{
+    /// <summary>$(ModelCompressionOnnxRuntimeCheck).</summary>
+    public bool Check { get; set; } = true;
+    /// <summary>$(ProjectAssetsFile): obj/project.assets.json, NuGet's restore output.</summary>
+    public string ProjectAssetsFile { get; set; } = "";
+    public string TargetFramework { get; set; } = "";
+    /// <summary>$(ModelCompressionOnnxRuntimeVersion): the version for a project that references no ONNX Runtime.</summary>
+    public string PinnedVersion { get; set; } = "";
 }
 
 /// <summary>One ModelCompressionProfile item.</summary>

@@ -46,6 +46,13 @@ internal static class EngineRequestWriter
                 .EndObject();
         }
         json.EndArray();
+
+        json.Name("onnxRuntime").StartObject()
+            .Property("check", request.OnnxRuntime.Check)
+            .Property("projectAssetsFile", request.OnnxRuntime.ProjectAssetsFile)
+            .Property("targetFramework", request.OnnxRuntime.TargetFramework)
+            .Property("pinnedVersion", request.OnnxRuntime.PinnedVersion)
+            .EndObject();
         return json.EndObject().ToString();
     }
 

@@ -32,6 +32,13 @@ public sealed class CompressModels : EngineToolTask
     public string Profile { get; set; } = "";
     public string CacheDirectory { get; set; } = "";
     public string MaxCacheBytes { get; set; } = "";
+    /// <summary>$(ModelCompressionOnnxRuntimeCheck): true (default) or false.</summary>
+    public string OnnxRuntimeCheck { get; set; } = "";
+    /// <summary>$(ModelCompressionOnnxRuntimeVersion): the ONNX Runtime for a project that references none.</summary>
+    public string OnnxRuntimeVersion { get; set; } = "";
+    /// <summary>$(ProjectAssetsFile): which ONNX Runtime the project restored.</summary>
+    public string ProjectAssetsFile { get; set; } = "";
+    public string TargetFramework { get; set; } = "";
 
     [Output] public ITaskItem[] CompressedModels { get; private set; } = Array.Empty<ITaskItem>();
 
@@ -50,7 +57,13 @@ public sealed class CompressModels : EngineToolTask
             throw new ModelCompressionException(BuildErrorCodes.BadProperty, ProjectFile,
                 $"ModelCompressionMaxCacheBytes='{MaxCacheBytes}' is not a size; use bytes or a number with KB, MB or GB.");
         }
+        if (!MetadataBoolean.TryParse(OnnxRuntimeCheck, true, out var onnxRuntimeCheck))
+        {
+            throw new ModelCompressionException(BuildErrorCodes.BadProperty, ProjectFile,
+                $"ModelCompressionOnnxRuntimeCheck='{OnnxRuntimeCheck}' is not true or false.");
+        }
         var request = RequestBuilder.Build(this, maxCacheBytes);
+        request.OnnxRuntime.Check = onnxRuntimeCheck;
 
         try
         {

@@ -23,6 +23,9 @@ internal static class RequestBuilder
             OutputDirectory = Path.GetFullPath(task.OutputDirectory),
             ReportDirectory = ModelPaths.Absolute(projectDirectory, task.ReportDirectory),
         };
+        request.OnnxRuntime.ProjectAssetsFile = ModelPaths.Absolute(projectDirectory, task.ProjectAssetsFile);
+        request.OnnxRuntime.TargetFramework = task.TargetFramework;
+        request.OnnxRuntime.PinnedVersion = task.OnnxRuntimeVersion.Trim();
         foreach (var item in task.Profiles) request.Profiles.Add(Profile(item));
         foreach (var item in task.Models) request.Models.Add(Model(item, projectDirectory));
         return request;

@@ -47,6 +47,12 @@ public sealed class ResolveModelCompressionItems : ModelCompressionTask
     public string PackagedEnginePath { get; set; } = "";
     /// <summary>$(RuntimeIdentifierGraphPath): the engine walks it for a RID no profile names.</summary>
     public string RuntimeIdentifierGraphPath { get; set; } = "";
+    /// <summary>$(ModelCompressionOnnxRuntimeCheck): flipping it compresses again (the report and the check change).</summary>
+    public string OnnxRuntimeCheck { get; set; } = "";
+    /// <summary>$(ModelCompressionOnnxRuntimeVersion): the pinned ONNX Runtime the check uses for a project that references none.</summary>
+    public string OnnxRuntimeVersion { get; set; } = "";
+    /// <summary>$(ProjectAssetsFile): its size and time stand for the project's ONNX Runtime version (NuGet rewrites it only when the restore changed).</summary>
+    public string ProjectAssetsFile { get; set; } = "";
 
     [Output] public ITaskItem[] ResolvedModels { get; private set; } = Array.Empty<ITaskItem>();
 
@@ -150,7 +156,16 @@ public sealed class ResolveModelCompressionItems : ModelCompressionTask
     /// </summary>
     private string GlobalSettings() => string.Join("|",
         "rid=" + RuntimeIdentifier, "profile=" + Profile, "engine=" + EnginePath, "env-engine=" + EnginePathFromEnvironment,
-        "packaged=" + PackagedEnginePath, "ridgraph=" + RuntimeIdentifierGraphPath);
+        "packaged=" + PackagedEnginePath, "ridgraph=" + RuntimeIdentifierGraphPath,
+        "ort-check=" + OnnxRuntimeCheck, "ort-version=" + OnnxRuntimeVersion, "assets=" + FileStamp(ProjectAssetsFile));
+
+    /// <summary>A file's path, size and time ("path,size,ticks"), or its path alone when it does not exist.</summary>
+    private static string FileStamp(string path)
+    {
+        if (path.Length == 0 || !File.Exists(path)) return path;
+        var info = new FileInfo(path);
+        return path + "," + info.Length.ToString(CultureInfo.InvariantCulture) + "," + info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The item's custom metadata, sorted by name, so the line does not depend on the order it was written in.</summary>
     private static string Metadata(ITaskItem item)

@@ -2,14 +2,16 @@ using System.CommandLine;
 using System.Text.Json;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Recipes;
+using Compression.Engine.Runtime;
 using Compression.Onnx.Model;
 
 namespace Compression.Cli.Commands;
 
 /// <summary>
-/// <c>modelc compress MODEL -o OUT [--profile NAME] [--quantization ..] ... [--report FILE.json] [--plan]</c>: the
-/// profile's recipe, with one flag per recipe option overriding it (the same words as the MSBuild metadata); with
-/// <c>--plan</c> only the resolved plan is printed.
+/// <c>modelc compress MODEL -o OUT [--profile NAME] [--quantization ..] ... [--report FILE.json] [--plan]
+/// [--onnxruntime PATH] [--no-onnxruntime-check]</c>: the profile's recipe, with one flag per recipe option overriding
+/// it (the same words as the MSBuild metadata); with <c>--plan</c> only the resolved plan is printed. The compressed
+/// model is loaded, run and timed in ONNX Runtime before it is written (docs/decisions.md).
 /// </summary>
 internal static class CompressCommand
 {
@@ -28,7 +30,14 @@ internal static class CompressCommand
         var maxLoss = new Option<string?>("--max-accuracy-loss") { Description = "Accuracy budget in points (labels.npy, else top-1 agreement), measured on --validation-data." };
         var minDb = new Option<string?>("--min-fidelity-db") { Description = "SQNR floor in dB for outputs that are not class scores, measured on --validation-data." };
         var planOnly = new Option<bool>("--plan") { Description = "Print the resolved plan (every step, fallback and warning) and write nothing." };
-        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation, maxLoss, minDb, planOnly };
+        var onnxRuntime = new Option<string?>("--onnxruntime")
+        {
+            Description = "The ONNX Runtime that checks and times the compressed model: a native library file (libonnxruntime.so, "
+                + "libonnxruntime.dylib, onnxruntime.dll) or a Microsoft.ML.OnnxRuntime package folder. Default: MODELC_ONNXRUNTIME, "
+                + $"else Microsoft.ML.OnnxRuntime {OnnxRuntimePin.Version} in the NuGet global packages folder.",
+        };
+        var noCheck = new Option<bool>("--no-onnxruntime-check") { Description = "Do not load, run or time the compressed model in ONNX Runtime." };
+        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation, maxLoss, minDb, planOnly, onnxRuntime, noCheck };
         var flags = RecipeOptions.All.Select(o =>
         {
             var flag = new Option<string?>(o.Flag) { Description = $"Override the profile's {o.Name}: {o.Accepted}." };
@@ -47,6 +56,8 @@ internal static class CompressCommand
                 CalibrationData = parse.GetValue(calibration),
                 ValidationData = parse.GetValue(validation),
                 Budget = Compression.Engine.Budget.AccuracyBudget.Parse(parse.GetValue(maxLoss), parse.GetValue(minDb)),
+                OnnxRuntime = parse.GetValue(noCheck) ? OnnxRuntimeOptions.Off("--no-onnxruntime-check")
+                    : new OnnxRuntimeOptions(Choice: OnnxRuntimeResolver.ForTool(parse.GetValue(onnxRuntime), $"--onnxruntime {parse.GetValue(onnxRuntime)}", HostPlatform.RuntimeIdentifier)),
             };
             if (parse.GetValue(planOnly))
             {
@@ -64,6 +75,12 @@ internal static class CompressCommand
                 stderr.WriteLine($"{result.Model}: warning {warning.Code}: {warning.Message}");
             stdout.WriteLine($"{result.Output}: profile {result.Profile} ({result.Recipe}), {result.OriginalBytes:N0} -> {result.CompressedBytes:N0} bytes ({result.Ratio:F2}x)");
             if (result.Packing is { } packing) stdout.WriteLine($"{result.Output}: {packing}");
+            if (result.OnnxRuntime is { } runtime)
+            {
+                stdout.WriteLine($"{result.Output}: {runtime.Describe()}");
+                if (runtime.Latency is { } latency) stdout.WriteLine($"{result.Output}: ONNX Runtime latency, original → compressed: {latency.Describe()}");
+                else if (runtime.Checked && runtime.Note is { } note) stdout.WriteLine($"{result.Output}: {note}");
+            }
             if (parse.GetValue(report) is { } reportPath)
                 AtomicFile.Write(reportPath, s => JsonSerializer.Serialize(s, result, CliJson.Options));
             return ExitCodes.Done;

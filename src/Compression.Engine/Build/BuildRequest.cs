@@ -13,6 +13,22 @@ internal sealed record BuildRequest
     public string ReportDirectory { get; init; } = "";
     public IReadOnlyList<ProfileDefinition> Profiles { get; init; } = [];
     public IReadOnlyList<ModelItem> Models { get; init; } = [];
+
+    /// <summary>The ONNX Runtime check; a request without it (an older task) checks with the pinned version.</summary>
+    public OnnxRuntimeRequest OnnxRuntime { get; init; } = new();
+}
+
+/// <summary>
+/// The ONNX Runtime part of a request: whether to check (ModelCompressionOnnxRuntimeCheck), the project's restore
+/// output and target framework (which ONNX Runtime the project uses), and the version Compression.Build pins
+/// (ModelCompressionOnnxRuntimeVersion) for a project that uses none.
+/// </summary>
+internal sealed record OnnxRuntimeRequest
+{
+    public bool Check { get; init; } = true;
+    public string ProjectAssetsFile { get; init; } = "";
+    public string TargetFramework { get; init; } = "";
+    public string PinnedVersion { get; init; } = Runtime.OnnxRuntimePin.Version;
 }
 
 /// <summary>A project's own profile (a ModelCompressionProfile item): a recipe based on another profile, and its RIDs.</summary>

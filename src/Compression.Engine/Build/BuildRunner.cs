@@ -3,6 +3,7 @@ using Compression.Engine.Caching;
 using Compression.Engine.Pipeline;
 using Compression.Engine.Profiles;
 using Compression.Engine.Recipes;
+using Compression.Engine.Runtime;
 using Compression.Onnx.Diagnostics;
 
 namespace Compression.Engine.Build;
@@ -16,7 +17,10 @@ namespace Compression.Engine.Build;
 /// </summary>
 internal static class BuildRunner
 {
-    public static BuildResponse Run(BuildRequest request, CancellationToken cancellation = default)
+    public static BuildResponse Run(BuildRequest request, CancellationToken cancellation = default) => Run(request, true, cancellation);
+
+    /// <param name="onnxRuntimeLatency">Whether ORT's latency is measured (the check runs either way); tests that do not test it turn it off.</param>
+    public static BuildResponse Run(BuildRequest request, bool onnxRuntimeLatency, CancellationToken cancellation = default)
     {
         var outputs = new List<ModelOutput>();
         var diagnostics = new List<BuildDiagnostic>();
@@ -33,6 +37,7 @@ internal static class BuildRunner
         var graph = RidGraph.Load(request.RuntimeIdentifierGraphPath);
         var cache = request.CacheDirectory.Length > 0 ? new ContentCache(request.CacheDirectory, request.MaxCacheBytes) : null;
         var names = new OutputNames();
+        var runtime = OnnxRuntime(request) with { MeasureLatency = request.OnnxRuntime.Check && onnxRuntimeLatency };
         Directory.CreateDirectory(request.OutputDirectory);
 
         foreach (var item in request.Models)
@@ -40,7 +45,7 @@ internal static class BuildRunner
             cancellation.ThrowIfCancellationRequested();
             try
             {
-                outputs.Add(Build(request, item, catalog, graph, cache, names, diagnostics));
+                outputs.Add(Build(request, item, catalog, graph, cache, names, runtime, diagnostics));
             }
             catch (CompressionException e)
             {
@@ -50,7 +55,8 @@ internal static class BuildRunner
         return new BuildResponse(outputs, diagnostics);
     }
 
-    private static ModelOutput Build(BuildRequest request, ModelItem item, ProfileCatalog catalog, RidGraph graph, ContentCache? cache, OutputNames names, List<BuildDiagnostic> diagnostics)
+    private static ModelOutput Build(BuildRequest request, ModelItem item, ProfileCatalog catalog, RidGraph graph, ContentCache? cache,
+        OutputNames names, OnnxRuntimeOptions runtime, List<BuildDiagnostic> diagnostics)
     {
         DeviceProfile profile;
         Recipe recipe;
@@ -83,12 +89,14 @@ internal static class BuildRunner
         {
             throw new CompressionException(e.Code, $"ModelCompression item '{item.ItemSpec}': {e.Message}", request.ProjectFile, e);
         }
-        var job = CompressionJob.Prepare(item.FullPath, profile.Name, recipe, item.CalibrationData, item.ValidationData, budget);
+        var job = CompressionJob.Prepare(item.FullPath, profile.Name, recipe, item.CalibrationData, item.ValidationData, budget) with { OnnxRuntime = runtime };
         var output = Path.Combine(request.OutputDirectory, names.For(item.FullPath));
         var key = CacheKey.Compute(item.FullPath, job.Plan, [("calibration", item.CalibrationData), ("validation", item.ValidationData)], budget.ToString());
         // The key covers what determines the bytes (the plan), not the profile's name: two profiles with one recipe
         // share an entry, and the answer names the profile this build chose.
-        var hit = cache?.TryGet(key, output);
+        // A hit made by another ONNX Runtime (or unchecked) is checked by this one before it is copied out: an MCB2301
+        // there fails the model as a fresh compression would, leaving no output.
+        var hit = cache?.TryGet(key, output, (entry, file) => OnnxRuntimeVerifier.Recheck(job, entry, () => CachedModel(entry, file, item.FullPath)));
         var result = hit is null ? ModelCompressor.Run(job, output) : hit with { Profile = profile.Name, Output = output };
         if (hit is null) cache?.Put(key, output, result);
         // Warnings replay from the cache too: a hit says what the compression it stands for said.
@@ -97,6 +105,27 @@ internal static class BuildRunner
         if (result.FidelityNote is { } note)
             diagnostics.Add(new BuildDiagnostic("warning", EngineErrorCodes.FidelityNotMeasured, item.FullPath, note));
         return new ModelOutput(item.ItemSpec, output, hit is not null, result);
+    }
+
+    /// <summary>
+    /// The check as the request asks: off (ModelCompressionOnnxRuntimeCheck=false), or with the ONNX Runtime the
+    /// project's restore output names, else the pinned version, for the build host.
+    /// </summary>
+    private static OnnxRuntimeOptions OnnxRuntime(BuildRequest request)
+    {
+        var ort = request.OnnxRuntime;
+        return ort.Check
+            ? new OnnxRuntimeOptions(Choice: OnnxRuntimeResolver.ForProject(ort.ProjectAssetsFile, ort.TargetFramework,
+                request.RuntimeIdentifier, ort.PinnedVersion, HostPlatform.RuntimeIdentifier))
+            : OnnxRuntimeOptions.Off("ModelCompressionOnnxRuntimeCheck=false");
+    }
+
+    /// <summary>A cached model as the app reads it: decoded when the entry is packed.</summary>
+    private static Onnx.Model.OnnxModel CachedModel(CompressionResult entry, string file, string modelPath)
+    {
+        var bytes = File.ReadAllBytes(file);
+        if (entry.Packing is not null) bytes = Packing.BrotliPacking.Unpack(bytes);
+        return Onnx.Model.OnnxModel.Load(bytes, Path.GetDirectoryName(modelPath), modelPath);
     }
 
     /// <summary>The built-in profiles with the project's own on top; a project profile is its base's recipe plus its options.</summary>

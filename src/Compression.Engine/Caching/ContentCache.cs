@@ -27,7 +27,15 @@ internal sealed class ContentCache
     public string EntryFolder(string key) => Path.Combine(_root, key[..2], key);
 
     /// <summary>Copies the cached model for <paramref name="key"/> to <paramref name="destination"/>; null on a miss.</summary>
-    public CompressionResult? TryGet(string key, string destination)
+    public CompressionResult? TryGet(string key, string destination) =>
+        TryGet(key, destination, (entry, _) => entry);
+
+    /// <summary>
+    /// The cached entry for <paramref name="key"/>, verified, passed with its model file to <paramref name="accept"/>
+    /// before anything is copied (the ONNX Runtime re-check reads the cached model there and may throw, leaving
+    /// <paramref name="destination"/> untouched); then the model is copied and <paramref name="accept"/>'s result returned.
+    /// </summary>
+    public CompressionResult? TryGet(string key, string destination, Func<CompressionResult, string, CompressionResult> accept)
     {
         var folder = EntryFolder(key);
         var model = Path.Combine(folder, ModelFile);
@@ -41,9 +49,10 @@ internal sealed class ContentCache
                 TryDelete(folder);
                 return null;
             }
+            var accepted = accept(entry, model);
             Onnx.Model.AtomicFile.Write(destination, s => { using var source = File.OpenRead(model); source.CopyTo(s); });
             Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow); // recency for trimming
-            return entry;
+            return accepted;
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {

@@ -21,6 +21,9 @@ internal sealed record CompressionJob(string ModelPath, OnnxModel Model, string 
 
     public AccuracyBudget Budget { get; init; } = AccuracyBudget.None;
 
+    /// <summary>The ONNX Runtime check and latency; on by default (builds and the CLI), latency left out by unit tests.</summary>
+    public Runtime.OnnxRuntimeOptions OnnxRuntime { get; init; } = Runtime.OnnxRuntimeOptions.Default;
+
     /// <summary>Threads the executor may use; the bytes do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 

@@ -37,12 +37,20 @@ internal sealed record CompressionPlan(Recipe Recipe, IReadOnlyList<PlanStep> St
     public IReadOnlyList<string> Describe() =>
         Steps.Count == 0 ? ["(no steps: the model is saved as loaded)"] : Steps.Select((s, i) => $"{i + 1}. {s}").ToList();
 
-    /// <summary>Runs every step that changes the model, in order, over the context's working model.</summary>
-    public IReadOnlyList<PassReport> Run(CompressionContext context)
+    /// <summary>
+    /// Runs every step that changes the model, in order, over the context's working model. <paramref name="afterStep"/>
+    /// sees the working model after each such step (by its index in <see cref="Steps"/>) and stops the run by
+    /// answering false: the ONNX Runtime check replays a plan that way to find the step whose output ORT refuses.
+    /// </summary>
+    public IReadOnlyList<PassReport> Run(CompressionContext context, Func<int, bool>? afterStep = null)
     {
         var reports = new List<PassReport>();
-        foreach (var step in Steps)
-            if (step.Pass is { } create) reports.Add(create(context).Apply(context));
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            if (Steps[i].Pass is not { } create) continue;
+            reports.Add(create(context).Apply(context));
+            if (afterStep is not null && !afterStep(i)) break;
+        }
         return reports;
     }
 }

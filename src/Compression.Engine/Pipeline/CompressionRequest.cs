@@ -14,6 +14,9 @@ internal sealed record CompressionRequest(string ModelPath, string OutputPath, s
     /// <summary>A data-set folder fidelity is measured on; null for seeded synthetic inputs.</summary>
     public string? ValidationData { get; init; }
 
+    /// <summary>The ONNX Runtime check and latency (<c>--onnxruntime</c>, <c>--no-onnxruntime-check</c>); both on by default.</summary>
+    public Runtime.OnnxRuntimeOptions OnnxRuntime { get; init; } = Runtime.OnnxRuntimeOptions.Default;
+
     /// <summary>The accuracy budget measured on <see cref="ValidationData"/>; none by default.</summary>
     public Budget.AccuracyBudget Budget { get; init; } = Compression.Engine.Budget.AccuracyBudget.None;
 }

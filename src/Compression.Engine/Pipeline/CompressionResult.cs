@@ -40,6 +40,9 @@ internal sealed record CompressionResult(
     /// <summary>Wall time of the compression on the build machine.</summary>
     public double CompressionMilliseconds { get; init; }
 
+    /// <summary>What ONNX Runtime made of the compressed model (checked or why not, version, source, latency); null in entries made before the check.</summary>
+    public Runtime.OnnxRuntimeReport? OnnxRuntime { get; init; }
+
     /// <summary>With <c>Packing</c>, the packed file's sizes against the original and the original packed alone; null without.</summary>
     public Packing.PackingReport? Packing { get; init; }
 

@@ -2,6 +2,7 @@ using Compression.Engine.Budget;
 using Compression.Engine.Caching;
 using Compression.Engine.Profiles;
 using Compression.Engine.Recipes;
+using Compression.Engine.Runtime;
 using Compression.Onnx.Checking;
 using Compression.Onnx.Model;
 
@@ -10,7 +11,8 @@ namespace Compression.Engine.Pipeline;
 /// <summary>
 /// Runs a prepared job (<see cref="CompressionJob"/>: loaded, checked, planned): the plan's steps over a copy of the
 /// model, the structural check of what they made, the fidelity measurement, the accuracy budget's search
-/// (<see cref="BudgetSearch"/>), the atomic save and the packing of the saved file. A pass that breaks the structure
+/// (<see cref="BudgetSearch"/>), the ONNX Runtime check and latency (<see cref="OnnxRuntimeVerifier"/>), the atomic
+/// save and the packing of the saved file. A pass that breaks the structure
 /// is an internal error caught here rather than shipped.
 /// </summary>
 internal static class ModelCompressor
@@ -33,13 +35,19 @@ internal static class ModelCompressor
         catalog ??= new ProfileCatalog();
         var profile = catalog.Get(request.Profile);
         var recipe = RecipeOptions.Apply(profile.Recipe, request.Overrides);
-        return CompressionJob.Prepare(request.ModelPath, profile.Name, recipe, request.CalibrationData, request.ValidationData, request.Budget);
+        return CompressionJob.Prepare(request.ModelPath, profile.Name, recipe, request.CalibrationData, request.ValidationData, request.Budget)
+            with { OnnxRuntime = request.OnnxRuntime };
     }
 
-    /// <summary>Compresses with an already resolved recipe (tests and benchmarks pick recipes themselves).</summary>
+    /// <summary>
+    /// Compresses with an already resolved recipe (tests and benchmarks pick recipes themselves): checked by ONNX
+    /// Runtime, but not timed there unless <paramref name="onnxRuntime"/> asks (<see cref="OnnxRuntimeOptions.CheckOnly"/>).
+    /// </summary>
     public static CompressionResult Compress(string modelPath, string outputPath, string profileName, Recipe recipe,
-        string? validationData = null, string? calibrationData = null, int? threads = null, AccuracyBudget? budget = null) =>
-        Run(CompressionJob.Prepare(modelPath, profileName, recipe, calibrationData, validationData, budget, threads), outputPath);
+        string? validationData = null, string? calibrationData = null, int? threads = null, AccuracyBudget? budget = null,
+        OnnxRuntimeOptions? onnxRuntime = null) =>
+        Run(CompressionJob.Prepare(modelPath, profileName, recipe, calibrationData, validationData, budget, threads)
+            with { OnnxRuntime = onnxRuntime ?? OnnxRuntimeOptions.CheckOnly }, outputPath);
 
     /// <summary>Runs <paramref name="job"/> and saves the result (packed, when the recipe packs) to <paramref name="outputPath"/>.</summary>
     public static CompressionResult Run(CompressionJob job, string outputPath)
@@ -57,11 +65,13 @@ internal static class ModelCompressor
             if (!check.IsValid)
                 throw new InvalidOperationException($"the passes produced an invalid model: {check}");
             var (fidelity, note) = Measure(job.Model, result, job.ValidationData);
-            return new CompressionAttempt(context, reports, result, fidelity, note);
+            return new CompressionAttempt(plan, context, reports, result, fidelity, note);
         }
 
         var outcome = BudgetSearch.Fit(job, Attempt);
         var attempt = outcome.Attempt;
+        // Before the save: a model ONNX Runtime refuses (MCB2301) leaves nothing at the output and nothing to cache.
+        var runtime = OnnxRuntimeVerifier.Verify(job, attempt.Plan, attempt.Result);
         attempt.Result.Save(outputPath);
         // Packing entropy-codes the file as saved: what the passes wrote is what the app decodes, byte for byte.
         var packing = recipe.Packing == PackingMode.None ? null
@@ -79,12 +89,13 @@ internal static class ModelCompressor
             Sha256 = CacheKey.Sha256(outputPath),
             Fidelity = attempt.Fidelity,
             FidelityNote = attempt.FidelityNote,
-            Warnings = attempt.Context.Warnings.ToList(),
+            Warnings = [.. attempt.Context.Warnings, .. runtime.Warnings],
             Macs = summary.Macs,
             WeightBytesRead = summary.WeightBytes,
             CompressionMilliseconds = elapsed,
             KeptBack = outcome.KeptBack.Select(l => l.ToString()).ToList(),
             Packing = packing,
+            OnnxRuntime = runtime.Report,
         };
     }
 

@@ -26,16 +26,26 @@ internal static class BuildReport
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Model compression: {Path.GetFileName(projectFile)} ({(runtimeIdentifier.Length > 0 ? runtimeIdentifier : "no RID")})");
         md.AppendLine();
-        md.AppendLine("| model | profile | recipe | original bytes | compressed bytes | ratio | SQNR per output (dB) | top-1 | MACs | weight bytes read | executor ms, original / compressed (build machine) | compression ms | cache |");
-        md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | ---: | --- |");
+        md.AppendLine("| model | profile | recipe | original bytes | compressed bytes | ratio | SQNR per output (dB) | top-1 | MACs | weight bytes read | executor ms, original / compressed (build machine) | ONNX Runtime ms at 1 thread, original → compressed (speed-up) | ONNX Runtime ms at all threads, original → compressed (speed-up) | compression ms | cache |");
+        md.AppendLine("| --- | --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | --- | --- | ---: | --- |");
         foreach (var m in response.Models)
         {
             var f = m.Result.Fidelity;
             var sqnr = f is null ? "not measured" : string.Join(", ", f.Outputs.Select(o => o.SqnrDb is { } db ? db.ToString("F1", CultureInfo.InvariantCulture) : "exact"));
             var top1 = f?.Outputs.FirstOrDefault(o => o.Top1Agreement is not null)?.Top1Agreement is { } t ? $"{t:P1}" : "—";
             var times = f is null ? "—" : FormattableString.Invariant($"{f.OriginalMilliseconds:F1} / {f.CompressedMilliseconds:F1}");
+            var latency = m.Result.OnnxRuntime?.Latency;
+            var ortOne = latency is null ? "—" : latency.OneThread();
+            var ortAll = latency is null ? "—" : $"{latency.AllThreads()} at {latency.Threads} threads";
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {m.ItemSpec} | {m.Profile} | {m.Recipe} | {m.OriginalBytes:N0} | {m.CompressedBytes:N0} | {(double)m.OriginalBytes / Math.Max(1, m.CompressedBytes):F2}x | {sqnr} | {top1} | {m.Result.Macs:N0} | {m.Result.WeightBytesRead:N0} | {times} | {m.Result.CompressionMilliseconds:F0} | {(m.CacheHit ? "hit" : "compressed")} |");
+                $"| {m.ItemSpec} | {m.Profile} | {m.Recipe} | {m.OriginalBytes:N0} | {m.CompressedBytes:N0} | {(double)m.OriginalBytes / Math.Max(1, m.CompressedBytes):F2}x | {sqnr} | {top1} | {m.Result.Macs:N0} | {m.Result.WeightBytesRead:N0} | {times} | {ortOne} | {ortAll} | {m.Result.CompressionMilliseconds:F0} | {(m.CacheHit ? "hit" : "compressed")} |");
+        }
+        foreach (var m in response.Models.Where(m => m.Result.OnnxRuntime is not null))
+        {
+            var runtime = m.Result.OnnxRuntime!;
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: {runtime.Describe()}.");
+            if (runtime.Latency is { } l) md.AppendLine(CultureInfo.InvariantCulture, $"ONNX Runtime latency, original → compressed: {l.Describe()}.");
+            else if (runtime.Checked && runtime.Note is { } note) md.AppendLine(CultureInfo.InvariantCulture, $"{note}.");
         }
         foreach (var m in response.Models)
         {

@@ -24,7 +24,7 @@ internal static class FidelityMeter
         var candidate = new ModelExecutor(compressed);
         var feeds = reference.Inputs.Select(n => original.Graph.Input.First(i => i.Name == n)).ToList();
         var (samples, label) = string.IsNullOrEmpty(validationData)
-            ? (Enumerable.Range(0, SyntheticSamples).Select(seed => Synthetic(feeds, seed)).ToList(), "synthetic (seeded uniform, unit variance; dynamic dimensions 1 for batch, 64 otherwise)")
+            ? (Enumerable.Range(0, SyntheticSamples).Select(seed => SyntheticInputs.Sample(feeds, seed)).ToList(), SyntheticInputs.Label)
             : (DataSet.Load(validationData, feeds).ToList(), $"validation data {validationData}");
 
         var stats = reference.Outputs.ToDictionary(o => o, _ => new Accumulator());
@@ -56,27 +56,6 @@ internal static class FidelityMeter
                 : new LabelledAccuracy(samples.Count, 100.0 * rightOriginal / samples.Count, 100.0 * rightCompressed / samples.Count),
         };
     }
-
-    private static Dictionary<string, Tensor> Synthetic(IReadOnlyList<ValueInfoProto> inputs, int seed)
-    {
-        var random = new Random(20261122 + seed);
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var input in inputs)
-        {
-            var type = (DataType)(input.Type?.TensorType?.ElemType ?? (int)DataType.Float);
-            var dims = input.Type?.TensorType?.Shape?.Dim.Select((d, i) => d.HasDimValue && d.DimValue > 0 ? (int)d.DimValue : i == 0 ? 1 : 64).ToArray() ?? [];
-            var tensor = ShapeOnly(type, dims);
-            // Uniform on ±√3 (unit variance) from arithmetic alone, so the report is the same on every machine.
-            if (tensor.Data is float[] values)
-                for (var i = 0; i < tensor.Length; i++)
-                    values[i] = (float)((random.NextDouble() * 2 - 1) * 1.7320508075688772);
-            result[input.Name] = tensor;
-        }
-        return result;
-    }
-
-    private static Tensor ShapeOnly(DataType type, int[] dims) =>
-        new(type, dims, ElementClrTypes.NewArray(type, ShapeMath.ElementCount(dims)));
 
     /// <summary>Running sums over samples, so memory does not grow with the data set.</summary>
     private sealed class Accumulator

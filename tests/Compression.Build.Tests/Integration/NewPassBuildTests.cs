@@ -39,26 +39,16 @@ public sealed class NewPassBuildTests(PackageFixture package)
     [Fact]
     public async Task A_pass_added_as_one_folder_and_one_registry_line_runs_through_a_real_build()
     {
-        using var copy = new TempFolder("new-pass");
-        CopySources(TestAssets.RepoRoot, copy.Path);
-        var folder = copy.CreateFolder("src", "Compression.Engine", "ModelNotes");
-        File.WriteAllText(Path.Combine(folder, "ModelNotePass.cs"), PassSource);
-        var registry = copy.Combine("src", "Compression.Engine", "Pipeline", "PassRegistry.cs");
-        var lines = File.ReadAllLines(registry).ToList();
-        lines.Insert(lines.FindIndex(l => l.Contains("new(\"int4-weight\"", StringComparison.Ordinal)) + 1, RegistrationLine);
-        File.WriteAllLines(registry, lines);
-        var original = File.ReadAllLines(Path.Combine(TestAssets.RepoRoot, "src", "Compression.Engine", "Pipeline", "PassRegistry.cs"));
-        Assert.Equal(original.Length + 1, File.ReadAllLines(registry).Length);
-        Assert.Equal(original, File.ReadAllLines(registry).Where(l => l != RegistrationLine));
-
-        var engine = copy.Combine("engine");
-        var built = await ProcessRunner.RunAsync("dotnet", ["build", copy.Combine("src", "Compression.Cli"), "-c", "Release", "-o", engine, "-nodeReuse:false"],
-            TimeSpan.FromMinutes(10), ConsumerProject.CleanEnvironment(), copy.Path);
-        Assert.True(built.ExitCode == 0, $"the copy's engine did not build:\n{built.StandardOutput}\n{built.StandardError}");
+        using var copy = new EngineSourceCopy("new-pass");
+        var original = File.ReadAllLines(copy.RegistryFile);
+        copy.AddPass("ModelNotes", "ModelNotePass.cs", PassSource, RegistrationLine, after: "new(\"int4-weight\"");
+        Assert.Equal(original.Length + 1, File.ReadAllLines(copy.RegistryFile).Length);
+        Assert.Equal(original, File.ReadAllLines(copy.RegistryFile).Where(l => l != RegistrationLine));
+        var engine = await copy.BuildEngineAsync();
 
         using var app = new ConsumerProject(package).Write(
             "<ModelCompression Include=\"hello_deepa.onnx\" Quantization=\"none\" ModelNote=\"compressed by the new pass\" />",
-            $"<ModelCompressionEnginePath>{Path.Combine(engine, "modelc.dll")}</ModelCompressionEnginePath>");
+            $"<ModelCompressionEnginePath>{engine}</ModelCompressionEnginePath>");
         app.AddModel("hello_deepa.onnx");
         (await app.RunAsync("build")).AssertSucceeded();
         var resource = EmbeddedResources.Read(Path.Combine(app.ProjectDirectory, "bin", "Debug", "net10.0", "App.dll"))["App.Models.hello_deepa.onnx"];
@@ -66,22 +56,5 @@ public sealed class NewPassBuildTests(PackageFixture package)
         Assert.Contains(model.MetadataProps, p => p.Key == "compression.note" && p.Value == "compressed by the new pass");
         var report = File.ReadAllText(Path.Combine(app.Obj(), "compression-report.md"));
         Assert.Contains("1. model-note: model-note", report);
-    }
-
-    /// <summary>What building the engine needs: src/ without build outputs, and the props and SDK pin at the root.</summary>
-    private static void CopySources(string root, string target)
-    {
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig" })
-            if (File.Exists(Path.Combine(root, file))) File.Copy(Path.Combine(root, file), Path.Combine(target, file));
-        var src = Path.Combine(root, "src");
-        foreach (var file in Directory.EnumerateFiles(src, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(src, file);
-            var parts = relative.Split(Path.DirectorySeparatorChar);
-            if (parts.Contains("bin") || parts.Contains("obj")) continue;
-            var destination = Path.Combine(target, "src", relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
     }
 }

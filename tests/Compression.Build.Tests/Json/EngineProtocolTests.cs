@@ -48,6 +48,23 @@ public class EngineProtocolTests
     }
 
     [Fact]
+    public void The_request_carries_the_onnx_runtime_check_as_the_protocol_names_it()
+    {
+        var request = new EngineRequest { ProjectFile = "/src/App/App.csproj" };
+        request.OnnxRuntime.Check = false;
+        request.OnnxRuntime.ProjectAssetsFile = "/src/App/obj/project.assets.json";
+        request.OnnxRuntime.TargetFramework = "net10.0";
+        request.OnnxRuntime.PinnedVersion = "1.32.0";
+
+        using var json = JsonDocument.Parse(EngineRequestWriter.Write(request));
+        var ort = json.RootElement.GetProperty("onnxRuntime");
+        Assert.Equal(JsonValueKind.False, ort.GetProperty("check").ValueKind);
+        Assert.Equal("/src/App/obj/project.assets.json", ort.GetProperty("projectAssetsFile").GetString());
+        Assert.Equal("net10.0", ort.GetProperty("targetFramework").GetString());
+        Assert.Equal("1.32.0", ort.GetProperty("pinnedVersion").GetString());
+    }
+
+    [Fact]
     public void The_response_gives_models_and_diagnostics_and_ignores_unknown_fields()
     {
         var response = EngineResponseReader.Read("""

@@ -1,4 +1,5 @@
 using Compression.Engine.Pipeline;
+using Compression.Engine.Runtime;
 using Compression.Onnx.Model;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Summary;
@@ -34,11 +35,16 @@ public class BackendSuiteRoundTripTests
                 _ = ModelSummarizer.Summarize(loaded.Proto);
 
                 var output = Path.Combine(temp.Path, "out.onnx");
-                ModelCompressor.Compress(new CompressionRequest(path, output, ModelCompressor.IdentityProfile));
+                ModelCompressor.Compress(new CompressionRequest(path, output, ModelCompressor.IdentityProfile) { OnnxRuntime = OnnxRuntimeOptions.CheckOnly });
                 var first = File.ReadAllBytes(output);
                 var reloaded = OnnxModel.Load(output);
                 Assert.Equal(original, reloaded.Proto);
                 Assert.Equal(first, reloaded.ToBytes());
+            }
+            catch (Onnx.Diagnostics.CompressionException e) when (e.Code == "MCB2301" && e.Message.Contains("the original model also fails in it", StringComparison.Ordinal))
+            {
+                // The suite holds models ONNX Runtime itself does not load (opsets it dropped, training operators):
+                // the check refuses them, and blames the original, never a step of the identity plan.
             }
             catch (Exception e)
             {
