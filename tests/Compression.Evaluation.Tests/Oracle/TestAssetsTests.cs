@@ -20,10 +20,10 @@ public sealed class TestAssetsTests
     }
 
     [Fact]
-    public void Manifest_lists_exactly_the_real_models()
+    public void Manifest_lists_exactly_the_real_models_and_their_vocabularies()
     {
         Assert.Equal(
-            TestAssets.RealModels.Select(m => m.FileName).Order(StringComparer.Ordinal),
+            TestAssets.AllRealModels.SelectMany(m => m.Vocabulary is null ? [m.FileName] : new[] { m.FileName, m.Vocabulary }).Order(StringComparer.Ordinal),
             ReadManifest().Select(e => e.FileName).Order(StringComparer.Ordinal));
     }
 
@@ -41,7 +41,7 @@ public sealed class TestAssetsTests
     [Fact]
     public void Real_model_names_are_unique()
     {
-        Assert.Equal(TestAssets.RealModels.Count, TestAssets.RealModels.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(TestAssets.AllRealModels.Count, TestAssets.AllRealModels.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]
