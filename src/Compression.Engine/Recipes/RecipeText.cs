@@ -32,6 +32,7 @@ internal static class RecipeText
         if (recipe.Distillation != DistillationMode.None) parts.Add($"distill {RecipeOptions.Word(recipe.Distillation)}");
         if (recipe.Packing != PackingMode.None) parts.Add(RecipeOptions.Word(recipe.Packing));
         foreach (var (name, word) in recipe.Extensions) parts.Add($"{name} {word}");
+        if (recipe.KeepInitializerInputs) parts.Add("initializer inputs kept");
         return parts.Count == 0 ? "identity" : string.Join(" + ", parts);
     }
 }

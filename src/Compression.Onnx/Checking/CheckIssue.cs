@@ -9,5 +9,11 @@ namespace Compression.Onnx.Checking;
 /// <param name="NodeIndex">The index of the node in its own graph (or function), when the problem is about a node.</param>
 public sealed record CheckIssue(string Rule, string Message, string Location, int? NodeIndex = null)
 {
+    /// <summary>
+    /// A deviation from the format that ONNX Runtime accepts and the engine repairs when it loads the model (see
+    /// <see cref="CheckRules.Repairable"/>), as opposed to an error that makes the model unusable.
+    /// </summary>
+    public bool IsRepairable => CheckRules.Repairable.Contains(Rule);
+
     public override string ToString() => $"[{Rule}] {Location}: {Message}";
 }

@@ -50,4 +50,11 @@ public static class CheckRules
     public const string SparseTensor = "sparse-tensor";
     /// <summary>A model-local function that is malformed (name, domain, duplicate inputs, outputs or attributes).</summary>
     public const string Function = "function";
+
+    /// <summary>
+    /// The rules whose violations ONNX Runtime accepts and the engine repairs when it loads a model, so they are warnings
+    /// (MCB1302), not errors (MCB1301). IR ≤ 3 initializers missing from graph.input: ONNX Runtime treats them as the
+    /// constants they are, and raising the IR to 4 makes the model say so (docs/decisions.md).
+    /// </summary>
+    public static IReadOnlySet<string> Repairable { get; } = new HashSet<string>(StringComparer.Ordinal) { InitializerInput };
 }

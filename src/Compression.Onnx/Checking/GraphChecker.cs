@@ -104,12 +104,13 @@ internal static class GraphChecker
         }
         // Up to IR 3 an initializer is only the default value of a graph input; from IR 4 it may stand alone, and when it
         // shares a name with an input it is that input's default, not a second definition.
+        // An IR ≤ 3 initializer that is not an input is still the constant ONNX Runtime reads, so it defines its name: the
+        // deviation is repairable (CheckRules.Repairable), and the nodes that read it are not also "undefined".
         if (ctx.IrVersion <= 3)
         {
-            if (!scope.DefinesHere(name))
-                ctx.Report(CheckRules.InitializerInput,
-                    $"initializer '{name}' is not a graph input, which IR version {ctx.IrVersion} requires.");
-            return;
+            if (scope.DefinesHere(name)) return;
+            ctx.Report(CheckRules.InitializerInput,
+                $"initializer '{name}' is not a graph input, which IR version {ctx.IrVersion} requires.");
         }
         scope.Add(name);
     }

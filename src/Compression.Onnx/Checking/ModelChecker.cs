@@ -61,18 +61,20 @@ public static class ModelChecker
     }
 
     /// <summary>
-    /// Checks the model and throws <see cref="ErrorCodes.ModelCheckFailed"/> naming the first few issues when it is not
-    /// valid.
+    /// Checks the model and throws <see cref="ErrorCodes.ModelCheckFailed"/> naming the first few errors when it has any;
+    /// repairable deviations (<see cref="CheckRules.Repairable"/>) do not throw and are returned for the caller to repair
+    /// and report.
     /// </summary>
-    public static void ThrowIfInvalid(ModelProto model, string? file)
+    public static CheckResult ThrowIfInvalid(ModelProto model, string? file)
     {
         var result = Check(model);
-        if (result.IsValid)
-            return;
-        var shown = result.Issues.Take(IssuesInMessage).Select(i => i.ToString());
-        var more = result.Issues.Count > IssuesInMessage ? $" (and {result.Issues.Count - IssuesInMessage} more)" : "";
+        var errors = result.Errors;
+        if (errors.Count == 0)
+            return result;
+        var shown = errors.Take(IssuesInMessage).Select(i => i.ToString());
+        var more = errors.Count > IssuesInMessage ? $" (and {errors.Count - IssuesInMessage} more)" : "";
         throw new CompressionException(ErrorCodes.ModelCheckFailed,
-            $"the model is not a valid ONNX model: {result.Issues.Count} problem(s){more}: {string.Join("; ", shown)}", file);
+            $"the model is not a valid ONNX model: {errors.Count} problem(s){more}: {string.Join("; ", shown)}", file);
     }
 
     private static OpsetImports ReadOpsets(ModelProto model, CheckContext ctx)

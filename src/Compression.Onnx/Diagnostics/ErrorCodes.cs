@@ -30,4 +30,6 @@ public static class ErrorCodes
     public const string DataFileWriteFailed = "MCB1204";
 
     public const string ModelCheckFailed = "MCB1301";
+    /// <summary>A warning: the model deviates from the format in a way ONNX Runtime accepts, and the engine repairs it on load.</summary>
+    public const string ModelRepaired = "MCB1302";
 }

@@ -16,7 +16,9 @@ public static class ConstantWeights
     {
         for (var g = graph; g is not null; g = g.Outer)
         {
-            if (g.InitializerOf(name) is { } init) return new ConstantWeight(name, init, g, null);
+            // An initializer that is also a graph input is only a default: callers may feed another value, so it is
+            // not a constant any pass may change or rely on.
+            if (g.InitializerOf(name) is { } init) return g.IsGraphInput(name) ? null : new ConstantWeight(name, init, g, null);
             if (g.ProducerOf(name) is { } producer)
             {
                 if (producer.OpType == "Constant" && producer.Domain is "" or "ai.onnx" && producer.GetTensor("value") is { } value)
