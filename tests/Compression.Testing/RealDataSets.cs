@@ -140,6 +140,36 @@ public static class RealDataSets
                 image = rgb(photos[i])
                 resized = transform.resize(image, (side, side), order=1, anti_aliasing=True)
                 save(i, (resized * 2.0 - 1.0).astype(np.float32)[np.newaxis])
+        elif name == "resnet18":
+            # ML.NET's ResNet18 featurizer (DnnImageFeaturizer): RGB pixels 0-255 as float NCHW [1, 3, 224, 224], then its
+            # ResNetPreprocess.onnx, which swaps to BGR (Split, Concat B, G, R) and subtracts a 224 x 224 mean image (its
+            # one initializer, read from the model). Colour photos from scikit-image's data folder, each in four views so
+            # neighbours exist: sample i is photo i % 8 centre-cropped to a square (view 0), mirrored (1), the
+            # top-left 80% of that square (2) and its bottom-right 80% (3), resized to 224 x 224 (bilinear).
+            import onnx
+            from onnx import numpy_helper
+            from skimage import io, transform
+            prep = onnx.load(sys.argv[5] + "/ResNetPreprocess.onnx")
+            mean_image = numpy_helper.to_array(prep.graph.initializer[0]).astype(np.float32)
+            root = "/usr/lib/python3/dist-packages/skimage/data/"
+            files = ["astronaut.png", "chelsea.png", "coffee.png", "hubble_deep_field.jpg", "ihc.png",
+                     "motorcycle_left.png", "retina.jpg", "rocket.jpg"]
+            for i in range(first, first + count):
+                image = io.imread(root + files[i % len(files)])[..., :3].astype(np.float64)
+                h, w = image.shape[:2]
+                s = min(h, w)
+                image = image[(h - s) // 2:(h - s) // 2 + s, (w - s) // 2:(w - s) // 2 + s]
+                view = (i // len(files)) % 4
+                c = int(s * 0.8)
+                if view == 1:
+                    image = image[:, ::-1]
+                elif view == 2:
+                    image = image[:c, :c]
+                elif view == 3:
+                    image = image[s - c:, s - c:]
+                resized = transform.resize(image, (224, 224), order=1, anti_aliasing=True, preserve_range=True)
+                rgb = resized.transpose(2, 0, 1)[np.newaxis].astype(np.float32)
+                save(i, np.ascontiguousarray(rgb[:, ::-1] - mean_image).astype(np.float32))
         else:
             sys.exit(f"no data set is defined for model '{name}'")
         print(count)
@@ -147,7 +177,7 @@ public static class RealDataSets
 
     /// <summary>
     /// The data set of <paramref name="count"/> samples for the real model named <paramref name="modelName"/>
-    /// (paddleocr-cls, paddleocr-det, blazeface-front, blazeface-back), rendered once and then read from the cache.
+    /// (paddleocr-cls, paddleocr-det, blazeface-front, blazeface-back, resnet18), rendered once and then read from the cache.
     /// Samples are numbered in one sequence per model; the set holds numbers <paramref name="first"/> to first + count − 1
     /// (written as sample_000 …), so a calibration set and a validation set with disjoint ranges share no sample.
     /// </summary>
@@ -184,6 +214,6 @@ public static class RealDataSets
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         Directory.CreateDirectory(folder);
-        await Python.RunAsync(Script, modelName, folder, count.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        await Python.RunAsync(Script, modelName, folder, count.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture), TestAssets.ModelsFolder).ConfigureAwait(false);
     }
 }

@@ -9,6 +9,12 @@ public sealed record RealModel(string Name, string FileName, string Source)
     /// <summary>The file name of the tokenizer vocabulary the package ships with the model, if any (also in the manifest).</summary>
     public string? Vocabulary { get; init; }
 
+    /// <summary>Another file the package ships with the model and the tests use (a preprocessing model), if any (also in the manifest).</summary>
+    public string? Companion { get; init; }
+
+    /// <summary>The files of this model in the assets folder and the manifest: the model, its vocabulary, its companion.</summary>
+    public IEnumerable<string> Files => new[] { FileName, Vocabulary, Companion }.OfType<string>();
+
     /// <summary>Where <see cref="Vocabulary"/> is installed, failing the test with instructions when it is not.</summary>
     public string RequireVocabularyPath() =>
         TestAssets.Require(System.IO.Path.Combine(TestAssets.ModelsFolder, Vocabulary ?? throw new InvalidOperationException($"{Name} has no vocabulary")));

@@ -75,7 +75,22 @@ public static class TestAssets
         {
             Vocabulary = "all-MiniLM-L6-v2.vocab.txt",
         };
+
+        /// <summary>ML.NET's ResNet18 image featurizer (see <see cref="ImageNetCnns"/>), with its preprocessing model beside it.</summary>
+        public static RealModel ResNet18 { get; } = new("resnet18", "ResNet18.onnx",
+            "NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18@0.24.0: tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx")
+        {
+            Companion = "ResNetPreprocess.onnx",
+        };
     }
+
+    /// <summary>
+    /// ImageNet-style CNNs. ML.NET's ResNet18 image featurizer: CNTK 2.6 export, IR 3, opset 8, 63.6 MB; initializers not
+    /// listed as graph inputs (which IR 3 formally asks for); input [1, 3, 224, 224] BGR minus a mean image (its
+    /// ResNetPreprocess.onnx, <see cref="RealDataSets"/>), output the 512-wide pooled embedding [1, 512, 1, 1] (no
+    /// classification head).
+    /// </summary>
+    public static IReadOnlyList<RealModel> ImageNetCnns { get; } = [Models.ResNet18];
 
     /// <summary>
     /// The five image and audio models (float inputs, under 5 MB each) that the real-model theories of every test project
@@ -95,8 +110,8 @@ public static class TestAssets
     /// <summary>The real transformer text encoders, each with its vocabulary.</summary>
     public static IReadOnlyList<RealModel> TextEncoders { get; } = [Models.MiniLm];
 
-    /// <summary>Every real model in the test assets: <see cref="RealModels"/>, then <see cref="TextEncoders"/>.</summary>
-    public static IReadOnlyList<RealModel> AllRealModels { get; } = [.. RealModels, .. TextEncoders];
+    /// <summary>Every real model in the test assets: <see cref="RealModels"/>, <see cref="TextEncoders"/>, <see cref="ImageNetCnns"/>.</summary>
+    public static IReadOnlyList<RealModel> AllRealModels { get; } = [.. RealModels, .. TextEncoders, .. ImageNetCnns];
 
     /// <summary>The real models' names, for <c>[MemberData]</c> (theory data must be serializable; a name is).</summary>
     public static TheoryData<string> RealModelNames => new(RealModels.Select(m => m.Name));

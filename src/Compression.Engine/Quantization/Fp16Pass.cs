@@ -49,7 +49,8 @@ internal sealed class Fp16Pass : ICompressionPass
         int tensors = 0;
         long before = 0, after = 0;
         var notes = new List<string>();
-        foreach (var init in graph.Initializer.Where(t => t.DataType == (int)DataType.Float))
+        // An initializer that is also a graph input (kept overridable) is an input: callers feed it as float32.
+        foreach (var init in graph.Initializer.Where(t => t.DataType == (int)DataType.Float && !isHalf.ContainsKey(t.Name)))
         {
             isHalf[init.Name] = !OnlyFloatReaders(init.Name);
             if (isHalf[init.Name]) Convert(init, ref tensors, ref before, ref after);

@@ -20,10 +20,10 @@ public sealed class TestAssetsTests
     }
 
     [Fact]
-    public void Manifest_lists_exactly_the_real_models_and_their_vocabularies()
+    public void Manifest_lists_exactly_the_real_models_and_their_vocabularies_and_companions()
     {
         Assert.Equal(
-            TestAssets.AllRealModels.SelectMany(m => m.Vocabulary is null ? [m.FileName] : new[] { m.FileName, m.Vocabulary }).Order(StringComparer.Ordinal),
+            TestAssets.AllRealModels.SelectMany(m => m.Files).Order(StringComparer.Ordinal),
             ReadManifest().Select(e => e.FileName).Order(StringComparer.Ordinal));
     }
 
