@@ -1,5 +1,6 @@
 using System.Globalization;
 using Compression.Engine.Pipeline;
+using Compression.Engine.Recipes;
 using Compression.Onnx.Checking;
 using Compression.Onnx.Diagnostics;
 using Compression.Onnx.Editing;
@@ -15,18 +16,28 @@ namespace Compression.Engine.Normalization;
 /// them overridable, and an IR 3 model is raised to IR 4, the first IR in which an initializer may stand alone: what the
 /// passes add (quantized weights, scales, codebooks) are then valid initializers, and initializers the exporter left out
 /// of graph.input (a deviation ONNX Runtime accepts, <see cref="CheckRules.InitializerInput"/>) are valid as they are.
-/// Every change is a plan step with a coded warning, so the report and the cache key say what happened.
+/// Every change is a plan step with a coded warning, so the report and the cache key say what happened. The identity
+/// recipe changes nothing (DESIGN.md: `--profile none` saves the model as loaded).
 /// </summary>
 internal static class InitializerInputs
 {
     public const string StepName = "normalize-initializer-inputs";
 
     /// <summary>
-    /// Normalizes <paramref name="model"/> in place; <paramref name="check"/> is its structural check (only its repairable
-    /// deviations remain). Returns the steps to put before the plan's, none when the model needed nothing.
+    /// Normalizes <paramref name="model"/> in place for <paramref name="recipe"/>; <paramref name="check"/> is its
+    /// structural check (only its repairable deviations remain). Returns the steps to put before the plan's, none when
+    /// the model needed nothing.
     /// </summary>
-    public static IReadOnlyList<PlanStep> Normalize(ModelProto model, CheckResult check, bool keepOverridable)
+    public static IReadOnlyList<PlanStep> Normalize(ModelProto model, CheckResult check, Recipe recipe)
     {
+        var repairable = check.Repairable;
+        // The identity recipe saves the model as loaded (DESIGN.md): nothing is compressed, so nothing needs to be a
+        // constant, and a deviation ONNX Runtime accepts is only reported.
+        if (recipe.CompressesNothing)
+            return repairable.Count == 0 ? [] : [Step($"{repairable.Count} deviation(s) left as they are", ErrorCodes.ModelRepaired,
+                $"the model deviates from the ONNX format in {repairable.Count} way(s) ONNX Runtime accepts (first: {repairable[0].Message}); " +
+                "the identity recipe saves it as loaded, any other recipe repairs it.")];
+        var keepOverridable = recipe.KeepInitializerInputs;
         var graph = model.Graph;
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var inputs = graph.Input.Where(i => initializers.Contains(i.Name)).ToList();
@@ -37,7 +48,6 @@ internal static class InitializerInputs
         var irNote = raise ? $"; the IR is raised from {ir} to {model.IrVersion} (the output model says so)" : "";
 
         var steps = new List<PlanStep>();
-        var repairable = check.Repairable;
         if (repairable.Count > 0)
             steps.Add(Step($"{repairable.Count} deviation(s) repaired", ErrorCodes.ModelRepaired,
                 $"the model deviates from the ONNX format in {repairable.Count} way(s) ONNX Runtime accepts (first: {repairable[0].Message}){irNote}."));

@@ -42,7 +42,7 @@ internal sealed record CompressionJob(string ModelPath, OnnxModel Model, string 
                 $"an accuracy budget ({budget}) is measured on ValidationData, and the item has none.", modelPath);
         var model = OnnxModel.Load(modelPath);
         var check = ModelChecker.ThrowIfInvalid(model.Proto, modelPath);
-        var normalization = Normalization.InitializerInputs.Normalize(model.Proto, check, recipe.KeepInitializerInputs);
+        var normalization = Normalization.InitializerInputs.Normalize(model.Proto, check, recipe);
         var plan = Planner.Plan(model.Proto, recipe, new PlanInputs(calibrationData is not null, modelPath)
         {
             Preprocessing = preprocessing ?? PreprocessOptions.Default,

@@ -55,6 +55,9 @@ internal sealed record Recipe
 
     public bool IsIdentity => Equals(Identity);
 
+    /// <summary>The identity, whether or not it keeps initializer inputs (with nothing compressed, they stay as they are).</summary>
+    public bool CompressesNothing => (this with { KeepInitializerInputs = false }).IsIdentity;
+
     public bool Equals(Recipe? other) => other is not null && RecipeText.Format(this) == RecipeText.Format(other);
 
     public override int GetHashCode() => RecipeText.Format(this).GetHashCode(StringComparison.Ordinal);

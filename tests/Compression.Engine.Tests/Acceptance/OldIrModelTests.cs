@@ -87,18 +87,34 @@ public class OldIrModelTests
     }
 
     [Fact]
-    public void An_export_without_initializer_inputs_is_normalized_by_raising_the_ir_only()
+    public void An_export_without_initializer_inputs_is_repaired_by_raising_the_ir_only()
     {
         using var temp = new TempFolder("old-ir-plan");
         var source = OldIrExports.Write("cntk-ir3-opset8", temp.Combine("model.onnx"));
 
-        var job = CompressionJob.Prepare(source, ModelCompressor.IdentityProfile, Recipe.Identity);
+        var job = CompressionJob.Prepare(source, ModelCompressor.IdentityProfile, new Recipe { Quantization = QuantizationMode.Int8Weight });
 
         Assert.Equal(4, job.Model.Proto.IrVersion);
-        var step = Assert.Single(job.Plan.Steps);
+        Assert.Equal(OldIrExports.Get("cntk-ir3-opset8").Graph.Input.Count, job.Model.Proto.Graph.Input.Count);
+        var step = job.Plan.Steps[0];
         Assert.Equal(StepKind.Normalization, step.Kind);
         Assert.Equal("MCB1302", step.Warning?.Code);
+        Assert.Contains("16 way(s)", step.Warning!.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(ExportNames))]
+    public void The_identity_recipe_saves_an_old_ir_export_as_loaded(string export)
+    {
+        using var temp = new TempFolder("old-ir-identity");
+        var source = OldIrExports.Write(export, temp.Combine("model.onnx"));
+
+        var result = ModelCompressor.Compress(source, temp.Combine("out.onnx"), ModelCompressor.IdentityProfile, Recipe.Identity);
+
+        Assert.Equal(File.ReadAllBytes(source), File.ReadAllBytes(result.Output));
+    }
+
+    public static TheoryData<string> ExportNames => OldIrExports.Names;
 
     private static long ZeroWeights(ModelProto model) =>
         model.Graph.Initializer.Where(t => t.DataType == (int)DataType.Float).Sum(t => (long)TensorData.Read<float>(t).Count(v => v == 0));

@@ -96,6 +96,37 @@ public class ModelCheckerGraphRulesTests
     }
 
     [Fact]
+    public void An_ir_3_initializer_missing_from_the_inputs_is_a_repairable_deviation_and_still_defines_its_name()
+    {
+        var model = TestModels.Valid();
+        model.IrVersion = 3;
+
+        var result = ModelChecker.Check(model);
+
+        var issue = Assert.Single(result.Issues);
+        Assert.Equal(CheckRules.InitializerInput, issue.Rule);
+        Assert.True(issue.IsRepairable);
+        Assert.False(result.IsValid);
+        Assert.True(result.IsUsable);
+        Assert.Empty(result.Errors);
+        Assert.Equal(issue, Assert.Single(ModelChecker.ThrowIfInvalid(model, "m.onnx").Repairable));
+    }
+
+    [Fact]
+    public void An_error_beside_a_repairable_deviation_still_refuses_the_model_with_mcb1301_naming_only_the_error()
+    {
+        var model = TestModels.Valid();
+        model.IrVersion = 3;
+        model.Graph.Node[0].Input.Add("nowhere");
+
+        var e = Assert.Throws<Onnx.Diagnostics.CompressionException>(() => ModelChecker.ThrowIfInvalid(model, "m.onnx"));
+
+        Assert.Equal(Onnx.Diagnostics.ErrorCodes.ModelCheckFailed, e.Code);
+        Assert.Contains("1 problem(s)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("nowhere", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_graph_output_that_nothing_defines_is_reported()
     {
         var model = TestModels.Valid();
