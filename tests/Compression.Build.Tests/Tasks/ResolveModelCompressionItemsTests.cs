@@ -138,6 +138,21 @@ public sealed class ResolveModelCompressionItemsTests : IDisposable
     }
 
     [Fact]
+    public void KeepInitializerInputs_reaches_the_engine_as_an_option_and_keys_the_settings_line()
+    {
+        var path = Item("m.onnx").ItemSpec;
+        var kept = new TaskItem(path, new Dictionary<string, string> { ["KeepInitializerInputs"] = "true" });
+        Assert.Contains(new KeyValuePair<string, string>("KeepInitializerInputs", "true"), Compression.Build.Tasks.RequestBuilder.Model(kept, _temp.Path).Options);
+        string Settings(TaskItem item)
+        {
+            var task = Task(item);
+            Assert.True(task.Execute(), _engine.Describe());
+            return task.ResolvedModels[0].GetMetadata("Settings");
+        }
+        Assert.NotEqual(Settings(new TaskItem(path)), Settings(kept));
+    }
+
+    [Fact]
     public void Metadata_the_build_reads_or_reserves_never_reaches_the_engine_as_an_option_in_any_case()
     {
         var model = new TaskItem(_temp.Combine("m.onnx"), Compression.Build.Tasks.KnownMetadata.ModelItem.ToDictionary(n => n.ToLowerInvariant(), n => "x"));
