@@ -76,8 +76,8 @@ public class ResNet18FeaturizerTests
         var samples = Directory.GetDirectories(validation).Order(StringComparer.Ordinal).ToList();
         var reference = Embeddings(original, samples);
         var actual = Embeddings(result.Output, samples);
-        var cosines = reference.Zip(actual, Cosine).ToList();
-        var agreement = NeighbourAgreement(reference, actual);
+        var cosines = reference.Zip(actual, (r, a) => EmbeddingFidelity.Cosine(r, a)).ToList();
+        var agreement = EmbeddingFidelity.NeighbourAgreement(reference, actual);
         _output.WriteLine($"| {recipe} | {result.Recipe} | {result.OriginalBytes:N0} → {result.CompressedBytes:N0} | {result.Ratio:F2}x | " +
             $"{cosines.Average():F4} | {cosines.Min():F4} | {agreement:P0} |");
         Assert.True(cosines.Average() >= floor, $"{recipe}: mean embedding cosine {cosines.Average():F4} under {floor}");
@@ -90,26 +90,6 @@ public class ResNet18FeaturizerTests
             _output.WriteLine($"zero weights: {Zeros(original):N0} → {zeros:N0}");
             Assert.True(zeros > 5_000_000, $"pruning 50% of 11.7 M weights left only {zeros:N0} zeros");
         }
-    }
-
-    /// <summary>The fraction of photos whose nearest other photo (by cosine) is the same under both embeddings.</summary>
-    private static double NeighbourAgreement(List<float[]> reference, List<float[]> actual)
-    {
-        static int Nearest(List<float[]> all, int i) =>
-            Enumerable.Range(0, all.Count).Where(j => j != i).MaxBy(j => Cosine(all[i], all[j]));
-        return Enumerable.Range(0, reference.Count).Count(i => Nearest(reference, i) == Nearest(actual, i)) / (double)reference.Count;
-    }
-
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, aa = 0, bb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            aa += (double)a[i] * a[i];
-            bb += (double)b[i] * b[i];
-        }
-        return aa == 0 && bb == 0 ? 1 : dot / Math.Sqrt(aa * bb);
     }
 
     private static List<float[]> Embeddings(string model, IReadOnlyList<string> samples)
