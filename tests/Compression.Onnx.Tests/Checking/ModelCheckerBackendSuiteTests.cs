@@ -36,6 +36,7 @@ public class ModelCheckerBackendSuiteTests
             try
             {
                 var result = ModelChecker.Check(OnnxModel.Load(file).Proto);
+                // Errors and repairable deviations both: ONNX's checker refuses what the engine repairs on load.
                 ours = result.IsValid ? "ok" : result.ToString();
             }
             catch (CompressionException e)
