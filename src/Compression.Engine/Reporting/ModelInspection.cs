@@ -8,22 +8,24 @@ namespace Compression.Engine.Reporting;
 
 /// <summary>
 /// The model summary with the executor's shape inference behind it, so MACs are counted for every Conv/Gemm/MatMul
-/// whose shapes follow from the inputs. Inputs with dynamic dimensions (an OCR model's height and width) can be given
-/// concrete shapes, as a calibration sample or <c>modelc inspect --input-shape</c> does.
+/// whose shapes follow from the inputs. Inputs with dynamic dimensions (an OCR model's height and width, a text
+/// encoder's sequence length) get representative shapes (<see cref="RepresentativeShapes"/>: given, from the data set,
+/// or the declared default), and the summary says which and from where.
 /// </summary>
 internal static class ModelInspection
 {
-    public static ModelSummary Summarize(OnnxModel model, IReadOnlyDictionary<string, int[]>? inputShapes = null)
+    public static ModelSummary Summarize(OnnxModel model, IReadOnlyDictionary<string, int[]>? inputShapes = null) =>
+        Summarize(model, RepresentativeShapes.Resolve(model, inputShapes));
+
+    public static ModelSummary Summarize(OnnxModel model, IReadOnlyList<InputCostShape> costShapes)
     {
         var index = new ModelIndex(model.Proto);
         var overrides = new Dictionary<string, ValueInfo>(StringComparer.Ordinal);
-        foreach (var (name, dims) in inputShapes ?? new Dictionary<string, int[]>())
+        foreach (var shape in costShapes)
         {
-            var input = model.Graph.Input.FirstOrDefault(i => i.Name == name)
-                ?? throw new CompressionException(EngineErrorCodes.UnknownInput,
-                    $"the model has no input '{name}'; its inputs are {string.Join(", ", model.Graph.Input.Select(i => i.Name))}.", model.SourcePath);
+            var input = model.Graph.Input.First(i => i.Name == shape.Name);
             var declared = ShapeInference.FromType(input.Type);
-            overrides[name] = new ValueInfo(declared?.ElementType ?? default, dims.Select(d => (Dim)d).ToArray());
+            overrides[shape.Name] = new ValueInfo(declared?.ElementType ?? default, shape.Dims.Select(d => (Dim)d).ToArray());
         }
 
         IReadOnlyDictionary<string, ValueInfo> inferred;
@@ -36,7 +38,8 @@ internal static class ModelInspection
             // A node whose shape rule rejects its inputs leaves the summary with declared shapes only.
             inferred = new Dictionary<string, ValueInfo>();
         }
-        return ModelSummarizer.Summarize(index, name => inferred.TryGetValue(name, out var info) ? Concrete(info) : null);
+        return ModelSummarizer.Summarize(index, name => inferred.TryGetValue(name, out var info) ? Concrete(info) : null)
+            with { CostShapes = costShapes };
     }
 
     /// <summary>The inferred shape under the cost rule (<see cref="CostShape"/>: a symbolic batch counts as 1).</summary>

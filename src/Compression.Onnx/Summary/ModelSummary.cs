@@ -27,4 +27,9 @@ public sealed record ModelSummary(
     int MacNodesKnown,
     int MacNodesTotal,
     IReadOnlyList<ValueSummary> Inputs,
-    IReadOnlyList<ValueSummary> Outputs);
+    IReadOnlyList<ValueSummary> Outputs)
+{
+    /// <summary>The shapes given to inputs with dynamic dimensions for the costs, and where each came from; empty when every input's shape is declared.</summary>
+    public IReadOnlyList<InputCostShape> CostShapes { get; init; } = [];
+
+}
