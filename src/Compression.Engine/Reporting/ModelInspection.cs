@@ -20,13 +20,7 @@ internal static class ModelInspection
     public static ModelSummary Summarize(OnnxModel model, IReadOnlyList<InputCostShape> costShapes)
     {
         var index = new ModelIndex(model.Proto);
-        var overrides = new Dictionary<string, ValueInfo>(StringComparer.Ordinal);
-        foreach (var shape in costShapes)
-        {
-            var input = model.Graph.Input.First(i => i.Name == shape.Name);
-            var declared = ShapeInference.FromType(input.Type);
-            overrides[shape.Name] = new ValueInfo(declared?.ElementType ?? default, shape.Dims.Select(d => (Dim)d).ToArray());
-        }
+        var overrides = InputOverrides(model, costShapes);
 
         IReadOnlyDictionary<string, ValueInfo> inferred;
         try
@@ -40,6 +34,19 @@ internal static class ModelInspection
         }
         return ModelSummarizer.Summarize(index, name => inferred.TryGetValue(name, out var info) ? Concrete(info) : null)
             with { CostShapes = costShapes };
+    }
+
+    /// <summary>The cost shapes as shape inference's input overrides (element types as declared).</summary>
+    public static Dictionary<string, ValueInfo> InputOverrides(OnnxModel model, IReadOnlyList<InputCostShape> costShapes)
+    {
+        var overrides = new Dictionary<string, ValueInfo>(StringComparer.Ordinal);
+        foreach (var shape in costShapes)
+        {
+            var input = model.Graph.Input.First(i => i.Name == shape.Name);
+            var declared = ShapeInference.FromType(input.Type);
+            overrides[shape.Name] = new ValueInfo(declared?.ElementType ?? default, shape.Dims.Select(d => (Dim)d).ToArray());
+        }
+        return overrides;
     }
 
     /// <summary>The inferred shape under the cost rule (<see cref="CostShape"/>: a symbolic batch counts as 1).</summary>

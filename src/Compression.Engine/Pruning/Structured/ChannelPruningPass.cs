@@ -20,7 +20,7 @@ namespace Compression.Engine.Pruning.Structured;
 /// inputs shrank by least squares on the calibration data (<see cref="LayerRefit"/>), toward the unpruned layer's
 /// outputs. Without calibration data, importance comes from filter norms and nothing is refit (warning MCB2120).
 /// Transformer feed-forward blocks (MatMul → activation → MatMul) lose the same fraction of their hidden units
-/// (<see cref="FeedForwardPruning"/>).
+/// (<see cref="FeedForwardPruning"/>), attention blocks of their heads (<see cref="AttentionHeadPruning"/>).
 /// </summary>
 /// <param name="refit">
 /// False skips the refit even with calibration data (same channels removed): for measuring what the refit recovers.
@@ -49,8 +49,9 @@ internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
         var reference = model.Clone();
 
         var changed = PruneChannels(context, spec, reference, notes);
-        // Transformer feed-forward blocks are MatMul chains the channel graph pins; they are pruned on their own rule.
+        // Transformer blocks are MatMul chains the channel graph pins; they are pruned on their own rules.
         changed += FeedForwardPruning.Apply(context, model, reference, spec.Fraction, refit, notes);
+        changed += AttentionHeadPruning.Apply(context, model, reference, spec.Fraction, refit, notes);
         if (changed == 0) return new PassReport(Name, 0, bytesBefore, ConstantBytes.Of(model), notes);
         new DeadCodePass().Apply(model);
         // Later passes (quantization) and the budget's per-layer comparison start from the pruned float model.
@@ -74,6 +75,11 @@ internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
             return 0;
         }
         var graph = ChannelGraph.Build(index.Main, shapes, ConstantStorage.UsesInitializers(model));
+        if (graph.Layers.Count == 0)
+        {
+            notes.Add("no Conv or Gemm layer with a constant weight of its own: no channels to prune");
+            return 0;
+        }
         foreach (var layer in graph.Layers.Where(l => context.IsExcluded(l.Node)))
         {
             graph.Slots.Pin(layer.Input, $"excluded ('{layer.Node.Name}')");

@@ -1,18 +1,22 @@
 using Compression.Evaluation.Tensors;
+using Compression.Onnx.Editing;
 using Compression.Onnx.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Compression.Engine.Pruning.Structured;
 
 /// <summary>
-/// The least-squares refit of a feed-forward block's second MatMul over the hidden units it keeps: W2' minimizing
-/// ‖H_kept·W2' − H·W2‖² + λ‖W2' − W2_kept‖² on the unpruned model's activations (H the hidden activation, one row a
-/// token), as <see cref="LayerRefit"/> does for Conv and Gemm. A transformer's calibration set often has fewer tokens
-/// than the block has hidden units, where an in-sample fit only memorizes; so the normal equations are kept for even
+/// The least-squares refit of a MatMul whose input lost features (a feed-forward block's second MatMul, an attention
+/// output projection) over the features it keeps: W' minimizing ‖X_kept·W' − X·W‖² + λ‖W' − W_kept‖² on the unpruned
+/// model's activations (X its input, one row a token), as <see cref="LayerRefit"/> does for Conv and Gemm. A
+/// transformer's calibration set often has fewer tokens than the layer has inputs, where an in-sample fit only memorizes; so the normal equations are kept for even
 /// and odd samples apart, the refit solved on the even ones is scored on the odd ones, and the refit (solved on all)
 /// is written only when it beats the pruned weights there. Rows are taken on a fixed stride, sums in sample order.
 /// </summary>
-internal sealed class FeedForwardRefit(FeedForwardBlock block, int[] kept)
+/// <param name="weight">The MatMul's constant [features, outputs] weight, already cut to the kept features.</param>
+/// <param name="input">The value the MatMul reads (all features, in the unpruned model).</param>
+/// <param name="output">The MatMul's output: the target.</param>
+internal sealed class ProjectionRefit(ConstantWeight weight, string input, string output, int[] kept)
 {
     /// <summary>Rows taken from one sample at most: beyond a few thousand tokens the normal equations barely move.</summary>
     private const int RowsPerSample = 2048;
@@ -22,14 +26,16 @@ internal sealed class FeedForwardRefit(FeedForwardBlock block, int[] kept)
     private readonly double[] _signal = new double[2];
     private long _rows;
 
-    public FeedForwardBlock Block { get; } = block;
+    public string Input { get; } = input;
+
+    public string Output { get; } = output;
 
     /// <summary>Held-out squared error of the pruned and the refit weights, and the held-out signal, once solved.</summary>
     public (double Before, double After, double Signal)? HeldOut { get; private set; }
 
     public bool Written { get; private set; }
 
-    /// <summary>Adds sample <paramref name="sample"/>: the unpruned hidden activation [..., h] and the unpruned MatMul output [..., d].</summary>
+    /// <summary>Adds sample <paramref name="sample"/>: the unpruned input [..., features] and the unpruned MatMul output [..., d].</summary>
     public void Accumulate(int sample, Tensor hidden, Tensor target)
     {
         Numerics.ManagedLinearAlgebra.Ensure();
@@ -62,9 +68,8 @@ internal sealed class FeedForwardRefit(FeedForwardBlock block, int[] kept)
     public void SolveAndWrite()
     {
         if (_gram[0] is not { } even || _gram[1] is not { } odd) return;
-        var weight = Block.DownWeight.Tensor;
-        var values = TensorData.Read<float>(weight);
-        var d = checked((int)weight.Dims[1]);
+        var values = TensorData.Read<float>(weight.Tensor);
+        var d = checked((int)weight.Tensor.Dims[1]);
         var prior = Matrix<double>.Build.Dense(kept.Length, d, (k, j) => values[(k * d) + j]);
         var trial = Numerics.RidgeLeastSquares.Solve(even, _cross[0]!, prior);
         HeldOut = (Numerics.RidgeLeastSquares.Error(prior, odd, _cross[1]!, _signal[1]),
@@ -74,7 +79,7 @@ internal sealed class FeedForwardRefit(FeedForwardBlock block, int[] kept)
         var refit = new float[kept.Length * d];
         for (var k = 0; k < kept.Length; k++)
             for (var j = 0; j < d; j++) refit[(k * d) + j] = (float)solution[k, j];
-        TensorData.Replace<float>(weight, weight.Dims.ToArray(), refit);
+        TensorData.Replace<float>(weight.Tensor, weight.Tensor.Dims.ToArray(), refit);
         Written = true;
     }
 
