@@ -62,12 +62,12 @@ internal static class AttentionHeadPruning
             var features = keptHeads[i].SelectMany(h => Enumerable.Range(h * block.HeadSize, block.HeadSize)).ToArray();
             foreach (var projection in new[] { block.Query, block.Key, block.Value })
             {
-                Slice(projection.Weight.Tensor, 1, features);
-                if (projection.Bias is { } bias) Slice(bias.Tensor, 0, features);
+                ChannelSlicing.SliceInPlace(projection.Weight.Tensor, 1, features);
+                if (projection.Bias is { } bias) ChannelSlicing.SliceInPlace(bias.Tensor, 0, features);
                 SetEntry(editor, projection.HeadCount, keptHeads[i].Length);
                 changed += projection.Bias is null ? 1 : 2;
             }
-            Slice(block.OutputWeight.Tensor, 0, features);
+            ChannelSlicing.SliceInPlace(block.OutputWeight.Tensor, 0, features);
             SetEntry(editor, block.MergedWidth, features.Length);
             changed++;
             var stale = block.Values.ToHashSet(StringComparer.Ordinal);
@@ -97,12 +97,6 @@ internal static class AttentionHeadPruning
             if (!energy.TryGetValue(b.Merged, out var e) || e.Length != b.Heads * b.HeadSize) return FromWeights(b);
             return Enumerable.Range(0, b.Heads).Select(h => Enumerable.Range(h * b.HeadSize, b.HeadSize).Sum(f => e[f] * reads[f])).ToArray();
         }).ToList();
-
-    private static void Slice(TensorProto tensor, int axis, int[] keep)
-    {
-        var dims = tensor.Dims.ToArray();
-        TensorData.Replace<float>(tensor, dims, ChannelSlicing.Slice(TensorData.Read<float>(tensor), dims, axis, keep));
-    }
 
     /// <summary>A new constant with the entry changed, read in the old one's place (the old one may have other readers).</summary>
     private static void SetEntry(ModelEditor editor, ShapeEntry entry, long value)

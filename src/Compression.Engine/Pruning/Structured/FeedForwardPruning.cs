@@ -70,19 +70,13 @@ internal static class FeedForwardPruning
     /// <summary>Cuts W1's columns, the bias entries and W2's rows of the removed units, and corrects declared shapes of the hidden values.</summary>
     private static void Remove(ModelProto model, FeedForwardBlock block, int[] keep)
     {
-        Slice(block.UpWeight.Tensor, 1, keep);
-        if (block.Bias is { } bias) Slice(bias.Tensor, bias.Tensor.Dims.Count - 1, keep);
-        Slice(block.DownWeight.Tensor, 0, keep);
+        ChannelSlicing.SliceInPlace(block.UpWeight.Tensor, 1, keep);
+        if (block.Bias is { } bias) ChannelSlicing.SliceInPlace(bias.Tensor, bias.Tensor.Dims.Count - 1, keep);
+        ChannelSlicing.SliceInPlace(block.DownWeight.Tensor, 0, keep);
         var region = block.Region.ToHashSet(StringComparer.Ordinal);
         foreach (var info in model.Graph.ValueInfo.Where(v => region.Contains(v.Name)))
             if (info.Type?.TensorType?.Shape is { Dim.Count: > 0 } shape && shape.Dim[^1].HasDimValue)
                 shape.Dim[^1] = new TensorShapeProto.Types.Dimension { DimValue = keep.Length };
-    }
-
-    private static void Slice(TensorProto tensor, int axis, int[] keep)
-    {
-        var dims = tensor.Dims.ToArray();
-        TensorData.Replace<float>(tensor, dims, ChannelSlicing.Slice(TensorData.Read<float>(tensor), dims, axis, keep));
     }
 
     private static string Refit(CompressionContext context, ModelProto reference, string data, List<FeedForwardBlock> blocks, List<int[]> kept)
