@@ -92,6 +92,7 @@ internal static class ModelCompressor
             Warnings = [.. attempt.Context.Warnings, .. runtime.Warnings],
             Macs = summary.Macs,
             CostShapes = job.CostShapes,
+            ActivationBytes = summary.ActivationBytes,
             WeightBytesRead = summary.WeightBytes,
             CompressionMilliseconds = elapsed,
             KeptBack = outcome.KeptBack.Select(l => l.ToString()).ToList(),

@@ -48,7 +48,7 @@ internal static class BuildReport
             else if (runtime.Checked && runtime.Note is { } note) md.AppendLine(CultureInfo.InvariantCulture, $"{note}.");
         }
         foreach (var m in response.Models)
-            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: MACs and weight bytes read computed with {Compression.Onnx.Summary.InputCostShape.Describe(m.Result.CostShapes)}.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: MACs, weight bytes read and activation bytes written ({m.Result.ActivationBytes:N0}) computed with {Compression.Onnx.Summary.InputCostShape.Describe(m.Result.CostShapes)}.");
         foreach (var m in response.Models)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}, the plan:");

@@ -33,7 +33,22 @@ internal static class ModelInspection
             inferred = new Dictionary<string, ValueInfo>();
         }
         return ModelSummarizer.Summarize(index, name => inferred.TryGetValue(name, out var info) ? Concrete(info) : null)
-            with { CostShapes = costShapes };
+            with { CostShapes = costShapes, ActivationBytes = ActivationBytes(index, inferred) };
+    }
+
+    /// <summary>
+    /// Bytes of every computed tensor of the main graph with a known shape, each written once: the activation side of
+    /// the bytes an inference moves (values inference could fold, such as shape chains, are not computed at run time).
+    /// </summary>
+    private static long ActivationBytes(ModelIndex index, IReadOnlyDictionary<string, ValueInfo> inferred)
+    {
+        long bytes = 0;
+        foreach (var node in index.Main.TopologicalOrder.Where(n => n.OpType != "Constant"))
+            foreach (var output in node.Output)
+                if (output.Length > 0 && inferred.TryGetValue(output, out var info) && info.Constant is null
+                    && info.ElementType != Compression.Onnx.Protobuf.TensorProto.Types.DataType.Undefined && Concrete(info) is { } dims)
+                    bytes += Compression.Onnx.Tensors.ElementTypes.RawByteCount(info.ElementType, dims.Aggregate(1L, (a, d) => a * d));
+        return bytes;
     }
 
     /// <summary>The cost shapes as shape inference's input overrides (element types as declared).</summary>

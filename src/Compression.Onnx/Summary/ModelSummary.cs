@@ -32,4 +32,7 @@ public sealed record ModelSummary(
     /// <summary>The shapes given to inputs with dynamic dimensions for the costs, and where each came from; empty when every input's shape is declared.</summary>
     public IReadOnlyList<InputCostShape> CostShapes { get; init; } = [];
 
+    /// <summary>Bytes of the computed tensors (activations) of one inference with those shapes, each written once; 0 when shapes are not inferred.</summary>
+    public long ActivationBytes { get; init; }
+
 }

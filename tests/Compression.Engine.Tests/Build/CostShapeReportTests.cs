@@ -67,6 +67,10 @@ public class CostShapeReportTests
         var (assumed, defaultMarkdown, _) = Build(other);
         Assert.Equal(HandCount(InputCostShape.DefaultDim), assumed.Result.Macs);
         Assert.Contains($"x=[1,128,16] from {InputCostShape.DefaultSource}", defaultMarkdown, StringComparison.Ordinal);
+        // Activations grow with the sequence: at least the output [1, s, 16] float, and the s x s scores more than linearly.
+        Assert.True(fromData.Result.ActivationBytes >= 20 * 16 * 4, $"{fromData.Result.ActivationBytes} bytes");
+        Assert.True(assumed.Result.ActivationBytes > fromData.Result.ActivationBytes * 128 / 20,
+            $"{fromData.Result.ActivationBytes} → {assumed.Result.ActivationBytes} bytes");
     }
 
     [Fact]
