@@ -19,6 +19,7 @@ internal static class EngineErrorCodes
     public const string DynamicInt8Unavailable = "MCB2104";
     public const string Int4Unavailable = "MCB2105";
     public const string StructuredPruningWithoutRefit = "MCB2120";
+    public const string NothingToChange = "MCB2121";
     public const string BudgetExceeded = "MCB2201";
     public const string BudgetNeedsValidationData = "MCB2202";
     public const string BudgetNotMeasurable = "MCB2203";

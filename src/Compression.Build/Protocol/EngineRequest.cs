@@ -51,4 +51,5 @@ internal sealed class ModelRequest
     public string ValidationData { get; set; } = "";
     public string MaxAccuracyLoss { get; set; } = "";
     public string MinFidelityDb { get; set; } = "";
+    public string InputShapes { get; set; } = "";
 }

@@ -18,7 +18,7 @@ internal static class KnownMetadata
     public static readonly IReadOnlyList<string> ModelItem = new[]
         {
             ModelMetadataNames.Profile, ModelMetadataNames.CalibrationData, ModelMetadataNames.ValidationData,
-            ModelMetadataNames.MaxAccuracyLoss, ModelMetadataNames.MinFidelityDb,
+            ModelMetadataNames.MaxAccuracyLoss, ModelMetadataNames.MinFidelityDb, ModelMetadataNames.InputShapes,
             ModelMetadataNames.LogicalName, ModelMetadataNames.AccessorName, ModelMetadataNames.Embed,
         }
         .Concat(ModelMetadataNames.DataSetOptions)

@@ -12,6 +12,8 @@ internal static class ModelMetadataNames
     public const string ValidationData = "ValidationData";
     public const string MaxAccuracyLoss = "MaxAccuracyLoss";
     public const string MinFidelityDb = "MinFidelityDb";
+    /// <summary>Shapes for cost figures of inputs with dynamic dimensions, <c>NAME=d0,d1;NAME2=...</c>.</summary>
+    public const string InputShapes = "InputShapes";
 
     // Item metadata the build itself interprets.
     public const string LogicalName = "LogicalName";
@@ -24,7 +26,7 @@ internal static class ModelMetadataNames
     /// </summary>
     public static readonly string[] DataSetOptions =
     {
-        "InputSize", "Resize", "Layout", "ColorOrder", "Scale", "Mean", "Std", "SampleRate", "Tokenizer", "InputShapes",
+        "InputSize", "Resize", "Layout", "ColorOrder", "Scale", "Mean", "Std", "SampleRate", "Tokenizer",
     };
 
     // ModelCompressionProfile item metadata.

@@ -49,6 +49,7 @@ internal static class RequestBuilder
             ValidationData = ModelPaths.Absolute(projectDirectory, item.GetMetadata(ModelMetadataNames.ValidationData)),
             MaxAccuracyLoss = item.GetMetadata(ModelMetadataNames.MaxAccuracyLoss).Trim(),
             MinFidelityDb = item.GetMetadata(ModelMetadataNames.MinFidelityDb).Trim(),
+            InputShapes = item.GetMetadata(ModelMetadataNames.InputShapes).Trim(),
         };
         model.Options.AddRange(KnownMetadata.Others(item, KnownMetadata.ModelItem));
         return model;

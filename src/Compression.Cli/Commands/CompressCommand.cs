@@ -37,7 +37,12 @@ internal static class CompressCommand
                 + $"else Microsoft.ML.OnnxRuntime {OnnxRuntimePin.Version} in the NuGet global packages folder.",
         };
         var noCheck = new Option<bool>("--no-onnxruntime-check") { Description = "Do not load, run or time the compressed model in ONNX Runtime." };
-        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation, maxLoss, minDb, planOnly, onnxRuntime, noCheck };
+        var inputShapes = new Option<string[]>("--input-shape")
+        {
+            Description = "A concrete shape for an input with dynamic dimensions, NAME=1,128 (repeatable), for the report's cost figures; else the data set's, else batch 1 and 128.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("compress", "Compress a model for a device profile.") { model, output, profile, report, calibration, validation, maxLoss, minDb, planOnly, onnxRuntime, noCheck, inputShapes };
         var flags = RecipeOptions.All.Select(o =>
         {
             var flag = new Option<string?>(o.Flag) { Description = $"Override the profile's {o.Name}: {o.Accepted}." };
@@ -55,6 +60,7 @@ internal static class CompressCommand
                 Overrides = overrides,
                 CalibrationData = parse.GetValue(calibration),
                 ValidationData = parse.GetValue(validation),
+                InputShapes = InputShapes.Parse(parse.GetValue(inputShapes) ?? []),
                 Budget = Compression.Engine.Budget.AccuracyBudget.Parse(parse.GetValue(maxLoss), parse.GetValue(minDb)),
                 OnnxRuntime = parse.GetValue(noCheck) ? OnnxRuntimeOptions.Off("--no-onnxruntime-check")
                     : new OnnxRuntimeOptions(Choice: OnnxRuntimeResolver.ForTool(parse.GetValue(onnxRuntime), $"--onnxruntime {parse.GetValue(onnxRuntime)}", HostPlatform.RuntimeIdentifier)),
@@ -74,6 +80,7 @@ internal static class CompressCommand
             foreach (var warning in result.Warnings)
                 stderr.WriteLine($"{result.Model}: warning {warning.Code}: {warning.Message}");
             stdout.WriteLine($"{result.Output}: profile {result.Profile} ({result.Recipe}), {result.OriginalBytes:N0} -> {result.CompressedBytes:N0} bytes ({result.Ratio:F2}x)");
+            stdout.WriteLine($"{result.Output}: {result.Macs:N0} MACs with {Compression.Onnx.Summary.InputCostShape.Describe(result.CostShapes)}");
             if (result.Packing is { } packing) stdout.WriteLine($"{result.Output}: {packing}");
             if (result.OnnxRuntime is { } runtime)
             {

@@ -20,14 +20,20 @@ internal static class InspectCommand
             Description = "A concrete shape for an input with dynamic dimensions, NAME=1,3,640,640 (repeatable); MACs then count every layer.",
             AllowMultipleArgumentsPerToken = false,
         };
+        var data = new Option<string?>("--data")
+        {
+            Description = "A data-set folder (docs/calibration.md layout): inputs with dynamic dimensions take the median shape of its samples for MACs.",
+        };
         var command = new Command("inspect", "Summarise a model: parameters, weight bytes, operators, MACs, inputs and outputs.")
         {
-            model, json, inputShapes,
+            model, json, inputShapes, data,
         };
         command.SetAction(parse =>
         {
             var loaded = OnnxModel.Load(parse.GetRequiredValue(model));
-            var summary = ModelInspection.Summarize(loaded, InputShapes.Parse(parse.GetValue(inputShapes) ?? []));
+            var shapes = RepresentativeShapes.ForDataSet(loaded, InputShapes.Parse(parse.GetValue(inputShapes) ?? []),
+                parse.GetValue(data), Compression.Onnx.Summary.InputCostShape.DataSetSource);
+            var summary = ModelInspection.Summarize(loaded, shapes);
             var check = ModelChecker.Check(loaded.Proto);
             if (parse.GetValue(json))
             {

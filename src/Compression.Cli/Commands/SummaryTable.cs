@@ -25,6 +25,8 @@ internal static class SummaryTable
         overview.AddRow("weight bytes", N(s.WeightBytes));
         overview.AddRow("nodes", $"{N(s.Nodes)} ({N(s.Subgraphs)} subgraphs)");
         overview.AddRow("MACs", $"{N(s.Macs)} ({s.MacNodesKnown} of {s.MacNodesTotal} Conv/Gemm/MatMul nodes with known shapes)");
+        overview.AddRow("activation bytes", $"{N(s.ActivationBytes)} (computed tensors of one inference, each written once)");
+        overview.AddRow("cost shapes", Markup.Escape(InputCostShape.Describe(s.CostShapes)));
         console.Write(overview);
 
         var bytes = new Table().Border(TableBorder.Rounded).AddColumns("element type", "tensors", "elements", "bytes");

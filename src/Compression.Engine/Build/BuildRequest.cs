@@ -51,4 +51,7 @@ internal sealed record ModelItem
     public string ValidationData { get; init; } = "";
     public string MaxAccuracyLoss { get; init; } = "";
     public string MinFidelityDb { get; init; } = "";
+
+    /// <summary>The item's InputShapes (<c>NAME=d0,d1;...</c>): shapes for the cost figures; empty for none.</summary>
+    public string InputShapes { get; init; } = "";
 }

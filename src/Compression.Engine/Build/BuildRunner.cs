@@ -81,17 +81,22 @@ internal static class BuildRunner
                 $"the model '{item.ItemSpec}' of a ModelCompression item does not exist.", item.FullPath);
 
         AccuracyBudget budget;
+        IReadOnlyDictionary<string, int[]> inputShapes;
         try
         {
             budget = AccuracyBudget.Parse(item.MaxAccuracyLoss, item.MinFidelityDb);
+            inputShapes = Reporting.InputShapeText.ParseMetadata(item.InputShapes);
         }
         catch (CompressionException e)
         {
             throw new CompressionException(e.Code, $"ModelCompression item '{item.ItemSpec}': {e.Message}", request.ProjectFile, e);
         }
-        var job = CompressionJob.Prepare(item.FullPath, profile.Name, recipe, item.CalibrationData, item.ValidationData, budget) with { OnnxRuntime = runtime };
+        var job = CompressionJob.Prepare(item.FullPath, profile.Name, recipe, item.CalibrationData, item.ValidationData, budget,
+            inputShapes: inputShapes) with { OnnxRuntime = runtime };
         var output = Path.Combine(request.OutputDirectory, names.For(item.FullPath));
-        var key = CacheKey.Compute(item.FullPath, job.Plan, [("calibration", item.CalibrationData), ("validation", item.ValidationData)], budget.ToString());
+        var key = CacheKey.Compute(item.FullPath, job.Plan, [("calibration", item.CalibrationData), ("validation", item.ValidationData)],
+            // The result carries cost figures computed with the input shapes, so other shapes are another entry.
+            inputShapes.Count == 0 ? budget.ToString() : $"{budget}; input shapes {Reporting.InputShapeText.Canonical(inputShapes)}");
         // The key covers what determines the bytes (the plan), not the profile's name: two profiles with one recipe
         // share an entry, and the answer names the profile this build chose.
         // A hit made by another ONNX Runtime (or unchecked) is checked by this one before it is copied out: an MCB2301

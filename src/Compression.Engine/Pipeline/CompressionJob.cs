@@ -27,12 +27,16 @@ internal sealed record CompressionJob(string ModelPath, OnnxModel Model, string 
     /// <summary>Threads the executor may use; the bytes do not depend on it.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>The shapes the cost figures are computed with for inputs with dynamic dimensions, each with its source (<see cref="Reporting.RepresentativeShapes"/>).</summary>
+    public IReadOnlyList<Compression.Onnx.Summary.InputCostShape> CostShapes { get; init; } = [];
+
     /// <summary>
     /// Loads and checks the model (a structurally broken one is refused before any work, so no pass has to guess what
     /// it meant), normalizes its initializer inputs (<see cref="Normalization.InitializerInputs"/>) and plans <paramref name="recipe"/> for it. Empty data-set paths count as none.
     /// </summary>
     public static CompressionJob Prepare(string modelPath, string profile, Recipe recipe, string? calibrationData = null,
-        string? validationData = null, AccuracyBudget? budget = null, int? threads = null, PreprocessOptions? preprocessing = null)
+        string? validationData = null, AccuracyBudget? budget = null, int? threads = null, PreprocessOptions? preprocessing = null,
+        IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {
         calibrationData = string.IsNullOrEmpty(calibrationData) ? null : calibrationData;
         validationData = string.IsNullOrEmpty(validationData) ? null : validationData;
@@ -54,6 +58,7 @@ internal sealed record CompressionJob(string ModelPath, OnnxModel Model, string 
             ValidationData = validationData,
             Budget = budget,
             Threads = threads ?? Environment.ProcessorCount,
+            CostShapes = Reporting.RepresentativeShapes.Resolve(model, inputShapes, validationData, calibrationData),
         };
     }
 }

@@ -48,9 +48,23 @@ internal sealed record CompressionPlan(Recipe Recipe, IReadOnlyList<PlanStep> St
         for (var i = 0; i < Steps.Count; i++)
         {
             if (Steps[i].Pass is not { } create) continue;
-            reports.Add(create(context).Apply(context));
+            var report = create(context).Apply(context);
+            reports.Add(report);
+            if (Steps[i].ExpectsChange && report.TensorsChanged == 0) WarnNothingChanged(context, Steps[i], report);
             if (afterStep is not null && !afterStep(i)) break;
         }
         return reports;
+    }
+
+    /// <summary>
+    /// One place for every pass: a technique that found nothing to change says so, naming itself, the model file and
+    /// its own reason (its first note), instead of silently shipping the model it was given.
+    /// </summary>
+    private static void WarnNothingChanged(CompressionContext context, PlanStep step, PassReport report)
+    {
+        var file = context.Original.SourcePath is { Length: > 0 } path ? Path.GetFileName(path) : "the model";
+        var why = report.Notes.Count > 0 ? $": {report.Notes[0]}" : "";
+        context.Warn(EngineErrorCodes.NothingToChange,
+            $"{step.Name} found nothing to change in {file}{why}; the model ships without it.");
     }
 }

@@ -19,4 +19,7 @@ internal sealed record CompressionRequest(string ModelPath, string OutputPath, s
 
     /// <summary>The accuracy budget measured on <see cref="ValidationData"/>; none by default.</summary>
     public Budget.AccuracyBudget Budget { get; init; } = Compression.Engine.Budget.AccuracyBudget.None;
+
+    /// <summary>Shapes for the cost figures of inputs with dynamic dimensions (<c>--input-shape</c>); none by default.</summary>
+    public IReadOnlyDictionary<string, int[]> InputShapes { get; init; } = new Dictionary<string, int[]>();
 }

@@ -34,6 +34,12 @@ internal sealed record CompressionResult(
     /// <summary>Multiply-accumulates per inference (Conv, ConvTranspose, Gemm, MatMul) where shapes are known: the device-independent cost.</summary>
     public long Macs { get; init; }
 
+    /// <summary>The shapes <see cref="Macs"/> and <see cref="WeightBytesRead"/> were computed with for inputs with dynamic dimensions, and where each came from; empty when every input's shape is declared.</summary>
+    public IReadOnlyList<Compression.Onnx.Summary.InputCostShape> CostShapes { get; init; } = [];
+
+    /// <summary>Activation bytes one inference writes with <see cref="CostShapes"/>: with <see cref="WeightBytesRead"/>, the bytes it moves.</summary>
+    public long ActivationBytes { get; init; }
+
     /// <summary>Weight bytes an inference reads at least: the device-independent memory traffic of the weights.</summary>
     public long WeightBytesRead { get; init; }
 

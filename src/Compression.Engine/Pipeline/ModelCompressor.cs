@@ -35,8 +35,8 @@ internal static class ModelCompressor
         catalog ??= new ProfileCatalog();
         var profile = catalog.Get(request.Profile);
         var recipe = RecipeOptions.Apply(profile.Recipe, request.Overrides);
-        return CompressionJob.Prepare(request.ModelPath, profile.Name, recipe, request.CalibrationData, request.ValidationData, request.Budget)
-            with { OnnxRuntime = request.OnnxRuntime };
+        return CompressionJob.Prepare(request.ModelPath, profile.Name, recipe, request.CalibrationData, request.ValidationData, request.Budget,
+            inputShapes: request.InputShapes) with { OnnxRuntime = request.OnnxRuntime };
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ internal static class ModelCompressor
         var packing = recipe.Packing == PackingMode.None ? null
             : Packing.ModelPacking.Pack(outputPath, job.ModelPath, recipe.Packing, job.Threads);
         var elapsed = watch.Elapsed.TotalMilliseconds;
-        var summary = Reporting.ModelInspection.Summarize(attempt.Result);
+        var summary = Reporting.ModelInspection.Summarize(attempt.Result, job.CostShapes);
         var reports = outcome.Note is null ? attempt.Reports
             : [.. attempt.Reports, new PassReport("accuracy-budget", outcome.KeptBack.Count, 0, 0, [outcome.Note])];
         if (packing is not null)
@@ -93,6 +93,8 @@ internal static class ModelCompressor
             FidelityNote = attempt.FidelityNote,
             Warnings = [.. attempt.Context.Warnings, .. runtime.Warnings],
             Macs = summary.Macs,
+            CostShapes = job.CostShapes,
+            ActivationBytes = summary.ActivationBytes,
             WeightBytesRead = summary.WeightBytes,
             CompressionMilliseconds = elapsed,
             KeptBack = outcome.KeptBack.Select(l => l.ToString()).ToList(),

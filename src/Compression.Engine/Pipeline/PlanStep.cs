@@ -16,6 +16,12 @@ internal sealed record PlanStep(StepKind Kind, string Name, string Description)
     /// <summary>Builds the pass for one run (a budget search runs a plan several times); null when nothing runs.</summary>
     public Func<CompressionContext, ICompressionPass>? Pass { get; init; }
 
+    /// <summary>
+    /// A technique the recipe asked for: when it changes nothing, the run warns (MCB2121). A pass that takes what
+    /// another leaves (int8-weight after int4-weight) may rightly find nothing, and does not.
+    /// </summary>
+    public bool ExpectsChange { get; init; }
+
     /// <summary>The step as the report and <c>modelc compress --plan</c> print it, and as the cache key hashes it.</summary>
     public override string ToString() =>
         Warning is { } w ? $"{Name}: {Description} (warning {w.Code})" : $"{Name}: {Description}";

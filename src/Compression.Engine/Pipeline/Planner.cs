@@ -88,5 +88,6 @@ internal static class Planner
             (registration.Describe?.Invoke(recipe) ?? registration.Name) + (restOf is null ? "" : $", for what {restOf} leaves"))
         {
             Pass = _ => registration.Create(),
+            ExpectsChange = restOf is null,
         };
 }

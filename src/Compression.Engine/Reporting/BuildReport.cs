@@ -48,6 +48,8 @@ internal static class BuildReport
             else if (runtime.Checked && runtime.Note is { } note) md.AppendLine(CultureInfo.InvariantCulture, $"{note}.");
         }
         foreach (var m in response.Models)
+            md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}: MACs, weight bytes read and activation bytes written ({m.Result.ActivationBytes:N0}) computed with {Compression.Onnx.Summary.InputCostShape.Describe(m.Result.CostShapes)}.");
+        foreach (var m in response.Models)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"\n{m.ItemSpec}, the plan:");
             foreach (var step in m.Result.Plan) md.AppendLine(CultureInfo.InvariantCulture, $"   {step}");

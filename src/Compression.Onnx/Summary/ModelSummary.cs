@@ -27,4 +27,12 @@ public sealed record ModelSummary(
     int MacNodesKnown,
     int MacNodesTotal,
     IReadOnlyList<ValueSummary> Inputs,
-    IReadOnlyList<ValueSummary> Outputs);
+    IReadOnlyList<ValueSummary> Outputs)
+{
+    /// <summary>The shapes given to inputs with dynamic dimensions for the costs, and where each came from; empty when every input's shape is declared.</summary>
+    public IReadOnlyList<InputCostShape> CostShapes { get; init; } = [];
+
+    /// <summary>Bytes of the computed tensors (activations) of one inference with those shapes, each written once; 0 when shapes are not inferred.</summary>
+    public long ActivationBytes { get; init; }
+
+}

@@ -13,10 +13,12 @@ namespace Compression.Engine.Pruning.Structured;
 /// </summary>
 internal static class CalibrationRuns
 {
-    public static IReadOnlyDictionary<string, double[]> Energies(ModelProto model, string? sourcePath, string dataSet, int threads, IReadOnlySet<string> values)
+    /// <param name="lastAxis">Energies per feature of the last axis (transformer activations) instead of per channel (axis 1).</param>
+    public static IReadOnlyDictionary<string, double[]> Energies(ModelProto model, string? sourcePath, string dataSet, int threads, IReadOnlySet<string> values,
+        bool lastAxis = false)
     {
         var (executor, feeds) = Executor(model, sourcePath, threads);
-        var collector = new ChannelEnergyCollector(values);
+        var collector = new ChannelEnergyCollector(values, lastAxis);
         foreach (var sample in DataSet.SampleFolders(dataSet)) executor.Run(InputFiles.Load(sample, feeds), collector);
         return collector.MeanSquares();
     }
@@ -32,17 +34,32 @@ internal static class CalibrationRuns
     public static void Refit(ModelProto reference, string? sourcePath, string dataSet, int threads, IReadOnlyList<LayerRefit> refits,
         IReadOnlyDictionary<string, int[]> kept)
     {
-        var (original, feeds) = Executor(reference, sourcePath, threads);
-        var values = new Copies(refits.SelectMany(r => new[] { r.Layer.Output, r.Layer.Input }).ToHashSet(StringComparer.Ordinal));
-        foreach (var sample in DataSet.SampleFolders(dataSet))
+        var names = refits.SelectMany(r => new[] { r.Layer.Output, r.Layer.Input }).ToHashSet(StringComparer.Ordinal);
+        ForEachSample(reference, sourcePath, dataSet, threads, names, (_, value) =>
         {
-            values.Clear();
-            original.Run(InputFiles.Load(sample, feeds), values);
             foreach (var refit in refits)
             {
-                if (values.Get(refit.Layer.Input) is not { } input || values.Get(refit.Layer.Output) is not { } target) continue;
+                if (value(refit.Layer.Input) is not { } input || value(refit.Layer.Output) is not { } target) continue;
                 refit.Accumulate(Keep(input, kept[refit.Layer.Input]), target);
             }
+        });
+    }
+
+    /// <summary>
+    /// Runs the unpruned model on every sample, in ordinal order, and hands <paramref name="use"/> the sample's index
+    /// and copies of the named values (null where a value was not computed).
+    /// </summary>
+    public static void ForEachSample(ModelProto reference, string? sourcePath, string dataSet, int threads, IReadOnlySet<string> names,
+        Action<int, Func<string, Tensor?>> use)
+    {
+        var (original, feeds) = Executor(reference, sourcePath, threads);
+        var values = new Copies(names);
+        var samples = DataSet.SampleFolders(dataSet);
+        for (var s = 0; s < samples.Count; s++)
+        {
+            values.Clear();
+            original.Run(InputFiles.Load(samples[s], feeds), values);
+            use(s, values.Get);
         }
     }
 

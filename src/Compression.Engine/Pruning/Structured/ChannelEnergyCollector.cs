@@ -6,19 +6,21 @@ using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace Compression.Engine.Pruning.Structured;
 
 /// <summary>
-/// An executor observer summing x² per channel (axis 1) of named float values, and counting the elements per channel,
-/// so <see cref="MeanSquares"/> is E[x_c²] over every position and sample. Sums run in a fixed order (samples in
+/// An executor observer summing x² per channel (axis 1, or the last axis for the features of a [batch, sequence,
+/// features] activation) of named float values, and counting the elements per channel, so <see cref="MeanSquares"/> is
+/// E[x_c²] over every position and sample. Sums run in a fixed order (samples in
 /// ordinal order, elements in memory order) so the result does not depend on the executor's threads.
 /// </summary>
-internal sealed class ChannelEnergyCollector(IReadOnlySet<string> values) : IExecutionObserver
+internal sealed class ChannelEnergyCollector(IReadOnlySet<string> values, bool lastAxis = false) : IExecutionObserver
 {
     private readonly Dictionary<string, (double[] Sums, long Count)> _sums = new(StringComparer.Ordinal);
 
     public void Observe(string name, Tensor value, NodeProto? producer)
     {
         if (!values.Contains(name) || value.ElementType != DataType.Float || value.Rank < 2) return;
-        var channels = value.Shape[1];
-        var inner = value.Shape.Skip(2).Aggregate(1, (a, d) => a * d);
+        var axis = lastAxis ? value.Rank - 1 : 1;
+        var channels = value.Shape[axis];
+        var inner = value.Shape.Skip(axis + 1).Aggregate(1, (a, d) => a * d);
         var (sums, count) = _sums.GetValueOrDefault(name, (new double[channels], 0));
         if (sums.Length != channels) return;
         var data = value.ReadOnlySpan<float>();

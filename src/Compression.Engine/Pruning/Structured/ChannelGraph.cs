@@ -209,7 +209,7 @@ internal sealed class ChannelGraph
     }
 
     /// <summary>A constant float tensor only <paramref name="node"/> reads, in one slot, that callers cannot override.</summary>
-    private static ConstantWeight? Owned(GraphIndex graph, NodeProto node, string name, bool free) =>
+    internal static ConstantWeight? Owned(GraphIndex graph, NodeProto node, string name, bool free) =>
         ConstantWeights.Find(graph, name) is { } w && w.Tensor.DataType == (int)DataType.Float
         && !FixedWeights.IsOverridable(w, free) && FixedWeights.IsExclusive(graph, w, node)
             ? w

@@ -7,6 +7,7 @@ using Compression.Evaluation.Inference;
 using Compression.Onnx.Diagnostics;
 using Compression.Onnx.Editing;
 using Compression.Onnx.Graph;
+using Compression.Onnx.Protobuf;
 
 namespace Compression.Engine.Pruning.Structured;
 
@@ -18,6 +19,8 @@ namespace Compression.Engine.Pruning.Structured;
 /// (<see cref="ChannelSelection"/>); cut the tensors (<see cref="ChannelRemoval"/>); refit each dense layer whose
 /// inputs shrank by least squares on the calibration data (<see cref="LayerRefit"/>), toward the unpruned layer's
 /// outputs. Without calibration data, importance comes from filter norms and nothing is refit (warning MCB2120).
+/// Transformer feed-forward blocks (MatMul → activation → MatMul) lose the same fraction of their hidden units
+/// (<see cref="FeedForwardPruning"/>), attention blocks of their heads (<see cref="AttentionHeadPruning"/>).
 /// </summary>
 /// <param name="refit">
 /// False skips the refit even with calibration data (same channels removed): for measuring what the refit recovers.
@@ -45,6 +48,21 @@ internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
         var notes = new List<string>();
         var reference = model.Clone();
 
+        var changed = PruneChannels(context, spec, reference, notes);
+        // Transformer blocks are MatMul chains the channel graph pins; they are pruned on their own rules.
+        changed += FeedForwardPruning.Apply(context, model, reference, spec.Fraction, refit, notes);
+        changed += AttentionHeadPruning.Apply(context, model, reference, spec.Fraction, refit, notes);
+        if (changed == 0) return new PassReport(Name, 0, bytesBefore, ConstantBytes.Of(model), notes);
+        new DeadCodePass().Apply(model);
+        // Later passes (quantization) and the budget's per-layer comparison start from the pruned float model.
+        context.FloatReference = model.Clone();
+        return new PassReport(Name, changed, bytesBefore, ConstantBytes.Of(model), notes);
+    }
+
+    /// <summary>Removes Conv/Gemm channels (and refits); returns the number of layers changed and adds its notes.</summary>
+    private int PruneChannels(CompressionContext context, PruningSpec.Channels spec, ModelProto reference, List<string> notes)
+    {
+        var model = context.Model;
         var index = new ModelIndex(model);
         IReadOnlyDictionary<string, ValueInfo> shapes;
         try
@@ -53,9 +71,15 @@ internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
         }
         catch (CompressionException e)
         {
-            return new PassReport(Name, 0, bytesBefore, ConstantBytes.Of(model), [$"nothing pruned: shapes cannot be inferred ({e.Message})"]);
+            notes.Add($"no channels pruned: shapes cannot be inferred ({e.Message})");
+            return 0;
         }
         var graph = ChannelGraph.Build(index.Main, shapes, ConstantStorage.UsesInitializers(model));
+        if (graph.Layers.Count == 0)
+        {
+            notes.Add("no Conv or Gemm layer with a constant weight of its own: no channels to prune");
+            return 0;
+        }
         foreach (var layer in graph.Layers.Where(l => context.IsExcluded(l.Node)))
         {
             graph.Slots.Pin(layer.Input, $"excluded ('{layer.Node.Name}')");
@@ -70,7 +94,10 @@ internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
         var removed = ChannelSelection.Select(graph, importance, spec.Fraction, context.Recipe.PruningScope);
         notes.Add(Summary(graph, removed, data is null ? "filter L2 norms" : "activation energy into the next layers", context.Recipe.PruningScope));
         if (removed.Count == 0)
-            return new PassReport(Name, 0, bytesBefore, ConstantBytes.Of(model), [.. notes, .. PinNotes(graph)]);
+        {
+            notes.AddRange(PinNotes(graph));
+            return 0;
+        }
 
         var kept = ChannelRemoval.Apply(model, graph, removed);
         var changed = graph.Layers.Count(l => kept.ContainsKey(l.Output) || (l.IsDense && kept.ContainsKey(l.Input)));
@@ -85,14 +112,11 @@ internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
                 ?? Enumerable.Range(0, graph.Slots.ChannelsOf(l.Output)).ToArray(), samples)).ToList();
             CalibrationRuns.Refit(reference, context.Original.SourcePath, data, context.Threads, refits, kept);
             var names = new UniqueNames(model);
-            foreach (var refit in refits) refit.SolveAndWrite(model, names);
+            foreach (var layerRefit in refits) layerRefit.SolveAndWrite(model, names);
             notes.Add(RefitNote(refits));
         }
-        new DeadCodePass().Apply(model);
-        // Later passes (quantization) and the budget's per-layer comparison start from the pruned float model.
-        context.FloatReference = model.Clone();
         notes.AddRange(PinNotes(graph));
-        return new PassReport(Name, changed, bytesBefore, ConstantBytes.Of(model), notes);
+        return changed;
     }
 
     private static string Summary(ChannelGraph graph, HashSet<int> removed, string importance, PruningScope scope)

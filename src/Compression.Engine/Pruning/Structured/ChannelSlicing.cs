@@ -3,6 +3,13 @@ namespace Compression.Engine.Pruning.Structured;
 /// <summary>Keeps chosen indices of one axis of a dense row-major tensor.</summary>
 internal static class ChannelSlicing
 {
+    /// <summary>Keeps chosen indices of one axis of a float tensor, in place (its dims shrink with it).</summary>
+    public static void SliceInPlace(Compression.Onnx.Protobuf.TensorProto tensor, int axis, IReadOnlyList<int> keep)
+    {
+        var dims = tensor.Dims.ToArray();
+        Compression.Onnx.Tensors.TensorData.Replace<float>(tensor, dims, Slice(Compression.Onnx.Tensors.TensorData.Read<float>(tensor), dims, axis, keep));
+    }
+
     public static float[] Slice(ReadOnlySpan<float> values, long[] dims, int axis, IReadOnlyList<int> keep)
     {
         var outer = 1L;
