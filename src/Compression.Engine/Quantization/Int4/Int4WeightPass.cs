@@ -1,4 +1,5 @@
 using Compression.Engine.Pipeline;
+using Compression.Engine.Quantization.Embeddings;
 using Compression.Engine.Recipes;
 using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
@@ -17,6 +18,7 @@ namespace Compression.Engine.Quantization.Int4;
 /// <item>MatMul and Gemm: the [K, N] weight (a Gemm's transB weight is transposed at build time and its alpha folded
 /// into the scales, the only form ONNX Runtime fuses) in blocks along K, axis 0.</item>
 /// <item>Conv: blocks along the input channels of a group (axis 1), only when they split into whole blocks.</item>
+/// <item>Embedding tables read by Gather: int4 blocks along the row, unpacked row by row (<see cref="Int4RowTable"/>).</item>
 /// <item>Everything else (ConvTranspose, a Conv with a partial block, a MatMul with a batched weight) keeps int8-weight's form.</item>
 /// </list>
 /// Scales are float32: DequantizeLinear-21's output has the scale's type, and ONNX Runtime fuses into MatMulNBits only a
@@ -102,9 +104,13 @@ internal sealed class Int4WeightPass : ICompressionPass
             }
         }
         foreach (var (graph, name) in originals) graph.RemoveIfUnused(name);
+        var tables = EmbeddingGathers.Run(context, editor, (graph, name, values, rows, width) => Int4RowTable.Fits(width, blockSize)
+            ? Int4RowTable.Write(graph, name, values, rows, width, blockSize)
+            : Int8RowTable.Write(graph, name, values, rows, width, Int8WeightPass.QMax));
 
-        return new PassReport(Name, dense + convs, denseBefore + convBefore, denseAfter + convAfter,
+        return new PassReport(Name, dense + convs + tables.Tensors, denseBefore + convBefore + tables.BytesBefore, denseAfter + convAfter + tables.BytesAfter,
         [
+            $"{tables.Tensors} embedding tables to int4 in blocks of {blockSize} along the row (int8 per row where the width does not split into them), read row by row ({Ratio(tables.BytesBefore, tables.BytesAfter)})",
             $"{dense} MatMul/Gemm weights to int4 in blocks of {blockSize} along K ({Ratio(denseBefore, denseAfter)} with float32 scales)",
             $"{convs} Conv weights to int4 in blocks of {blockSize} along the input channels ({Ratio(convBefore, convAfter)})",
         ]);

@@ -1,5 +1,7 @@
 using Compression.Engine.Calibration;
 using Compression.Engine.Pipeline;
+using Compression.Engine.Quantization.Embeddings;
+using Compression.Onnx.Editing;
 using Compression.Engine.Recipes;
 using Compression.Onnx.Graph;
 using Compression.Onnx.Model;
@@ -67,8 +69,13 @@ internal sealed class StaticInt8Pass : ICompressionPass
         var writer = new QdqWriter(index, plan, parameters, context.Recipe.ReduceRange ? ReducedWeightQMax : WeightQMax);
         writer.Write();
         var (before, after) = writer.WeightBytes;
-        return new PassReport(Name, plan.ComputeNodes.Count, before, after,
+        // Embedding lookups run in float either way (no runtime has an integer Gather kernel to fuse into): their
+        // tables take int8-weight's row form, which only shrinks the file.
+        var weightQMax = context.Recipe.ReduceRange ? ReducedWeightQMax : WeightQMax;
+        var tables = EmbeddingGathers.Run(context, new ModelEditor(context.Model), (graph, name, values, rows, width) => Int8RowTable.Write(graph, name, values, rows, width, weightQMax));
+        return new PassReport(Name, plan.ComputeNodes.Count + tables.Tensors, before + tables.BytesBefore, after + tables.BytesAfter,
         [
+            $"{tables.Tensors} embedding tables to int8 per row, read row by row",
             $"{plan.ComputeNodes.Count} nodes in int8 (weights per channel{(context.Recipe.ReduceRange ? ", 7-bit (reduce range)" : "")}), "
             + $"{plan.QuantizedValues.Count} activations {(unsigned ? "uint8 asymmetric" : "int8 symmetric")} calibrated by "
             + $"{RecipeOptions.Format(context.Recipe.CalibrationMethod)} on {calibration.Samples} sample(s); {plan.AbsorbedActivations.Count} Relu/Clip absorbed",
