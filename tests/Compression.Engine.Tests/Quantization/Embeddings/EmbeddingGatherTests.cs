@@ -110,11 +110,19 @@ public class EmbeddingGatherTests
             var row = (int)((Ids[t] + Vocabulary) % Vocabulary);
             for (var b = 0; b < Width / block; b++)
             {
+                // Never worse than round-to-nearest on the block's largest scale (the scale search keeps that one
+                // when nothing better is found), and no value further off than a clipped one can be (30% of the largest).
                 var values = rows.AsSpan(row * Width + b * block, block).ToArray();
-                // The searched scale is at most the block's max-magnitude scale, so no error exceeds that half step.
-                var halfStep = Math.Max(-values.Min() / 8, values.Max() / 7) / 2;
-                for (var d = b * block; d < (b + 1) * block; d++)
-                    Assert.InRange(Math.Abs(actual[0].Values[t * Width + d] - expected[0].Values[t * Width + d]), 0, halfStep * 1.0001f);
+                var largest = Math.Max(-values.Min() / 8, values.Max() / 7);
+                double rounded = 0, got = 0;
+                for (var d = 0; d < block; d++)
+                {
+                    var error = actual[0].Values[t * Width + b * block + d] - expected[0].Values[t * Width + b * block + d];
+                    got += error * error;
+                    rounded += Math.Pow(values[d] - largest * Math.Clamp(Math.Round(values[d] / largest, MidpointRounding.ToEven), -8, 7), 2);
+                    Assert.InRange(Math.Abs(error), 0, 0.3 * values.Max(MathF.Abs) + largest / 2);
+                }
+                Assert.True(got <= rounded * 1.0001 + 1e-12, $"token {t}, block {b}: error {got} over round-to-nearest's {rounded}");
             }
         }
         Assert.Equal(expected[2].Values, actual[2].Values);
