@@ -13,11 +13,12 @@ internal static class InProcessOnnxRuntime
     /// <summary>One named input: int64 or float values of a shape.</summary>
     public sealed record Input(string Name, long[] Shape, Array Values);
 
-    public static InferenceSession Session(string model, string? optimizedModelPath = null, int threads = 1)
+    public static InferenceSession Session(string model, string? optimizedModelPath = null, int threads = 1,
+        GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
         using var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = optimization,
             IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,

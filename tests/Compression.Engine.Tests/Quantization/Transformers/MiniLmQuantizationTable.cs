@@ -55,7 +55,9 @@ public class MiniLmQuantizationTable
         var table = new StringBuilder();
         table.AppendLine("| recipe | size | ratio | mean cosine | min cosine | nearest neighbour kept | ORT latency, original → compressed | compress s |");
         table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (label, profile, quantization) in Rows)
+        // MINILM_TABLE_ONLY=WORD measures only the rows whose label contains WORD (one mode while working on it).
+        var only = Environment.GetEnvironmentVariable("MINILM_TABLE_ONLY");
+        foreach (var (label, profile, quantization) in Rows.Where(r => string.IsNullOrEmpty(only) || r.Label.Contains(only, StringComparison.Ordinal)))
         {
             var compressed = temp.Combine($"{label.Replace(' ', '_')}.onnx");
             var overrides = quantization is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Quantization"] = quantization };
@@ -75,6 +77,7 @@ public class MiniLmQuantizationTable
                 .Where(g => g.Key is "MatMulNBits" or "MatMulIntegerToFloat" or "DynamicQuantizeMatMul" or "QLinearMatMul" or "QGemm" or "MatMul" or "Gather")
                 .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}");
             _output.WriteLine($"{label} ({result.Recipe}): ORT optimized graph {string.Join(" ", fused)}; warnings {string.Join("; ", result.Warnings.Select(w => w.Code))}");
+            foreach (var pass in result.Passes) _output.WriteLine($"  {pass.Pass}: {string.Join(" / ", pass.Notes)}");
             var bytes = new FileInfo(result.Output).Length;
             table.AppendLine($"| {label} | {F(bytes / 1e6, "F1")} MB | {F((double)originalBytes / bytes, "F2")}x | {F(cosines.Average(), "F4")} | {F(cosines.Min(), "F4")} | "
                 + $"{F(100 * kept, "F0")}% | {F(referenceMs, "F2")} → {F(ms, "F2")} ms ({F(referenceMs / ms, "F2")}x) | {F(compressSeconds, "F0")} |");
