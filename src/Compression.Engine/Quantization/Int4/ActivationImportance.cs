@@ -20,6 +20,9 @@ internal sealed class ActivationImportance
 
     private ActivationImportance(IReadOnlyDictionary<string, double[]> ranges) => _ranges = ranges;
 
+    /// <summary>Whether activations were measured (CalibrationData was given).</summary>
+    public bool Measured => _ranges.Count > 0;
+
     public static ActivationImportance Measure(CompressionContext context)
     {
         if (context.CalibrationData is null) return new ActivationImportance(new Dictionary<string, double[]>());

@@ -21,8 +21,10 @@ namespace Compression.Engine.Quantization.Int4;
 /// <item>Embedding tables read by Gather: int4 blocks along the row, unpacked row by row (<see cref="Int4RowTable"/>).</item>
 /// <item>Everything else (ConvTranspose, a Conv with a partial block, a MatMul with a batched weight) keeps int8-weight's form.</item>
 /// </list>
-/// Each block's scale is searched for the least reconstruction error (<see cref="ScaleSearch"/>), weighted for MatMul
-/// and Gemm by the measured magnitude of each input channel when CalibrationData is given (<see cref="ActivationImportance"/>).
+/// With CalibrationData, each MatMul/Gemm block's scale is searched for the least reconstruction error weighted by the
+/// measured magnitude of each input channel (<see cref="ScaleSearch"/>, <see cref="ActivationImportance"/>); without
+/// it the largest scale is kept, since unweighted clipping lowered the wake word's output by 4 dB (44.4 → 40.0) while
+/// lowering its weight error. Embedding rows are always searched: a lookup's output is the row itself.
 /// Scales are float32: DequantizeLinear-21's output has the scale's type, and ONNX Runtime fuses into MatMulNBits only a
 /// DequantizeLinear that writes the float weight itself (float16 scales would need a Cast between them, which it does
 /// not fuse). With blocks of 32 that is 4 bytes per 32 weights, and weights still shrink 6.4x.
@@ -68,7 +70,8 @@ internal sealed class Int4WeightPass : ICompressionPass
                     var key = (weight.Source.DefiningGraph.Graph, weight.Source.Name, $"dense:{weight.Transposed}:{BitConverter.SingleToInt32Bits(weight.Alpha)}");
                     if (!written.TryGetValue(key, out var output))
                     {
-                        var (q, scales) = BlockQuantizer.Quantize(weight.Values, 1, weight.K, weight.N, blockSize, importance.For(node, weight.K));
+                        var (q, scales) = BlockQuantizer.Quantize(weight.Values, 1, weight.K, weight.N, blockSize, importance.For(node, weight.K),
+                            searchScales: importance.Measured);
                         for (var s = 0; s < scales.Length; s++) scales[s] *= weight.Alpha;
                         var blocks = (weight.K + blockSize - 1) / blockSize;
                         var defining = graph.DefiningGraphOf(weight.Source);
@@ -92,7 +95,7 @@ internal sealed class Int4WeightPass : ICompressionPass
                         var (outer, length) = (checked((int)dims[0]), checked((int)dims[1]));
                         var values = TensorData.Read<float>(conv.Tensor);
                         var inner = values.Length / (outer * length);
-                        var (q, scales) = BlockQuantizer.Quantize(values, outer, length, inner, blockSize);
+                        var (q, scales) = BlockQuantizer.Quantize(values, outer, length, inner, blockSize, searchScales: false);
                         var scaleDims = dims.Select((d, i) => i == 1 ? d / blockSize : d).ToArray();
                         var defining = graph.DefiningGraphOf(conv);
                         output = AddDequantize(defining, conv.Name, dims, q, scaleDims, scales, axis: 1, blockSize);
