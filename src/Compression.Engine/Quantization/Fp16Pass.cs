@@ -13,7 +13,8 @@ namespace Compression.Engine.Quantization;
 /// the whole float dataflow to fp16. Graph inputs and outputs stay float32 (Cast nodes at the edges) so callers see no
 /// change. Some things stay float32: inputs an operator defines as float only (Resize scales, Upsample scales), and
 /// nodes that cannot run safely in fp16 — a constant beyond fp16's range (±65504), activations that come near it on
-/// the calibration data (<see cref="OverflowBlockList"/>), control flow (its subgraphs keep float), operators of other
+/// the calibration data (<see cref="OverflowBlockList"/>), operators ONNX Runtime's CPU provider refuses in fp16
+/// (<see cref="Fp16CpuKernels"/>), control flow (its subgraphs keep float), operators of other
 /// domains, and what the recipe excludes — run in float32 between Casts.
 /// </summary>
 internal sealed class Fp16Pass : ICompressionPass
@@ -138,7 +139,7 @@ internal sealed class Fp16Pass : ICompressionPass
     private static bool MustStayFloat(NodeProto node, GraphIndex graph, CompressionContext context)
     {
         if (!IsDefaultDomain(node) || context.IsExcluded(node)) return true;
-        if (node.OpType is "If" or "Loop" or "Scan") return true;
+        if (node.OpType is "If" or "Loop" or "Scan" || Fp16CpuKernels.Refuses(node.OpType, context.DefaultOpset)) return true;
         for (var i = 0; i < node.Input.Count; i++)
         {
             if (FloatOnlyInput(node, i)) continue;

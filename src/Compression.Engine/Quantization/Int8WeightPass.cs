@@ -1,4 +1,5 @@
 using Compression.Engine.Pipeline;
+using Compression.Engine.Quantization.Embeddings;
 using Compression.Onnx.Editing;
 using Compression.Onnx.Protobuf;
 using Compression.Onnx.Tensors;
@@ -7,7 +8,8 @@ using DataType = Compression.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace Compression.Engine.Quantization;
 
 /// <summary>
-/// <c>Quantization=int8-weight</c>: the float weights of Conv, ConvTranspose, Gemm and MatMul become symmetric int8 with
+/// <c>Quantization=int8-weight</c>: the float weights of Conv, ConvTranspose, Gemm and MatMul, and the embedding tables
+/// Gather reads (<see cref="EmbeddingGathers"/>, one scale per row), become symmetric int8 with
 /// one scale per output channel, dequantized in the graph, so the file shrinks about 4x and the model still runs
 /// everywhere (computation stays in float). Scales are stored as float16 where they fit (half the bytes of the
 /// scales, which matter for depthwise layers) and widened by a Cast that runtimes fold at load. The form follows the model's opset and never raises it: DequantizeLinear
@@ -19,7 +21,7 @@ internal sealed class Int8WeightPass : ICompressionPass
     /// <summary>Tensors smaller than this stay float: their scales would cost about what quantizing saves.</summary>
     public const int MinElements = 64;
 
-    private const int QMax = 127;
+    public const int QMax = 127;
 
     /// <summary>
     /// 7-bit weights with <c>ReduceRange=true</c>, as the other int8 modes: no kernel needs it here (computation is
@@ -42,8 +44,12 @@ internal sealed class Int8WeightPass : ICompressionPass
             var (output, bytes) = Quantize(graph, weight, dims, axis, opset, qmax);
             return new WeightRewrite.Rewritten(output, bytes);
         });
-        return new PassReport(Name, tensors, before, after,
-            [$"{tensors} weight tensors to int8 per channel{(qmax == ReducedQMax ? ", 7-bit (reduce range)" : "")} ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})"]);
+        var tables = EmbeddingGathers.Run(context, editor, (graph, name, values, rows, width) => Int8RowTable.Write(graph, name, values, rows, width, qmax));
+        return new PassReport(Name, tensors + tables.Tensors, before + tables.BytesBefore, after + tables.BytesAfter,
+        [
+            $"{tensors} weight tensors to int8 per channel{(qmax == ReducedQMax ? ", 7-bit (reduce range)" : "")} ({(opset >= 13 ? "DequantizeLinear" : "Cast + Mul")} at opset {opset})",
+            $"{tables.Tensors} embedding tables to int8 per row, read row by row (Gather + Cast + Mul)",
+        ]);
     }
 
     private static (string Output, long Bytes) Quantize(GraphEditor graph, ConstantWeight weight, int[] dims, int axis, long opset, int qmax)

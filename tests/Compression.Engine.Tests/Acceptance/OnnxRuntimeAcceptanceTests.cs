@@ -156,15 +156,12 @@ public class OnnxRuntimeAcceptanceTests
 
     /// <summary>
     /// Models and modes whose results load and run in ONNX Runtime but are known to miss the mode's floor, with why.
-    /// Static int8 on the BERT encoder (every profile that selects it): QDQ on the inputs and outputs of the weight
-    /// MatMuls and on the residual Adds, one calibrated uint8 range per tensor (minmax, 4 sentences), keeps about 4 dB on
-    /// last_hidden_state (cosine 0.82) on other sentences, where int8-dynamic, whose ranges follow each input, keeps
-    /// 18 dB. Not yet investigated; the likely cause is the outlier dimensions of a transformer's hidden states, which
-    /// one static range per tensor cannot hold (docs/quantization.md).
+    /// None today: static int8 on the BERT encoder, which kept about 4 dB (cosine 0.82), now keeps float the nodes whose
+    /// one range per tensor cannot hold the hidden states' outlier dimensions, found by measurement
+    /// (SensitivityFallback; docs/quantization.md).
     /// </summary>
     private static readonly Dictionary<(string Model, QuantizationMode Mode), string> KnownFidelityGaps = new()
     {
-        [("minilm", QuantizationMode.Int8)] = "static int8 keeps about 4 dB on the BERT encoder",
     };
 
     /// <summary>

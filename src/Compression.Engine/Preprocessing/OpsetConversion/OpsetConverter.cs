@@ -95,11 +95,14 @@ internal static class OpsetConverter
         foreach (var group in plan.GroupBy(p => p.Graph.Graph))
         {
             var graph = positions[group.Key];
-            var originals = group.Key.Node.ToList();
+            // By reference: protobuf messages compare by value, so IndexOf would compare whole nodes (Constant tensors
+            // included) and send two identical nodes to the first one's clone.
+            var originals = new Dictionary<NodeProto, int>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < group.Key.Node.Count; i++) originals[group.Key.Node[i]] = i;
             var clones = graph.Graph.Node.ToList();
             foreach (var (_, node, steps) in group)
             {
-                var clone = clones[originals.IndexOf(node)];
+                var clone = clones[originals[node]];
                 var context = new AdapterContext(graph, values, file);
                 foreach (var step in steps) step.Adapt?.Invoke(context, clone);
                 if (steps.Any(s => s.Adapt is not null)) converted++;

@@ -53,7 +53,9 @@ internal sealed class QdqPlan
     /// <summary>The values whose ranges calibration must measure.</summary>
     public IEnumerable<string> CalibratedValues => QuantizedValues.Where(v => !SameAs.ContainsKey(v));
 
-    public static QdqPlan Build(ModelIndex model, IReadOnlyDictionary<string, DataType> types, Func<NodeProto, bool> excluded, bool unsignedActivations)
+    /// <param name="alwaysJoins">Adds that join even when neither input is quantized (to measure one Add on its own); by default none.</param>
+    public static QdqPlan Build(ModelIndex model, IReadOnlyDictionary<string, DataType> types, Func<NodeProto, bool> excluded, bool unsignedActivations,
+        Func<NodeProto, bool>? alwaysJoins = null)
     {
         var graph = model.Main;
         var quantized = new List<string>();
@@ -91,7 +93,7 @@ internal sealed class QdqPlan
                 }
             }
             else if (node.OpType == "Add" && node.Input.Count == 2 && node.Input.All(IsFloat) && !node.Input.Any(IsConstant)
-                     && node.Input.Any(seen.Contains))
+                     && (node.Input.Any(seen.Contains) || alwaysJoins?.Invoke(node) == true))
             {
                 adds.Add(node);
                 foreach (var input in node.Input) Quantize(input);

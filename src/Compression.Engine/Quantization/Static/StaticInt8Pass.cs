@@ -58,17 +58,34 @@ internal sealed class StaticInt8Pass : ICompressionPass
         // Calibrate on the float model as it stands now (converted, preprocessed), before any pair is written.
         var calibration = ActivationCalibrator.Calibrate(OnnxModel.FromProto(context.FloatReference.Clone(), context.Original.SourcePath),
             plan.CalibratedValues, context.CalibrationData!, context.Recipe.CalibrationMethod, context.Recipe.ActivationType, context.Threads);
-        var parameters = plan.CalibratedValues.ToDictionary(v => v, v =>
+        // Every value of the full plan gets parameters, data movement's outputs those of the value they move: a plan
+        // with nodes kept float may quantize such an output as a compute node's input, where it has no source to follow.
+        var parameters = plan.QuantizedValues.ToDictionary(v => v, v =>
         {
-            var p = calibration.Parameters(v);
+            var p = calibration.Parameters(plan.SameAs.GetValueOrDefault(v, v));
             return new QdqParameters(p.Scale, p.ZeroPoint, unsigned ? DataType.Uint8 : DataType.Int8);
         }, StringComparer.Ordinal);
 
-        var writer = new QdqWriter(index, plan, parameters, context.Recipe.ReduceRange ? ReducedWeightQMax : WeightQMax);
+        // Nodes whose quantization costs most stay float until the plan keeps its fidelity target on the calibration data.
+        var weightQMax = context.Recipe.ReduceRange ? ReducedWeightQMax : WeightQMax;
+        var decision = SensitivityFallback.Decide(context, context.FloatReference, context.Model, plan, parameters, weightQMax, unsigned);
+        if (decision.KeptFloat.Count > 0)
+        {
+            var nodes = context.Model.Graph.Node;
+            var keptFloat = decision.KeptFloat.Select(i => nodes[i]).ToHashSet(ReferenceEqualityComparer.Instance);
+            plan = QdqPlan.Build(index, types, n => context.IsExcluded(n) || keptFloat.Contains(n), unsigned);
+        }
+        var writer = new QdqWriter(index, plan, parameters, weightQMax);
         writer.Write();
         var (before, after) = writer.WeightBytes;
-        return new PassReport(Name, plan.ComputeNodes.Count, before, after,
+        // What runs in float — nodes kept float for accuracy, embedding lookups (no runtime has an integer Gather to fuse
+        // into) — still gets int8 weights in int8-weight's form: the file shrinks and ONNX Runtime fuses the
+        // dequantized weights into its 8-bit MatMul kernel, while activations stay float.
+        var rest = new Int8WeightPass().Apply(context);
+        return new PassReport(Name, plan.ComputeNodes.Count + rest.TensorsChanged, before + rest.BytesBefore, after + rest.BytesAfter,
         [
+            .. decision.Notes,
+            .. rest.Notes.Select(n => $"in float with int8 weights: {n}"),
             $"{plan.ComputeNodes.Count} nodes in int8 (weights per channel{(context.Recipe.ReduceRange ? ", 7-bit (reduce range)" : "")}), "
             + $"{plan.QuantizedValues.Count} activations {(unsigned ? "uint8 asymmetric" : "int8 symmetric")} calibrated by "
             + $"{RecipeOptions.Format(context.Recipe.CalibrationMethod)} on {calibration.Samples} sample(s); {plan.AbsorbedActivations.Count} Relu/Clip absorbed",
