@@ -34,6 +34,13 @@ internal sealed class CompressionContext
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
+    /// Whether static int8 may measure its plan and keep the most sensitive nodes float (and smooth activations) when
+    /// the plan is broken. Off only where one technique is measured on its own (a comparison of preprocessing), so the
+    /// comparison sees every node quantized.
+    /// </summary>
+    internal bool MeasuredFallback { get; init; } = true;
+
+    /// <summary>
     /// The float model a pass quantized, when it first rewrote the float graph (opset conversion, folding, equalization
     /// change intermediate values): per-layer sensitivity compares against it, value for value. Null: the original.
     /// </summary>

@@ -56,12 +56,12 @@ public class StaticInt8PassTests(ITestOutputHelper output)
         await OnnxRuntimeOracle.RunAsync(temp.Combine("q.onnx"), inputs, temp.Combine("out"), new OracleOptions { OptimizedModelOut = optimized });
         var ops = OnnxModel.Load(optimized).Graph.Node.GroupBy(n => n.OpType).ToDictionary(g => g.Key, g => g.Count());
         var integer = ops.GetValueOrDefault("QLinearConv") + ops.GetValueOrDefault("QLinearMatMul") + ops.GetValueOrDefault("QGemm");
-        output.WriteLine($"{name}: {pass.TensorsChanged} nodes quantized, ONNX Runtime runs {integer} integer Conv/MatMul/Gemm; weights {ratio:F3}x; ops {string.Join(" ", ops.Select(o => $"{o.Key}:{o.Value}"))}");
-        Assert.Equal(pass.TensorsChanged, integer);
-        // No float Conv/MatMul/Gemm is left reading a dequantized weight: every quantized node really runs in integers.
-        var graph = OnnxModel.Load(optimized).Graph;
-        var dequantized = graph.Node.Where(n => n.OpType == "DequantizeLinear").SelectMany(n => n.Output).ToHashSet();
-        Assert.DoesNotContain(graph.Node, n => n.OpType is "Conv" or "FusedConv" or "MatMul" or "Gemm" or "FusedGemm" && n.Input.Count > 1 && dequantized.Contains(n.Input[1]));
+        var between = NodesBetweenPairs(OnnxModel.Load(temp.Combine("q.onnx")).Graph);
+        output.WriteLine($"{name}: {between} nodes between QDQ pairs, ONNX Runtime runs {integer} integer Conv/MatMul/Gemm; weights {ratio:F3}x; ops {string.Join(" ", ops.Select(o => $"{o.Key}:{o.Value}"))}");
+        Assert.True(between > 0);
+        // Every node between pairs really runs in integers. Nodes the measured fallback keeps float (blazeface-back:
+        // its plan keeps under 10 dB in full) read int8-weight's dequantized weights and are not counted.
+        Assert.Equal(between, integer);
     }
 
     [Theory]
@@ -173,7 +173,21 @@ public class StaticInt8PassTests(ITestOutputHelper output)
         // grouped ones at all, which the plan therefore leaves float, and not the detection heads here; measured 17 of
         // 21). It still runs integer kernels for most, and the model runs.
         var fused = OnnxModel.Load(optimized).Graph.Node.Count(n => n.OpType == "QLinearConv");
-        Assert.InRange(fused, result.Pass("int8").TensorsChanged / 2, result.Pass("int8").TensorsChanged);
+        var between = NodesBetweenPairs(graph);
+        Assert.InRange(fused, between / 2, between);
+    }
+
+    /// <summary>
+    /// Conv/MatMul/Gemm nodes the plan put between QDQ pairs: activation and weight read from a DequantizeLinear and
+    /// the output read by a QuantizeLinear alone. A node kept float for accuracy may read a dequantized activation (its
+    /// producer's output pair) and a dequantized weight (int8-weight's form), but its output stays float.
+    /// </summary>
+    private static int NodesBetweenPairs(GraphProto graph)
+    {
+        var dequantized = graph.Node.Where(n => n.OpType == "DequantizeLinear").SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
+        bool QuantizedAlone(string value) => graph.Node.Where(c => c.Input.Contains(value)).Select(c => c.OpType).ToList() is ["QuantizeLinear"];
+        return graph.Node.Count(n => n.OpType is "Conv" or "MatMul" or "Gemm" && n.Input.Count > 1
+            && dequantized.Contains(n.Input[0]) && dequantized.Contains(n.Input[1]) && QuantizedAlone(n.Output[0]));
     }
 
     [Fact]

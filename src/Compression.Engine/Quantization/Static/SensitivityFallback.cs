@@ -45,8 +45,13 @@ internal sealed class SensitivityFallback
     private readonly List<Dictionary<string, Tensor>> _samples;
     private readonly List<IReadOnlyDictionary<string, Tensor>> _expected;
     private int _runs;
+    private double? _full;
 
-    private SensitivityFallback(CompressionContext context, ModelProto floatModel, IReadOnlyDictionary<string, QdqParameters> parameters, int weightQMax, bool unsigned)
+    /// <summary>
+    /// A fallback search over <paramref name="floatModel"/> (the float model a plan is written into) with the calibrated
+    /// <paramref name="parameters"/>; the float model's outputs on the calibration data are computed once, here.
+    /// </summary>
+    public SensitivityFallback(CompressionContext context, ModelProto floatModel, IReadOnlyDictionary<string, QdqParameters> parameters, int weightQMax, bool unsigned)
     {
         _context = context;
         _float = floatModel;
@@ -61,25 +66,34 @@ internal sealed class SensitivityFallback
     }
 
     /// <summary>What was decided: graph positions (in the float model's main graph) of the nodes to keep float, and notes.</summary>
-    public sealed record Decision(IReadOnlySet<int> KeptFloat, IReadOnlyList<string> Notes);
+    public sealed record Decision(IReadOnlySet<int> KeptFloat, IReadOnlyList<string> Notes)
+    {
+        /// <summary>Every node of the plan quantized, unmeasured.</summary>
+        public static Decision None { get; } = new(new HashSet<int>(), []);
+    }
+
+    /// <summary>The least SQNR over the outputs on the calibration data with every node of the plan quantized.</summary>
+    public double MeasureFull(QdqPlan plan, ModelProto planned)
+    {
+        var positions = Positions(planned);
+        return _full ??= Measure(plan.ComputeNodes.Concat(plan.AddNodes).Select(n => positions[n]).ToHashSet());
+    }
 
     /// <summary>
-    /// Decides for <paramref name="plan"/>, made on <paramref name="planned"/>, a model with the nodes of
-    /// <paramref name="floatModel"/> in the same order (positions refer to both).
+    /// Decides for <paramref name="plan"/>, made on <paramref name="planned"/>, a model with the nodes of the float
+    /// model in the same order (positions refer to both).
     /// </summary>
-    public static Decision Decide(CompressionContext context, ModelProto floatModel, ModelProto planned, QdqPlan plan,
-        IReadOnlyDictionary<string, QdqParameters> parameters, int weightQMax, bool unsigned)
+    public Decision Decide(QdqPlan plan, ModelProto planned)
     {
-        var fallback = new SensitivityFallback(context, floatModel, parameters, weightQMax, unsigned);
         var positions = Positions(planned);
         var candidates = plan.ComputeNodes.Concat(plan.AddNodes).Select(n => positions[n]).Order().ToList();
-        var all = fallback.Measure(candidates.ToHashSet());
+        var all = MeasureFull(plan, planned);
         if (all >= BrokenBelowDb || candidates.Count == 0)
             return new Decision(new HashSet<int>(), [$"static int8 keeps {Db(all)} on the calibration data (at least {Db(BrokenBelowDb)}): no node kept float for accuracy"]);
 
-        var alone = candidates.ToDictionary(c => c, c => fallback.Measure([c], alone: true));
+        var alone = candidates.ToDictionary(c => c, c => Measure([c], alone: true));
         var ranked = candidates.OrderBy(c => alone[c]).ThenBy(c => c).ToList();
-        double Without(int k) => fallback.Measure(ranked.Skip(k).ToHashSet());
+        double Without(int k) => Measure(ranked.Skip(k).ToHashSet());
 
         // Doubling to a count that reaches the target, then bisection for the fewest.
         int low = 0, high = 1;
@@ -100,12 +114,12 @@ internal sealed class SensitivityFallback
         if (double.IsNaN(reached) || high == ranked.Count) reached = Without(high);
 
         var kept = ranked.Take(high).ToHashSet();
-        var node = floatModel.Graph.Node;
+        var node = _float.Graph.Node;
         var worst = ranked.Take(Math.Min(8, high)).Select(c => $"{node[c].OpType} '{node[c].Name}' ({Db(alone[c])} alone)");
         return new Decision(kept,
         [
             $"static int8 in full keeps {Db(all)} on the calibration data, under the {Db(TargetSqnrDb)} target: {high} of {candidates.Count} quantized nodes kept float, "
-            + $"the most sensitive measured one at a time, giving {Db(reached)} ({fallback._runs} executor passes over {fallback._samples.Count} sample(s))",
+            + $"the most sensitive measured one at a time, giving {Db(reached)} ({_runs} executor passes over {_samples.Count} sample(s))",
             $"kept float: {string.Join(", ", worst)}{(high > 8 ? ", ..." : "")}",
         ]);
     }
@@ -163,5 +177,5 @@ internal sealed class SensitivityFallback
         return positions;
     }
 
-    private static string Db(double value) => double.IsPositiveInfinity(value) ? "∞ dB" : value.ToString("F1", CultureInfo.InvariantCulture) + " dB";
+    internal static string Db(double value) => double.IsPositiveInfinity(value) ? "∞ dB" : value.ToString("F1", CultureInfo.InvariantCulture) + " dB";
 }
