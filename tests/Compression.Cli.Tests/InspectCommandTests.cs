@@ -33,4 +33,25 @@ public class InspectCommandTests
         Assert.Contains("Conv", stdout);
         Assert.Contains("MACs", stdout);
     }
+
+    [Fact]
+    public void An_old_ir_model_is_reported_usable_with_its_deviations_repairable_not_errors()
+    {
+        using var temp = new TempFolder("inspect-old-ir");
+        // CNTK's form: IR 3 initializers that are not graph inputs, which ONNX Runtime loads.
+        var model = OldIrExports.Write("cntk-ir3-opset8", temp.Combine("cntk.onnx"));
+        var (code, stdout, _) = ModelcRunner.Run("inspect", model, "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.False(root.GetProperty("valid").GetBoolean());
+        Assert.True(root.GetProperty("usable").GetBoolean());
+        Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
+        Assert.True(root.GetProperty("repairable").GetArrayLength() > 0);
+        Assert.Equal(root.GetProperty("issues").GetArrayLength(), root.GetProperty("repairable").GetArrayLength());
+
+        var (_, table, _) = ModelcRunner.Run("inspect", model);
+        Assert.Contains("0 error(s)", table);
+        Assert.Contains("  repairable: [initializer-input]", table);
+    }
 }

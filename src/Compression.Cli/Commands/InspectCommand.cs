@@ -39,14 +39,22 @@ internal static class InspectCommand
             {
                 var node = JsonSerializer.SerializeToNode(summary, CliJson.Options)!.AsObject();
                 node["valid"] = check.IsValid;
+                // usable: what ONNX Runtime accepts and the engine compresses (only repairable deviations, MCB1302).
+                node["usable"] = check.IsUsable;
                 node["issues"] = new JsonArray(check.Issues.Select(i => (JsonNode?)JsonValue.Create(i.ToString())).ToArray());
+                node["errors"] = new JsonArray(check.Errors.Select(i => (JsonNode?)JsonValue.Create(i.ToString())).ToArray());
+                node["repairable"] = new JsonArray(check.Repairable.Select(i => (JsonNode?)JsonValue.Create(i.ToString())).ToArray());
                 stdout.WriteLine(node.ToJsonString(CliJson.Options));
             }
             else
             {
                 SummaryTable.Write(summary, stdout);
-                stdout.WriteLine(check.IsValid ? "structural check: passed" : $"structural check: {check.Issues.Count} issue(s)");
-                foreach (var issue in check.Issues.Take(20)) stdout.WriteLine($"  {issue}");
+                var (errors, repairable) = (check.Errors, check.Repairable);
+                stdout.WriteLine(check.IsValid
+                    ? "structural check: passed"
+                    : $"structural check: {errors.Count} error(s) (MCB1301, refused), {repairable.Count} repairable deviation(s) (MCB1302, repaired by compress)");
+                foreach (var issue in errors.Take(20)) stdout.WriteLine($"  error: {issue}");
+                foreach (var issue in repairable.Take(Math.Max(0, 20 - errors.Count))) stdout.WriteLine($"  repairable: {issue}");
             }
             return ExitCodes.Done;
         });
