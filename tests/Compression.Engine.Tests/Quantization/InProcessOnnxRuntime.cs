@@ -71,4 +71,29 @@ internal static class InProcessOnnxRuntime
         times.Sort();
         return times[times.Count / 2];
     }
+
+    /// <summary>
+    /// SQNR in dB of the first output of <paramref name="compressed"/> against <paramref name="original"/> over the
+    /// sample folders of <paramref name="samples"/>, each holding <c>{input}.npy</c>. The compressed model runs without
+    /// graph optimizations: the QDQ graph's own semantics, not a fused kernel's.
+    /// </summary>
+    public static double FirstOutputSqnr(string original, string compressed, string samples, string input, long[] shape)
+    {
+        double signal = 0, noise = 0;
+        using var reference = Session(original);
+        using var actual = Session(compressed, optimization: GraphOptimizationLevel.ORT_DISABLE_ALL);
+        foreach (var sample in Directory.GetDirectories(samples).Order(StringComparer.Ordinal))
+        {
+            var values = Compression.Onnx.Tensors.TensorData.Read<float>(Compression.Onnx.DataFiles.NpyFile.Read(Path.Combine(sample, input + ".npy")));
+            Input[] inputs = [new(input, shape, values)];
+            var e = Run(reference, inputs)[0].Values;
+            var g = Run(actual, inputs)[0].Values;
+            for (var i = 0; i < e.Length; i++)
+            {
+                signal += (double)e[i] * e[i];
+                noise += ((double)e[i] - g[i]) * ((double)e[i] - g[i]);
+            }
+        }
+        return 10 * Math.Log10(signal / noise);
+    }
 }

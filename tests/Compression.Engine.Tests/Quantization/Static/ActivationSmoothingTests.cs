@@ -114,23 +114,6 @@ public class ActivationSmoothingTests
         Assert.True(with >= without + 6, $"smoothed {with:F1} dB, every node quantized without smoothing {without:F1} dB on held-out samples");
     }
 
-    /// <summary>SQNR of output y over the samples, in ONNX Runtime without graph optimizations (the QDQ graph's own semantics).</summary>
-    private static double Sqnr(string original, string compressed, string samples)
-    {
-        double signal = 0, noise = 0;
-        using var reference = InProcessOnnxRuntime.Session(original);
-        using var actual = InProcessOnnxRuntime.Session(compressed, optimization: Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL);
-        foreach (var sample in Directory.GetDirectories(samples).Order(StringComparer.Ordinal))
-        {
-            InProcessOnnxRuntime.Input[] inputs = [new("x", [1, Tokens, Width], TensorData.Read<float>(NpyFile.Read(Path.Combine(sample, "x.npy"))))];
-            var e = InProcessOnnxRuntime.Run(reference, inputs)[0].Values;
-            var g = InProcessOnnxRuntime.Run(actual, inputs)[0].Values;
-            for (var i = 0; i < e.Length; i++)
-            {
-                signal += (double)e[i] * e[i];
-                noise += ((double)e[i] - g[i]) * ((double)e[i] - g[i]);
-            }
-        }
-        return 10 * Math.Log10(signal / noise);
-    }
+    private static double Sqnr(string original, string compressed, string samples) =>
+        InProcessOnnxRuntime.FirstOutputSqnr(original, compressed, samples, "x", [1, Tokens, Width]);
 }
