@@ -71,8 +71,8 @@ internal static class ActivationSmoothing
             var inverse = names.Next($"{group.Input}_smooth_scale");
             var smoothed = names.Next($"{group.Input}_smoothed");
             graph.AddInitializer(TensorData.Create(inverse, [scales.Length], (ReadOnlySpan<float>)scales.Select(s => (float)(1 / s)).ToArray()));
-            var first = group.Layers.Select(l => l.Node).OrderBy(n => graph.Graph.Node.IndexOf(n)).First();
-            graph.InsertBefore(first, NodeBuilder.Op("Mul", names.Next($"{group.Input}_Smooth")).Inputs(group.Input, inverse).Outputs(smoothed).Build());
+            // Layers are in graph order (Groups walks the nodes in order), so the first reads the value first.
+            graph.InsertBefore(group.Layers[0].Node, NodeBuilder.Op("Mul", names.Next($"{group.Input}_Smooth")).Inputs(group.Input, inverse).Outputs(smoothed).Build());
             foreach (var layer in group.Layers) graph.SetInput(layer.Node, 0, smoothed);
             channels += scales.Count(s => s != 1);
         }
