@@ -9,6 +9,8 @@ internal static class EngineErrorCodes
     public const string NotImplemented = "MCB2004";
     public const string UnknownInput = "MCB2005";
     public const string OpsetConversionUnsupported = "MCB2006";
+    /// <summary>An error: Distillation=layerwise without CalibrationData (the teacher needs data to teach on).</summary>
+    public const string DistillationNeedsData = "MCB2009";
     /// <summary>A warning: initializers that were also graph inputs became constants (removed from graph.input), the IR raised.</summary>
     public const string InitializerInputsMadeConstant = "MCB2007";
     /// <summary>A warning: initializers that are also graph inputs stay overridable (KeepInitializerInputs), so no pass changes them.</summary>

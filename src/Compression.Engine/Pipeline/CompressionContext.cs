@@ -46,6 +46,12 @@ internal sealed class CompressionContext
     /// </summary>
     public ModelProto? FloatReference { get; set; }
 
+    /// <summary>
+    /// The teacher of layer-wise distillation: the working model as it was before the plan's first technique (after
+    /// opset conversion and folding, which keep the original's function). Kept only when the plan distills.
+    /// </summary>
+    public ModelProto? Teacher { get; set; }
+
     /// <summary>The warnings of the plan's fallbacks and those the passes raised, in order.</summary>
     public List<EngineWarning> Warnings { get; } = [];
 

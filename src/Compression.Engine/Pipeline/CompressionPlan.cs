@@ -45,9 +45,11 @@ internal sealed record CompressionPlan(Recipe Recipe, IReadOnlyList<PlanStep> St
     public IReadOnlyList<PassReport> Run(CompressionContext context, Func<int, bool>? afterStep = null)
     {
         var reports = new List<PassReport>();
+        var distills = Steps.Any(s => s.Kind == StepKind.Distillation);
         for (var i = 0; i < Steps.Count; i++)
         {
             if (Steps[i].Pass is not { } create) continue;
+            if (distills && Steps[i].Kind == StepKind.Technique && context.Teacher is null) context.Teacher = context.Model.Clone();
             var report = create(context).Apply(context);
             reports.Add(report);
             if (Steps[i].ExpectsChange && report.TensorsChanged == 0) WarnNothingChanged(context, Steps[i], report);

@@ -1,7 +1,7 @@
 namespace Compression.Engine.Pipeline;
 
 /// <summary>What kind of step a plan holds; the report groups by it.</summary>
-internal enum StepKind { Normalization, Fallback, OpsetConversion, Preprocessing, Technique, Packing }
+internal enum StepKind { Normalization, Fallback, OpsetConversion, Preprocessing, Technique, Distillation, Packing }
 
 /// <summary>
 /// One step of a resolved plan: what it is, a line for people, the warning it raises (fallbacks), and the pass that

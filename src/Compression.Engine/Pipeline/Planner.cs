@@ -32,9 +32,6 @@ internal static class Planner
         List<(PassRegistration Registration, PassRequirements Needs)> selected;
         while (true)
         {
-            if (recipe.Distillation != DistillationMode.None)
-                throw new CompressionException(EngineErrorCodes.NotImplemented,
-                    $"Distillation={RecipeOptions.Word(recipe.Distillation)} is not available in this version of the engine yet.", inputs.File);
             selected = PassRegistry.All.Where(r => r.Selects(recipe)).Select(r => (r, r.Create().Requirements(recipe))).ToList();
             var change = FirstFallback(model, opset, recipe, selected, inputs);
             if (change is null) break;
@@ -63,6 +60,19 @@ internal static class Planner
             done |= missing;
             steps.Add(Technique(registration, recipe, null));
             if (needs.ThenRest is { } rest) steps.Add(Technique(PassRegistry.Get(rest), recipe, registration.Name));
+        }
+        if (recipe.Distillation == DistillationMode.Layerwise)
+        {
+            if (!inputs.HasCalibrationData)
+                throw new CompressionException(EngineErrorCodes.DistillationNeedsData,
+                    "Distillation=layerwise needs CalibrationData: the original model teaches each compressed layer on those samples.", inputs.File);
+            if (steps.Any(s => s.Kind == StepKind.Technique))
+                steps.Add(new PlanStep(StepKind.Distillation, "distill-layerwise",
+                    "every compressed Conv/MatMul/Gemm fit to the original's output on the student's own inputs, its form held (GPTQ/OBS sweep, bias correction)")
+                {
+                    Pass = _ => new Distillation.LayerwiseDistillationPass(),
+                    ExpectsChange = true,
+                });
         }
         if (recipe.Packing != PackingMode.None)
             steps.Add(new PlanStep(StepKind.Packing, RecipeOptions.Word(recipe.Packing), "the saved file entropy-coded; the accessor decodes it"));

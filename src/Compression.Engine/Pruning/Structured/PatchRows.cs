@@ -45,10 +45,14 @@ internal sealed class PatchRows
     /// Writes the row of output position (<paramref name="n"/>, <paramref name="oh"/>, <paramref name="ow"/>) of an
     /// input of shape [N, C, H, W] (a Gemm input is [N, C] with H = W = 1) into <paramref name="row"/>.
     /// </summary>
-    public void Write(ReadOnlySpan<float> input, int channels, int height, int width, int n, int oh, int ow, Span<double> row)
+    public void Write(ReadOnlySpan<float> input, int channels, int height, int width, int n, int oh, int ow, Span<double> row) =>
+        Write(input, channels, height, width, n, oh, ow, row, 0, channels);
+
+    /// <summary>The row over input channels [<paramref name="first"/>, first + <paramref name="count"/>) only: one group of a grouped Conv.</summary>
+    public void Write(ReadOnlySpan<float> input, int channels, int height, int width, int n, int oh, int ow, Span<double> row, int first, int count)
     {
         var at = 0;
-        for (var c = 0; c < channels; c++)
+        for (var c = first; c < first + count; c++)
         {
             var plane = ((n * channels) + c) * height * width;
             for (var i = 0; i < _kh; i++)

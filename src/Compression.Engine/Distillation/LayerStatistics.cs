@@ -1,0 +1,99 @@
+using Compression.Engine.Pruning.Structured;
+using Compression.Evaluation.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Compression.Engine.Distillation;
+
+/// <summary>
+/// The sums one layer's fit needs, per group, accumulated sample by sample and never holding the rows themselves:
+/// with a = [x, 1] the student's input patch (im2col for a Conv) and y the teacher's output at the same position,
+/// AᵀA and AᵀY over rows sampled on a fixed stride through each sample's positions, and ‖Y‖² per output. Samples are
+/// added in ordinal order and MathNet's managed products split only independent elements: the same bytes on every
+/// run and thread count.
+/// </summary>
+internal sealed class LayerStatistics(DistilledLayer layer, int samples)
+{
+    private readonly Matrix<double>?[] _gram = new Matrix<double>?[layer.Layout.Groups];
+    private readonly Matrix<double>?[] _cross = new Matrix<double>?[layer.Layout.Groups];
+    private readonly double[] _signal = new double[layer.Layout.Rows];
+
+    public DistilledLayer Layer { get; } = layer;
+
+    /// <summary>Why the layer could not be fit (shapes that do not match the teacher's), or null.</summary>
+    public string? Unusable { get; private set; }
+
+    public bool Ready => Unusable is null && _gram[0] is not null;
+
+    public Matrix<double> Gram(int group) => _gram[group]!;
+
+    public Matrix<double> Cross(int group) => _cross[group]!;
+
+    public double Signal(int row) => _signal[row];
+
+    public void Add(Tensor input, Tensor target)
+    {
+        if (Unusable is not null) return;
+        Numerics.ManagedLinearAlgebra.Ensure();
+        var layout = Layer.Layout;
+        var columns = layout.Columns;
+        var perGroup = layout.RowsPerGroup;
+        int positions, channels = 0, height = 1, width = 1, oh = 1, ow = 1;
+        PatchRows? patches = null;
+        if (Layer.IsConv)
+        {
+            if (input.Rank != 4 || target.Rank != 4 || target.Shape[1] != layout.Rows || target.Shape[0] != input.Shape[0]
+                || input.Shape[1] != Layer.WeightDims[1] * layout.Groups)
+            {
+                Unusable = "shapes differ from the teacher's";
+                return;
+            }
+            patches = PatchRows.Conv(Layer.Node, Layer.WeightDims, input.Shape.ToArray(), target.Shape.ToArray());
+            (channels, height, width, oh, ow) = (input.Shape[1], input.Shape[2], input.Shape[3], target.Shape[2], target.Shape[3]);
+            positions = target.Shape[0] * oh * ow;
+        }
+        else
+        {
+            if (input.Rank < 2 || target.Rank != input.Rank || input.Shape[^1] != columns || target.Shape[^1] != layout.Rows
+                || !input.Shape.Take(input.Rank - 1).SequenceEqual(target.Shape.Take(target.Rank - 1)))
+            {
+                Unusable = "shapes differ from the teacher's";
+                return;
+            }
+            positions = input.Length / columns;
+        }
+        if (patches is null && Layer.IsConv) { Unusable = "not a 2-D convolution"; return; }
+        var budget = Math.Max(4096, 4 * (columns + 1));
+        var take = (int)Math.Min(positions, Math.Max(64, (budget + samples - 1) / samples));
+        var x = input.ReadOnlySpan<float>();
+        var t = target.ReadOnlySpan<float>();
+        var row = new double[columns + 1];
+        for (var g = 0; g < layout.Groups; g++)
+        {
+            var a = Matrix<double>.Build.Dense(take, columns + 1);
+            var y = Matrix<double>.Build.Dense(take, perGroup);
+            for (var r = 0; r < take; r++)
+            {
+                var p = (int)((long)positions * r / take);
+                if (patches is not null)
+                {
+                    var (n, rest) = (p / (oh * ow), p % (oh * ow));
+                    patches.Write(x, channels, height, width, n, rest / ow, rest % ow, row, g * (channels / layout.Groups), channels / layout.Groups);
+                    for (var j = 0; j < perGroup; j++)
+                        y[r, j] = t[((((n * layout.Rows) + (g * perGroup) + j) * oh * ow)) + rest];
+                }
+                else
+                {
+                    for (var k = 0; k < columns; k++) row[k] = x[(p * columns) + k];
+                    row[columns] = 1;
+                    for (var j = 0; j < perGroup; j++) y[r, j] = t[(p * layout.Rows) + j];
+                }
+                for (var k = 0; k <= columns; k++) a[r, k] = row[k];
+                for (var j = 0; j < perGroup; j++) _signal[(g * perGroup) + j] += y[r, j] * y[r, j];
+            }
+            var gram = a.TransposeThisAndMultiply(a);
+            var cross = a.TransposeThisAndMultiply(y);
+            _gram[g] = _gram[g] is { } before ? before + gram : gram;
+            _cross[g] = _cross[g] is { } sum ? sum + cross : cross;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using Compression.Engine.Pipeline;
+using Compression.Evaluation.DataSets;
+using Compression.Onnx.Graph;
+using Compression.Onnx.Protobuf;
+
+namespace Compression.Engine.Distillation;
+
+/// <summary>
+/// <c>Distillation=layerwise</c>: the teacher (the model as it was before the first technique, the original's function)
+/// teaches every compressed layer of the student (the working model) on the calibration data. Layers go in waves, in
+/// topological order: a wave is every layer not yet fit whose input no unfit layer feeds, so each layer is fit on the
+/// student's own inputs, with everything upstream already fit (earlier errors are corrected, not compounded). Per wave,
+/// per sample in ordinal order, the teacher runs to the wave's outputs and the student to its inputs, both cut down to
+/// what computes them (<see cref="TruncatedRun"/>); statistics stream (<see cref="LayerStatistics"/>), then every layer
+/// of the wave is fit (<see cref="LayerFit"/>) and written before the next wave runs.
+/// </summary>
+internal sealed class LayerwiseDistillationPass : ICompressionPass
+{
+    public string Name => "distill-layerwise";
+
+    public PassReport Apply(CompressionContext context)
+    {
+        var clock = Stopwatch.StartNew();
+        var teacher = context.Teacher ?? throw new InvalidOperationException("layer-wise distillation runs after the plan kept its teacher");
+        var data = context.CalibrationData ?? throw new InvalidOperationException("layer-wise distillation needs CalibrationData (the planner requires it)");
+        var samples = DataSet.SampleFolders(data);
+        var layers = LayerFinder.Find(context, teacher);
+        if (layers.Count == 0) return PassReport.Nothing(Name, "no compressed Conv, MatMul or Gemm layer in a form the fit can hold");
+
+        var waves = Waves(context.Model, layers);
+        var fits = new List<(DistilledLayer Layer, double Before, double After, double Signal)>();
+        var skipped = 0;
+        foreach (var wave in waves)
+        {
+            var statistics = wave.Select(l => new LayerStatistics(l, samples.Count)).ToList();
+            var teacherRun = new TruncatedRun(teacher, context.Original.SourcePath, wave.Select(l => l.Output).Distinct().ToList(), context.Threads);
+            var studentRun = new TruncatedRun(context.Model, context.Original.SourcePath, wave.Select(l => l.Input).Distinct().ToList(), context.Threads);
+            foreach (var sample in samples)
+            {
+                var targets = teacherRun.Run(sample);
+                var inputs = studentRun.Run(sample);
+                foreach (var s in statistics) s.Add(inputs[s.Layer.Input], targets[s.Layer.Output]);
+            }
+            foreach (var s in statistics)
+            {
+                if (LayerFit.Fit(s) is { } result) fits.Add((s.Layer, result.Before, result.After, result.Signal));
+                else skipped++;
+            }
+        }
+        var improved = fits.Count(f => f.After < f.Before);
+        var gains = fits.Where(f => f.Signal > 0).Select(f => (Db(f.Signal, f.Before), Db(f.Signal, f.After))).ToList();
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        return new PassReport(Name, improved, 0, 0,
+        [
+            string.Create(CultureInfo.InvariantCulture,
+                $"{improved} of {layers.Count} compressed layers fit to the teacher in {waves.Count} waves over {samples.Count} samples ({string.Join(", ", layers.GroupBy(l => l.Weight.Kind).Select(g => $"{g.Count()} {g.Key}"))}); {skipped} not fit (shapes differ from the teacher's)"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"median layer output SQNR on the calibration rows {Median(gains.Select(g => g.Item1))} dB before, {Median(gains.Select(g => g.Item2))} dB after"),
+            string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s, process peak working set {peak:F0} MB"),
+        ]);
+    }
+
+    /// <summary>Layers grouped so each wave's inputs depend only on layers of earlier waves.</summary>
+    private static List<List<DistilledLayer>> Waves(ModelProto model, IReadOnlyList<DistilledLayer> layers)
+    {
+        var graph = new GraphIndex(model.Graph);
+        var outputs = layers.Select(l => l.Output).ToHashSet(StringComparer.Ordinal);
+        var dependsOn = new Dictionary<DistilledLayer, HashSet<string>>();
+        foreach (var layer in layers)
+        {
+            // The fitted outputs upstream of this layer's input.
+            var upstream = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<string>([layer.Input]);
+            while (pending.Count > 0)
+            {
+                var value = pending.Pop();
+                if (!seen.Add(value)) continue;
+                if (outputs.Contains(value)) upstream.Add(value);
+                if (graph.ProducerOf(value) is not { } producer) continue;
+                foreach (var input in producer.Input.Concat(graph.ImplicitInputsOf(producer)))
+                    if (input.Length > 0) pending.Push(input);
+            }
+            dependsOn[layer] = upstream;
+        }
+        var waves = new List<List<DistilledLayer>>();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var left = layers.ToList();
+        while (left.Count > 0)
+        {
+            var wave = left.Where(l => dependsOn[l].All(done.Contains)).ToList();
+            if (wave.Count == 0) wave = [left[0]]; // a cycle cannot happen in a valid graph; never stall
+            waves.Add(wave);
+            foreach (var layer in wave) done.Add(layer.Output);
+            left.RemoveAll(wave.Contains);
+        }
+        return waves;
+    }
+
+    private static double Db(double signal, double error) => error <= 0 ? 200 : Math.Min(200, 10 * Math.Log10(signal / error));
+
+    private static string Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? "n/a" : sorted[sorted.Count / 2].ToString("F1", CultureInfo.InvariantCulture);
+    }
+}
