@@ -13,13 +13,17 @@ namespace Compression.Engine.Calibration;
 /// </summary>
 internal static class DataSetRuns
 {
-    public static void Observe(ModelProto model, string? sourcePath, string dataSetFolder, int threads, IExecutionObserver observer)
+    public static void Observe(ModelProto model, string? sourcePath, string dataSetFolder, int threads, IExecutionObserver observer) =>
+        Observe(model, sourcePath, DataSet.SampleFolders(dataSetFolder), threads, observer);
+
+    /// <summary>The same over the given sample folders, in the order given.</summary>
+    public static void Observe(ModelProto model, string? sourcePath, IReadOnlyList<string> samples, int threads, IExecutionObserver observer)
     {
         // A copy: the executor may prepare what it runs, and the caller is usually about to change the weights.
         var onnx = OnnxModel.FromProto(model.Clone(), sourcePath);
         var executor = new ModelExecutor(onnx, new ExecutorOptions { Threads = Math.Max(1, threads) });
         var feeds = executor.Inputs.Select(n => onnx.Graph.Input.First(i => i.Name == n)).ToList();
-        foreach (var sample in DataSet.SampleFolders(dataSetFolder))
+        foreach (var sample in samples)
             executor.Run(InputFiles.Load(sample, feeds), observer);
     }
 }

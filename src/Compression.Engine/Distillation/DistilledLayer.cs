@@ -1,5 +1,4 @@
 using Compression.Onnx.Protobuf;
-using Compression.Onnx.Tensors;
 
 namespace Compression.Engine.Distillation;
 
@@ -8,18 +7,17 @@ namespace Compression.Engine.Distillation;
 /// the value whose teacher counterpart it is fit to (the node's output, or the bias Add after a MatMul), its weight's
 /// form and layout, and its float bias when it has one the fit may set.
 /// </summary>
-internal sealed record DistilledLayer(NodeProto Node, string Input, string Output, ProductLayout Layout, WeightForm Weight, TensorProto? Bias)
+internal sealed record DistilledLayer(NodeProto Node, string Input, string Output, ProductLayout Layout, WeightForm Weight, LayerBias? Bias)
 {
+    /// <summary>The teacher's name for <see cref="Output"/> (static int8 renames a quantized output and gives its name to the DequantizeLinear after it).</summary>
+    public required string Target { get; init; }
+
+    /// <summary>The teacher's float weights for this layer, in the same layout, when it has them (GPTQ's target).</summary>
+    public float[]? TeacherWeights { get; init; }
+
     public bool IsConv => Node.OpType == "Conv";
 
     /// <summary>The weight's dims (Conv: [M, C/g, kh, kw]).</summary>
     public required long[] WeightDims { get; init; }
 
-    public float[]? ReadBias() => Bias is null ? null : TensorData.Read<float>(Bias);
-
-    public void WriteBias(double[] bias)
-    {
-        if (Bias is null) return;
-        TensorData.Replace(Bias, Bias.Dims.ToArray(), (ReadOnlySpan<float>)bias.Select(v => (float)v).ToArray());
-    }
 }

@@ -48,25 +48,69 @@ internal static class LayerFinder
                 layout = node.OpType == "Gemm" && node.GetInt("transB", 0) == 1 ? ProductLayout.NByK(dims) : ProductLayout.KByN(dims);
             }
             var (output, bias) = Bias(main, node, layout.Rows);
-            layers.Add(new DistilledLayer(node, node.Input[0], output, layout, form, bias) { WeightDims = dims });
+            if (output is null) continue;
+            if (TeacherName(main, teacherIndex, node, output) is not { } target) continue;
+            layers.Add(new DistilledLayer(node, node.Input[0], output, layout, form, bias)
+            {
+                WeightDims = dims,
+                Target = target,
+                TeacherWeights = TeacherWeights(teacherIndex, node, dims),
+            });
         }
         return layers;
     }
 
-    /// <summary>The value the layer is fit to and its float bias: Conv/Gemm input 2, or the constant a MatMul's only reader adds.</summary>
-    private static (string Output, TensorProto? Bias) Bias(GraphIndex graph, NodeProto node, int rows)
+    /// <summary>
+    /// The teacher's value the student's <paramref name="output"/> stands for: the output of the teacher's node of the
+    /// same name and operator (static int8 renames a quantized output, and folds a Relu after it into the range, so
+    /// only the node says which teacher value is its product); else the same value name, or the name a QuantizeLinear
+    /// → DequantizeLinear pair carries on; null when the teacher has none of them.
+    /// </summary>
+    private static string? TeacherName(GraphIndex student, GraphIndex teacher, NodeProto node, string output)
+    {
+        if (output == node.Output[0] && node.Name.Length > 0
+            && teacher.Graph.Node.FirstOrDefault(n => n.Name == node.Name && n.OpType == node.OpType) is { } same) return same.Output[0];
+        if (Computed(teacher, output)) return output;
+        if (student.ConsumersOf(output) is [{ OpType: "QuantizeLinear" } q] && student.ConsumersOf(q.Output[0]) is [{ OpType: "DequantizeLinear" } dq]
+            && Computed(teacher, dq.Output[0])) return dq.Output[0];
+        return null;
+    }
+
+    /// <summary>The float weight of the teacher's node of the same name and operator, when it has the student's dims.</summary>
+    private static float[]? TeacherWeights(GraphIndex teacher, NodeProto node, long[] dims)
+    {
+        if (node.Name.Length == 0 || teacher.Graph.Node.FirstOrDefault(n => n.Name == node.Name && n.OpType == node.OpType) is not { } same) return null;
+        if (same.OpType == "Gemm" && same.GetInt("transB", 0) != node.GetInt("transB", 0)) return null;
+        if (ConstantWeights.Find(teacher, same.Input[1]) is not { } weight || weight.Tensor.DataType != (int)DataType.Float) return null;
+        return weight.Tensor.Dims.SequenceEqual(dims) ? TensorData.Read<float>(weight.Tensor) : null;
+    }
+
+    private static bool Computed(GraphIndex graph, string value) => graph.ProducerOf(value) is not null;
+
+    /// <summary>
+    /// The value the layer is fit to and its bias: Conv/Gemm input 2 (float, or int32 through DequantizeLinear), or the
+    /// float constant a MatMul's only reader adds. Null output: a bias the fit cannot read, so the layer is left alone.
+    /// </summary>
+    private static (string? Output, LayerBias? Bias) Bias(GraphIndex graph, NodeProto node, int rows)
     {
         if (node.OpType != "MatMul")
         {
-            var bias = node.Input.Count > 2 && node.Input[2].Length > 0 ? ConstantWeights.Find(graph, node.Input[2]) : null;
-            return (node.Output[0], FloatVector(bias, rows) && graph.ConsumersOf(node.Input[2]).Count == 1 ? bias!.Tensor : null);
+            if (node.Input.Count < 3 || node.Input[2].Length == 0) return (node.Output[0], null);
+            if (graph.ConsumersOf(node.Input[2]).Count != 1) return (null, null);
+            if (ConstantWeights.Find(graph, node.Input[2]) is { } constant)
+                return FloatVector(constant, rows) ? (node.Output[0], new LayerBias(constant.Tensor, null)) : (null, null);
+            if (graph.ProducerOf(node.Input[2]) is { OpType: "DequantizeLinear" } dq && ConstantWeights.Find(graph, dq.Input[0]) is { } q
+                && q.Tensor.DataType == (int)DataType.Int32 && q.Tensor.Dims.Count == 1 && q.Tensor.Dims[0] == rows
+                && (dq.Input.Count < 3 || dq.Input[2].Length == 0) && ConstantWeights.Find(graph, dq.Input[1]) is { } scale)
+                return (node.Output[0], new LayerBias(q.Tensor, TensorData.ReadAsFloat(scale.Tensor)));
+            return (null, null);
         }
         var readers = graph.ConsumersOf(node.Output[0]);
         if (readers is [{ OpType: "Add" } add] && add.Input.Count == 2)
         {
             var other = add.Input[0] == node.Output[0] ? add.Input[1] : add.Input[0];
             var constant = ConstantWeights.Find(graph, other);
-            if (FloatVector(constant, rows) && graph.ConsumersOf(other).Count == 1) return (add.Output[0], constant!.Tensor);
+            if (FloatVector(constant, rows) && graph.ConsumersOf(other).Count == 1) return (add.Output[0], new LayerBias(constant!.Tensor, null));
         }
         return (node.Output[0], null);
     }

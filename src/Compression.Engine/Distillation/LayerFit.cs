@@ -4,41 +4,71 @@ namespace Compression.Engine.Distillation;
 
 /// <summary>
 /// Fits one layer to the teacher from its <see cref="LayerStatistics"/>, holding its weight's form. Per group, with
-/// H = XᵀX (centered when the layer has a bias, whose best value then follows from the weights):
+/// H = XᵀX over the student's inputs (centered when the layer has a bias, whose best value then follows from the
+/// weights) damped by λ = 1% of its mean diagonal (the damping GPTQ publishes):
 /// <list type="number">
-/// <item>the unconstrained target W* = argmin ‖Y − W·X‖² + λ‖W − W₀‖², W₀ the compressed weights and λ = 1% of H's
-/// mean diagonal (the damping GPTQ publishes); since ‖Y − Ŵ·X‖² = ‖Y − W*·X‖² + ‖(W* − Ŵ)·X‖², what remains is to
-/// choose representable Ŵ near W* in the metric H;</item>
+/// <item>a target W*: either the teacher's weights for the layer (GPTQ's and SparseGPT's target; the compressed ones
+/// where the teacher has none of that shape), or the
+/// least-squares refit argmin ‖Y − W·X‖² + λ‖W − W₀‖² toward the teacher's outputs Y, which also undoes error
+/// upstream; since ‖Y − Ŵ·X‖² = ‖Y − W*·X‖² + ‖(W* − Ŵ)·X‖² for the refit, what remains is to choose representable Ŵ
+/// near W* in the metric H. Which target a layer takes is decided on held-out rows: each is fit on the even samples and
+/// judged on the odd ones and the other way round (a refit on few samples can fit their noise), or the refit for every
+/// layer (<see cref="LayerwiseDistillationPass"/> tries both and keeps the one whose model agrees better);</item>
 /// <item>GPTQ's sweep: column by column, each element set to the form's nearest representable value (pruned elements
-/// to the form's zero), its error spread over the columns not yet fixed through the Cholesky factor of H⁻¹ — the
-/// OBS update SparseGPT uses for a fixed mask, and GPTQ's rounding for a grid or a codebook;</item>
+/// to the form's zero), its error spread over the columns not yet fixed through the Cholesky factor of H⁻¹ — the OBS
+/// update SparseGPT uses for a fixed mask, and GPTQ's rounding for a grid or a codebook;</item>
 /// <item>the bias that removes the mean output error left (bias correction), where the layer has a bias.</item>
 /// </list>
-/// The fit is kept only when its error on the calibration rows is below the compressed layer's.
+/// The result is kept only when its error on all calibration rows is below the compressed layer's.
 /// </summary>
 internal static class LayerFit
 {
     private const double Damping = 0.01;
 
-    /// <summary>Squared output error of the layer before and after, over the calibration rows; null when the layer was not fit.</summary>
-    public static (double Before, double After, double Signal)? Fit(LayerStatistics statistics)
+    /// <summary>What the fit did: squared output error before and after over the calibration rows, the signal, the target taken.</summary>
+    public readonly record struct Result(double Before, double After, double Signal, bool Refit);
+
+    /// <param name="alwaysRefit">Take the refit target for every layer instead of choosing per layer on held-out samples.</param>
+    public static Result? Fit(LayerStatistics statistics, bool alwaysRefit)
     {
         if (!statistics.Ready) return null;
         var layer = statistics.Layer;
+        var current = layer.Weight.Read();
+        var pruned = layer.Weight.Pruned();
+        var bias = layer.Bias?.Read();
+        var refit = true;
+        if (statistics.HasHalves && !alwaysRefit)
+        {
+            double HeldOut(bool withRefit) =>
+                Error(statistics, 1, Solve(statistics, 0, withRefit, current, pruned, bias)) + Error(statistics, 0, Solve(statistics, 1, withRefit, current, pruned, bias));
+            refit = HeldOut(true) < HeldOut(false);
+        }
+        var fitted = Solve(statistics, null, refit, current, pruned, bias);
+        var before = Error(statistics, null, (current.Select(v => (double)v).ToArray(), bias));
+        var after = Error(statistics, null, fitted);
+        var signal = Enumerable.Range(0, layer.Layout.Rows).Sum(r => statistics.Signal(r));
+        if (after < before)
+        {
+            layer.Weight.Write(fitted.Weights);
+            if (fitted.Bias is not null) layer.Bias!.Write(fitted.Bias);
+        }
+        return new Result(Math.Max(0, before), Math.Max(0, Math.Min(before, after)), signal, refit);
+    }
+
+    /// <summary>Representable weights (flat, the tensor's layout) and the bias for them, from one half's sums or all.</summary>
+    private static (double[] Weights, double[]? Bias) Solve(LayerStatistics statistics, int? half, bool refit, float[] current, bool[] pruned, double[]? bias)
+    {
+        var layer = statistics.Layer;
         var layout = layer.Layout;
         var form = layer.Weight;
-        var current = form.Read();
-        var pruned = form.Pruned();
-        var bias = layer.ReadBias();
         var columns = layout.Columns;
         var perGroup = layout.RowsPerGroup;
         var fitted = new double[current.Length];
         var newBias = bias is null ? null : new double[bias.Length];
-        double before = 0, after = 0, signal = 0;
         for (var g = 0; g < layout.Groups; g++)
         {
-            var gram = statistics.Gram(g);
-            var cross = statistics.Cross(g);
+            var gram = statistics.Gram(g, half);
+            var cross = statistics.Cross(g, half);
             var count = gram[columns, columns];
             var sums = gram.SubMatrix(0, columns, columns, 1);
             var h = gram.SubMatrix(0, columns, 0, columns);
@@ -51,8 +81,11 @@ internal static class LayerFit
             var lambda = (Damping * h.Diagonal().Sum() / columns) + 1e-12;
             var damped = h + (Matrix<double>.Build.DenseIdentity(columns) * lambda);
             var prior = Matrix<double>.Build.Dense(columns, perGroup, (k, j) => current[layout.Flat((g * perGroup) + j, k)]);
+            var own = layer.TeacherWeights is { } teacher
+                ? Matrix<double>.Build.Dense(columns, perGroup, (k, j) => teacher[layout.Flat((g * perGroup) + j, k)])
+                : prior;
             var cholesky = damped.Cholesky();
-            var target = cholesky.Solve(d + (prior * lambda));
+            var target = refit ? cholesky.Solve(d + (own * lambda)) : own;
             var inverse = cholesky.Solve(Matrix<double>.Build.DenseIdentity(columns));
             // H⁻¹ = Uᵀ·U with U upper triangular: row i of U spreads column i's error over the columns after it.
             var u = inverse.Cholesky().Factor.Transpose().ToArray();
@@ -70,40 +103,37 @@ internal static class LayerFit
                     fitted[flat] = q;
                 }
             });
-            var old = Matrix<double>.Build.Dense(columns + 1, perGroup);
-            var fit = Matrix<double>.Build.Dense(columns + 1, perGroup);
+            if (newBias is null) continue;
             for (var j = 0; j < perGroup; j++)
             {
                 var row = (g * perGroup) + j;
-                for (var k = 0; k < columns; k++)
-                {
-                    old[k, j] = current[layout.Flat(row, k)];
-                    fit[k, j] = fitted[layout.Flat(row, k)];
-                }
-                if (newBias is not null)
-                {
-                    double dot = 0;
-                    for (var k = 0; k < columns; k++) dot += fit[k, j] * sums[k, 0];
-                    newBias[row] = (cross[columns, j] - dot) / count;
-                    old[columns, j] = bias![row];
-                    fit[columns, j] = newBias[row];
-                }
-                signal += statistics.Signal(row);
+                double dot = 0;
+                for (var k = 0; k < columns; k++) dot += fitted[layout.Flat(row, k)] * sums[k, 0];
+                newBias[row] = (cross[columns, j] - dot) / count;
             }
-            before += Error(gram, cross, old);
-            after += Error(gram, cross, fit);
         }
-        before += signal;
-        after += signal;
-        if (after < before)
-        {
-            form.Write(fitted);
-            if (newBias is not null) layer.WriteBias(newBias);
-        }
-        return (Math.Max(0, before), Math.Max(0, Math.Min(before, after)), signal);
+        return (fitted, newBias);
     }
 
-    /// <summary>‖A·U − Y‖² less ‖Y‖², over every output column: Σ uᵀ(AᵀA)u − 2uᵀ(AᵀY)ⱼ, U = [W; b] one column per output.</summary>
-    private static double Error(Matrix<double> gram, Matrix<double> cross, Matrix<double> u) =>
-        (gram * u).PointwiseMultiply(u).ColumnSums().Sum() - (2 * cross.PointwiseMultiply(u).ColumnSums().Sum());
+    /// <summary>‖A·U − Y‖² over one half's rows or all: Σ uᵀ(AᵀA)u − 2uᵀ(AᵀY)ⱼ + ‖yⱼ‖², U = [W; b] one column per output.</summary>
+    private static double Error(LayerStatistics statistics, int? half, (double[] Weights, double[]? Bias) layer)
+    {
+        var layout = statistics.Layer.Layout;
+        var (columns, perGroup) = (layout.Columns, layout.RowsPerGroup);
+        double total = 0;
+        for (var g = 0; g < layout.Groups; g++)
+        {
+            var u = Matrix<double>.Build.Dense(columns + 1, perGroup);
+            for (var j = 0; j < perGroup; j++)
+            {
+                var row = (g * perGroup) + j;
+                for (var k = 0; k < columns; k++) u[k, j] = layer.Weights[layout.Flat(row, k)];
+                u[columns, j] = layer.Bias?[row] ?? 0;
+                total += statistics.Signal(row, half);
+            }
+            var gram = statistics.Gram(g, half);
+            total += (gram * u).PointwiseMultiply(u).ColumnSums().Sum() - (2 * statistics.Cross(g, half).PointwiseMultiply(u).ColumnSums().Sum());
+        }
+        return total;
+    }
 }

@@ -13,22 +13,31 @@ namespace Compression.Engine.Distillation;
 /// </summary>
 internal sealed class LayerStatistics(DistilledLayer layer, int samples)
 {
-    private readonly Matrix<double>?[] _gram = new Matrix<double>?[layer.Layout.Groups];
-    private readonly Matrix<double>?[] _cross = new Matrix<double>?[layer.Layout.Groups];
-    private readonly double[] _signal = new double[layer.Layout.Rows];
+    // Two halves (even and odd samples), so a fit made on one can be judged on the other.
+    private readonly Matrix<double>?[,] _gram = new Matrix<double>?[2, layer.Layout.Groups];
+    private readonly Matrix<double>?[,] _cross = new Matrix<double>?[2, layer.Layout.Groups];
+    private readonly double[,] _signal = new double[2, layer.Layout.Rows];
+    private int _added;
 
     public DistilledLayer Layer { get; } = layer;
 
     /// <summary>Why the layer could not be fit (shapes that do not match the teacher's), or null.</summary>
     public string? Unusable { get; private set; }
 
-    public bool Ready => Unusable is null && _gram[0] is not null;
+    public bool Ready => Unusable is null && _gram[0, 0] is not null;
 
-    public Matrix<double> Gram(int group) => _gram[group]!;
+    /// <summary>Whether both halves hold samples.</summary>
+    public bool HasHalves => _gram[1, 0] is not null;
 
-    public Matrix<double> Cross(int group) => _cross[group]!;
+    /// <summary>AᵀA of one group over half <paramref name="half"/> (0 even samples, 1 odd), or over all with null.</summary>
+    public Matrix<double> Gram(int group, int? half = null) => Pick(_gram, group, half);
 
-    public double Signal(int row) => _signal[row];
+    public Matrix<double> Cross(int group, int? half = null) => Pick(_cross, group, half);
+
+    public double Signal(int row, int? half = null) => half is { } h ? _signal[h, row] : _signal[0, row] + _signal[1, row];
+
+    private static Matrix<double> Pick(Matrix<double>?[,] sums, int group, int? half) =>
+        half is { } h ? sums[h, group]! : sums[1, group] is { } odd ? sums[0, group]! + odd : sums[0, group]!;
 
     public void Add(Tensor input, Tensor target)
     {
@@ -67,6 +76,7 @@ internal sealed class LayerStatistics(DistilledLayer layer, int samples)
         var x = input.ReadOnlySpan<float>();
         var t = target.ReadOnlySpan<float>();
         var row = new double[columns + 1];
+        var part = _added++ % 2;
         for (var g = 0; g < layout.Groups; g++)
         {
             var a = Matrix<double>.Build.Dense(take, columns + 1);
@@ -88,12 +98,12 @@ internal sealed class LayerStatistics(DistilledLayer layer, int samples)
                     for (var j = 0; j < perGroup; j++) y[r, j] = t[(p * layout.Rows) + j];
                 }
                 for (var k = 0; k <= columns; k++) a[r, k] = row[k];
-                for (var j = 0; j < perGroup; j++) _signal[(g * perGroup) + j] += y[r, j] * y[r, j];
+                for (var j = 0; j < perGroup; j++) _signal[part, (g * perGroup) + j] += y[r, j] * y[r, j];
             }
             var gram = a.TransposeThisAndMultiply(a);
             var cross = a.TransposeThisAndMultiply(y);
-            _gram[g] = _gram[g] is { } before ? before + gram : gram;
-            _cross[g] = _cross[g] is { } sum ? sum + cross : cross;
+            _gram[part, g] = _gram[part, g] is { } before ? before + gram : gram;
+            _cross[part, g] = _cross[part, g] is { } sum ? sum + cross : cross;
         }
     }
 }

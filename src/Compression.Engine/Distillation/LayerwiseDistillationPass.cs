@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Compression.Engine.Calibration;
+using Compression.Engine.LowRank;
 using Compression.Engine.Pipeline;
 using Compression.Evaluation.DataSets;
 using Compression.Onnx.Graph;
@@ -26,40 +28,79 @@ internal sealed class LayerwiseDistillationPass : ICompressionPass
         var teacher = context.Teacher ?? throw new InvalidOperationException("layer-wise distillation runs after the plan kept its teacher");
         var data = context.CalibrationData ?? throw new InvalidOperationException("layer-wise distillation needs CalibrationData (the planner requires it)");
         var samples = DataSet.SampleFolders(data);
-        var layers = LayerFinder.Find(context, teacher);
-        if (layers.Count == 0) return PassReport.Nothing(Name, "no compressed Conv, MatMul or Gemm layer in a form the fit can hold");
+        if (LayerFinder.Find(context, teacher).Count == 0) return PassReport.Nothing(Name, "no compressed Conv, MatMul or Gemm layer in a form the fit can hold");
 
-        var waves = Waves(context.Model, layers);
-        var fits = new List<(DistilledLayer Layer, double Before, double After, double Signal)>();
-        var skipped = 0;
-        foreach (var wave in waves)
+        // Two ways to pick each layer's target (per layer on held-out samples, or the refit everywhere): a layer's own
+        // error does not say how errors compound downstream, and fits on few samples can match those samples almost
+        // exactly. So each way is fit on the even samples and judged by how well the model then agrees with the
+        // teacher's outputs on the odd ones; the better way is fit again on all samples.
+        var start = context.Model.Graph.Clone();
+        var refitEverywhere = true;
+        double perLayerScore = double.NaN, everywhereScore = double.NaN;
+        if (samples.Count >= 4)
         {
-            var statistics = wave.Select(l => new LayerStatistics(l, samples.Count)).ToList();
-            var teacherRun = new TruncatedRun(teacher, context.Original.SourcePath, wave.Select(l => l.Output).Distinct().ToList(), context.Threads);
-            var studentRun = new TruncatedRun(context.Model, context.Original.SourcePath, wave.Select(l => l.Input).Distinct().ToList(), context.Threads);
-            foreach (var sample in samples)
-            {
-                var targets = teacherRun.Run(sample);
-                var inputs = studentRun.Run(sample);
-                foreach (var s in statistics) s.Add(inputs[s.Layer.Input], targets[s.Layer.Output]);
-            }
-            foreach (var s in statistics)
-            {
-                if (LayerFit.Fit(s) is { } result) fits.Add((s.Layer, result.Before, result.After, result.Signal));
-                else skipped++;
-            }
+            var fitOn = samples.Where((_, i) => i % 2 == 0).ToList();
+            var judgeOn = samples.Where((_, i) => i % 2 == 1).ToList();
+            var agreement = new OutputAgreement(teacher.Graph.Output.Select(o => o.Name));
+            DataSetRuns.Observe(teacher, context.Original.SourcePath, judgeOn, context.Threads, agreement.Recorder);
+            Distill(context, teacher, fitOn, alwaysRefit: false);
+            perLayerScore = Agreement(context, judgeOn, agreement);
+            context.Model.Graph = start.Clone();
+            Distill(context, teacher, fitOn, alwaysRefit: true);
+            everywhereScore = Agreement(context, judgeOn, agreement);
+            context.Model.Graph = start;
+            refitEverywhere = !(perLayerScore > everywhereScore);
         }
+        var chosen = Distill(context, teacher, samples, refitEverywhere);
+        var (layers, waves, fits, skipped) = chosen;
         var improved = fits.Count(f => f.After < f.Before);
         var gains = fits.Where(f => f.Signal > 0).Select(f => (Db(f.Signal, f.Before), Db(f.Signal, f.After))).ToList();
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         return new PassReport(Name, improved, 0, 0,
         [
             string.Create(CultureInfo.InvariantCulture,
-                $"{improved} of {layers.Count} compressed layers fit to the teacher in {waves.Count} waves over {samples.Count} samples ({string.Join(", ", layers.GroupBy(l => l.Weight.Kind).Select(g => $"{g.Count()} {g.Key}"))}); {skipped} not fit (shapes differ from the teacher's)"),
+                $"{improved} of {layers.Count} compressed layers fit to the teacher in {waves} waves over {samples.Count} samples ({string.Join(", ", layers.GroupBy(l => l.Weight.Kind).Select(g => $"{g.Count()} {g.Key}"))}); {skipped} not fit (shapes differ from the teacher's)"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"targets {(refitEverywhere ? "refit for every layer" : "chosen per layer on held-out samples")} (fit on the even samples, model output SQNR vs the teacher on the odd ones: {perLayerScore:F1} dB chosen per layer, {everywhereScore:F1} dB refit everywhere); {fits.Count(f => f.Refit)} layers refit, {fits.Count(f => !f.Refit)} toward the teacher's weights"),
             string.Create(CultureInfo.InvariantCulture,
                 $"median layer output SQNR on the calibration rows {Median(gains.Select(g => g.Item1))} dB before, {Median(gains.Select(g => g.Item2))} dB after"),
             string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s, process peak working set {peak:F0} MB"),
         ]);
+    }
+
+    private sealed record Outcome(IReadOnlyList<DistilledLayer> Layers, int Waves, List<LayerFit.Result> Fits, int Skipped);
+
+    private static Outcome Distill(CompressionContext context, ModelProto teacher, IReadOnlyList<string> samples, bool alwaysRefit)
+    {
+        var layers = LayerFinder.Find(context, teacher);
+        var waves = Waves(context.Model, layers);
+        var fits = new List<LayerFit.Result>();
+        var skipped = 0;
+        foreach (var wave in waves)
+        {
+            var statistics = wave.Select(l => new LayerStatistics(l, samples.Count)).ToList();
+            var teacherRun = new TruncatedRun(teacher, context.Original.SourcePath, wave.Select(l => l.Target).Distinct().ToList(), context.Threads);
+            var studentRun = new TruncatedRun(context.Model, context.Original.SourcePath, wave.Select(l => l.Input).Distinct().ToList(), context.Threads);
+            foreach (var sample in samples)
+            {
+                var targets = teacherRun.Run(sample);
+                var inputs = studentRun.Run(sample);
+                foreach (var s in statistics) s.Add(inputs[s.Layer.Input], targets[s.Layer.Target]);
+            }
+            foreach (var s in statistics)
+            {
+                if (LayerFit.Fit(s, alwaysRefit) is { } result) fits.Add(result);
+                else skipped++;
+            }
+        }
+        return new Outcome(layers, waves.Count, fits, skipped);
+    }
+
+    private static double Agreement(CompressionContext context, IReadOnlyList<string> samples, OutputAgreement agreement)
+    {
+        var meter = agreement.StartMeter();
+        DataSetRuns.Observe(context.Model, context.Original.SourcePath, samples, context.Threads, meter);
+        return meter.MinSqnrDb;
     }
 
     /// <summary>Layers grouped so each wave's inputs depend only on layers of earlier waves.</summary>
