@@ -104,12 +104,21 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Distillation_is_refused_with_MCB2004_before_any_work()
+    public void Distillation_without_calibration_data_is_refused_with_MCB2009_before_any_work()
     {
         var e = Assert.Throws<Compression.Onnx.Diagnostics.CompressionException>(() =>
-            Planner.Plan(TinyModels.Dense(4, 2), new Recipe { Distillation = DistillationMode.Layerwise }, new PlanInputs(true, "m.onnx")));
-        Assert.Equal(EngineErrorCodes.NotImplemented, e.Code);
+            Planner.Plan(TinyModels.Dense(4, 2), new Recipe { Distillation = DistillationMode.Layerwise, Quantization = QuantizationMode.Int8Weight }, new PlanInputs(false, "m.onnx")));
+        Assert.Equal(EngineErrorCodes.DistillationNeedsData, e.Code);
         Assert.Equal("m.onnx", e.FilePath);
+    }
+
+    [Fact]
+    public void Distillation_runs_after_every_technique_and_before_packing()
+    {
+        var recipe = new Recipe { Distillation = DistillationMode.Layerwise, Quantization = QuantizationMode.Int8Weight, Packing = PackingMode.Brotli };
+        var plan = Planner.Plan(TinyModels.Dense(16, 8), recipe, new PlanInputs(true));
+        Assert.Equal("int8-weight, distill-layerwise, brotli", Names(plan));
+        Assert.Equal(StepKind.Distillation, plan.Steps[1].Kind);
     }
 
     /// <summary>The plan as step names; a fallback with its code, an opset step with its versions.</summary>

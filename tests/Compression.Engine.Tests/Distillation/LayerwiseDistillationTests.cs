@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using Compression.Engine.Pipeline;
+using Compression.Engine.Tests.Quantization;
+using Compression.Onnx.Diagnostics;
+using Compression.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Compression.Engine.Tests.Distillation;
+
+/// <summary>
+/// Distillation=layerwise on a real model with real data: PaddleOCR's direction classifier, calibrated on 16 rendered
+/// text lines and judged in ONNX Runtime on 16 others. If the fit were silently skipped, the distilled model would be
+/// the undistilled one and these comparisons would fail.
+/// </summary>
+public class LayerwiseDistillationTests(ITestOutputHelper output)
+{
+    public static TheoryData<string, string, string> Techniques => new()
+    {
+        { "pruning 0.5", "Pruning", "0.5" },
+        { "sharing 16", "WeightSharing", "16" },
+        { "static int8", "Quantization", "int8" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Techniques))]
+    public async Task The_distilled_model_is_closer_to_the_original_in_onnx_runtime(string technique, string option, string value)
+    {
+        using var temp = new TempFolder("distill-closer");
+        var model = TestAssets.Models.PaddleOcrClassifier.RequirePath();
+        var calibration = await RealDataSets.GetAsync("paddleocr-cls", 16);
+        var validation = await RealDataSets.GetAsync("paddleocr-cls", 16, first: 16);
+        // Only the technique: no other quantization beside pruning or sharing.
+        (string, string)[] options = option == "Quantization" ? [(option, value)] : [(option, value), ("Quantization", "none")];
+        var plain = temp.Combine("plain.onnx");
+        var distilled = temp.Combine("distilled.onnx");
+        ModelCompressor.Compress(model, plain, "portable", QuantizedModelRuns.Recipe(options), calibrationData: calibration);
+        var result = ModelCompressor.Compress(model, distilled, "portable",
+            QuantizedModelRuns.Recipe([.. options, ("Distillation", "layerwise")]), calibrationData: calibration);
+        var notes = result.Pass("distill-layerwise").Notes;
+        Assert.Contains(notes, n => n.Contains("compressed layers fit to the teacher", StringComparison.Ordinal));
+
+        var before = (await Fidelity.OverDataSetAsync(model, plain, validation, temp.CreateFolder("plain-ort")))[0];
+        var after = (await Fidelity.OverDataSetAsync(model, distilled, validation, temp.CreateFolder("distilled-ort")))[0];
+        output.WriteLine($"{technique}: SQNR {before.SqnrDb:F2} -> {after.SqnrDb:F2} dB, top-1 agreement {before.Top1Agreement:P0} -> {after.Top1Agreement:P0}; {string.Join(" / ", notes)}");
+        Assert.True(after.SqnrDb > before.SqnrDb + 1, $"{technique}: {before.SqnrDb:F2} dB without, {after.SqnrDb:F2} dB with layer-wise distillation");
+        Assert.True(after.Top1Agreement >= before.Top1Agreement, $"{technique}: top-1 agreement {before.Top1Agreement} -> {after.Top1Agreement}");
+    }
+
+    [Fact]
+    public async Task One_and_two_threads_give_the_same_bytes()
+    {
+        using var temp = new TempFolder("distill-threads");
+        var model = TestAssets.Models.PaddleOcrClassifier.RequirePath();
+        var calibration = await RealDataSets.GetAsync("paddleocr-cls", 8);
+        var recipe = QuantizedModelRuns.Recipe(("Pruning", "0.5"), ("Quantization", "int8-weight"), ("Distillation", "layerwise"));
+        var one = temp.Combine("one.onnx");
+        var two = temp.Combine("two.onnx");
+        ModelCompressor.Compress(model, one, "portable", recipe, calibrationData: calibration, threads: 1);
+        ModelCompressor.Compress(model, two, "portable", recipe, calibrationData: calibration, threads: 2);
+        Assert.Equal(SHA256.HashData(File.ReadAllBytes(one)), SHA256.HashData(File.ReadAllBytes(two)));
+    }
+
+    [Fact]
+    public void Without_calibration_data_it_is_a_coded_error_naming_the_model()
+    {
+        using var temp = new TempFolder("distill-nodata");
+        var model = TestAssets.Models.PaddleOcrClassifier.RequirePath();
+        var error = Assert.Throws<CompressionException>(() =>
+            ModelCompressor.Compress(model, temp.Combine("out.onnx"), "portable", QuantizedModelRuns.Recipe(("Distillation", "layerwise"))));
+        Assert.Equal("MCB2009", error.Code);
+        Assert.Contains("CalibrationData", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(temp.Combine("out.onnx")));
+    }
+}
