@@ -15,6 +15,12 @@ internal sealed record DistilledLayer(NodeProto Node, string Input, string Outpu
     /// <summary>The teacher's float weights for this layer, in the same layout, when it has them (GPTQ's target).</summary>
     public float[]? TeacherWeights { get; init; }
 
+    /// <summary>
+    /// When the recipe prunes: the run of columns (N:M's M, else <see cref="LayerFinder.UnstructuredWindow"/>) within
+    /// which the sweep may move a row's pruned elements, keeping their count; null keeps the pass's mask as it is.
+    /// </summary>
+    public int? MaskWindow { get; init; }
+
     public bool IsConv => Node.OpType == "Conv";
 
     /// <summary>The weight's dims (Conv: [M, C/g, kh, kw]).</summary>

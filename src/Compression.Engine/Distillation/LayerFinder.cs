@@ -18,6 +18,9 @@ namespace Compression.Engine.Distillation;
 /// </summary>
 internal static class LayerFinder
 {
+    /// <summary>SparseGPT's block: unstructured masks are chosen again 128 columns at a time.</summary>
+    public const int UnstructuredWindow = 128;
+
     public static IReadOnlyList<DistilledLayer> Find(CompressionContext context, ModelProto teacher)
     {
         var index = new ModelIndex(context.Model);
@@ -55,6 +58,12 @@ internal static class LayerFinder
                 WeightDims = dims,
                 Target = target,
                 TeacherWeights = TeacherWeights(teacherIndex, node, dims),
+                MaskWindow = context.Recipe.Pruning switch
+                {
+                    PruningSpec.NOfM nm => nm.M,
+                    PruningSpec.Unstructured => UnstructuredWindow,
+                    _ => null,
+                },
             });
         }
         return layers;

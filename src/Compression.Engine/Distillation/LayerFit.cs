@@ -93,11 +93,17 @@ internal static class LayerFit
             {
                 var row = (g * perGroup) + j;
                 var w = new double[columns];
-                for (var k = 0; k < columns; k++) w[k] = target[k, j];
+                var mask = new bool[columns];
                 for (var k = 0; k < columns; k++)
                 {
+                    w[k] = target[k, j];
+                    mask[k] = pruned[layout.Flat(row, k)];
+                }
+                for (var k = 0; k < columns; k++)
+                {
+                    if (layer.MaskWindow is { } window && k % window == 0) Reselect(w, mask, u, k, Math.Min(columns, k + window));
                     var flat = layout.Flat(row, k);
-                    var q = pruned[flat] ? form.Zero(flat) : form.Project(flat, w[k]);
+                    var q = mask[k] ? form.Zero(flat) : form.Project(flat, w[k]);
                     var error = (w[k] - q) / u[k, k];
                     for (var m = k + 1; m < columns; m++) w[m] -= error * u[k, m];
                     fitted[flat] = q;
@@ -113,6 +119,22 @@ internal static class LayerFit
             }
         }
         return (fitted, newBias);
+    }
+
+    /// <summary>
+    /// SparseGPT's mask choice for columns [from, to) of one row, made as the sweep reaches them: the row keeps as many
+    /// pruned elements there as the pass chose, now the ones whose removal costs least, w²/[H⁻¹]ᵢᵢ (with H⁻¹ = UᵀU,
+    /// [H⁻¹]ᵢᵢ for the columns not yet fixed is uᵢᵢ²); ties prune the lower column.
+    /// </summary>
+    private static void Reselect(double[] w, bool[] mask, double[,] u, int from, int to)
+    {
+        var count = 0;
+        for (var k = from; k < to; k++) count += mask[k] ? 1 : 0;
+        if (count == 0 || count == to - from) return;
+        var order = Enumerable.Range(from, to - from)
+            .OrderBy(k => w[k] * w[k] / (u[k, k] * u[k, k])).ThenBy(k => k).ToArray();
+        for (var k = from; k < to; k++) mask[k] = false;
+        for (var i = 0; i < count; i++) mask[order[i]] = true;
     }
 
     /// <summary>‖A·U − Y‖² over one half's rows or all: Σ uᵀ(AᵀA)u − 2uᵀ(AᵀY)ⱼ + ‖yⱼ‖², U = [W; b] one column per output.</summary>
