@@ -17,9 +17,19 @@ public sealed class CancellationTests(PackageFixture package)
         app.Write("<ModelCompression Include=\"Models/detector.onnx\" />");
         app.AddModel("ch_PP-OCRv4_det_infer.onnx", "Models/detector.onnx");
 
+        // On a fast or idle machine the engine can finish between the check that it runs and the signal: such an
+        // attempt proves nothing about cancellation, so obj and the cache are emptied and the build is interrupted again (at most 3 times).
         Task<int?>? interrupt = null;
         var result = await app.RunAsync(["build"], build => interrupt = InterruptWhileTheEngineRuns(build));
         var engine = await interrupt!;
+        for (var attempt = 1; attempt < 3 && result.ExitCode == 0; attempt++)
+        {
+            Directory.Delete(app.Obj(), recursive: true);
+            foreach (var entry in Directory.GetFileSystemEntries(cache.Path))
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true); else File.Delete(entry);
+            result = await app.RunAsync(["build"], build => interrupt = InterruptWhileTheEngineRuns(build));
+            engine = await interrupt!;
+        }
 
         Assert.True(engine is not null, "the engine never started, or finished before the interrupt");
         Assert.NotEqual(0, result.ExitCode);
