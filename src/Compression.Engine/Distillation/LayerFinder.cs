@@ -26,6 +26,8 @@ internal static class LayerFinder
         var index = new ModelIndex(context.Model);
         var main = index.Main;
         var teacherIndex = new ModelIndex(teacher).Main;
+        var teacherNodes = teacherIndex.Graph.Node.Where(n => n.Name.Length > 0).GroupBy(n => n.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var pruned = context.Recipe.Pruning is PruningSpec.Unstructured or PruningSpec.NOfM;
         var qmax = context.Recipe.ReduceRange ? 64 : 127;
         var layers = new List<DistilledLayer>();
@@ -52,12 +54,13 @@ internal static class LayerFinder
             }
             var (output, bias) = Bias(main, node, layout.Rows);
             if (output is null) continue;
-            if (TeacherName(main, teacherIndex, node, output) is not { } target) continue;
+            var same = teacherNodes.GetValueOrDefault(node.Name) is { } n && n.OpType == node.OpType ? n : null;
+            if (TeacherName(main, teacherIndex, node, same, output) is not { } target) continue;
             layers.Add(new DistilledLayer(node, node.Input[0], output, layout, form, bias)
             {
                 WeightDims = dims,
                 Target = target,
-                TeacherWeights = TeacherWeights(teacherIndex, node, dims),
+                TeacherWeights = TeacherWeights(teacherIndex, node, same, dims),
                 MaskWindow = context.Recipe.Pruning switch
                 {
                     PruningSpec.NOfM nm => nm.M,
@@ -75,10 +78,9 @@ internal static class LayerFinder
     /// only the node says which teacher value is its product); else the same value name, or the name a QuantizeLinear
     /// → DequantizeLinear pair carries on; null when the teacher has none of them.
     /// </summary>
-    private static string? TeacherName(GraphIndex student, GraphIndex teacher, NodeProto node, string output)
+    private static string? TeacherName(GraphIndex student, GraphIndex teacher, NodeProto node, NodeProto? same, string output)
     {
-        if (output == node.Output[0] && node.Name.Length > 0
-            && teacher.Graph.Node.FirstOrDefault(n => n.Name == node.Name && n.OpType == node.OpType) is { } same) return same.Output[0];
+        if (output == node.Output[0] && same is not null) return same.Output[0];
         if (Computed(teacher, output)) return output;
         if (student.ConsumersOf(output) is [{ OpType: "QuantizeLinear" } q] && student.ConsumersOf(q.Output[0]) is [{ OpType: "DequantizeLinear" } dq]
             && Computed(teacher, dq.Output[0])) return dq.Output[0];
@@ -86,9 +88,9 @@ internal static class LayerFinder
     }
 
     /// <summary>The float weight of the teacher's node of the same name and operator, when it has the student's dims.</summary>
-    private static float[]? TeacherWeights(GraphIndex teacher, NodeProto node, long[] dims)
+    private static float[]? TeacherWeights(GraphIndex teacher, NodeProto node, NodeProto? same, long[] dims)
     {
-        if (node.Name.Length == 0 || teacher.Graph.Node.FirstOrDefault(n => n.Name == node.Name && n.OpType == node.OpType) is not { } same) return null;
+        if (same is null) return null;
         if (same.OpType == "Gemm" && same.GetInt("transB", 0) != node.GetInt("transB", 0)) return null;
         if (ConstantWeights.Find(teacher, same.Input[1]) is not { } weight || weight.Tensor.DataType != (int)DataType.Float) return null;
         return weight.Tensor.Dims.SequenceEqual(dims) ? TensorData.Read<float>(weight.Tensor) : null;

@@ -5,8 +5,7 @@ namespace Compression.Engine.Distillation;
 
 /// <summary>
 /// A shared weight: one uint8 index per element into a float codebook of <see cref="Size"/> values per channel (one
-/// channel when the codebook is per tensor). The fit chooses each element's entry and then the entries themselves
-/// (<see cref="CodebookFit"/>). When the recipe also prunes, each codebook's entry nearest 0 stands for the pruned
+/// channel when the codebook is per tensor). The fit chooses each element's entry. When the recipe also prunes, each codebook's entry nearest 0 stands for the pruned
 /// elements: it is held at exactly 0 and only they use it, so the zeros stay zeros and compress as one symbol.
 /// </summary>
 internal sealed class SharedWeightForm : WeightForm
@@ -41,10 +40,7 @@ internal sealed class SharedWeightForm : WeightForm
     /// <summary>Entries per codebook.</summary>
     public int Size { get; }
 
-    /// <summary>Every codebook's entries, codebook by codebook.</summary>
-    public double[] Entries => _entries;
-
-    /// <summary>The entry (index into <see cref="Entries"/>) that is held at 0, or −1.</summary>
+    /// <summary>The entry (index over every codebook's entries) that is held at 0, or −1.</summary>
     public int HeldEntry(int flat) => _zeroEntry is null ? -1 : (_channelOf(flat) * Size) + _zeroEntry[_channelOf(flat)];
 
     public override float[] Read()
@@ -77,14 +73,6 @@ internal sealed class SharedWeightForm : WeightForm
             if (best < 0 || Math.Abs(_entries[k] - value) < Math.Abs(_entries[best] - value)) best = k;
         }
         return best;
-    }
-
-    /// <summary>New entries (the held zeros stay 0).</summary>
-    public void SetEntries(double[] entries)
-    {
-        for (var k = 0; k < entries.Length; k++) _entries[k] = entries[k];
-        if (_zeroEntry is null) return;
-        for (var c = 0; c < _zeroEntry.Length; c++) _entries[(c * Size) + _zeroEntry[c]] = 0;
     }
 
     public override void Write(double[] values)
