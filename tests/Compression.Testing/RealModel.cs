@@ -19,6 +19,10 @@ public sealed record RealModel(string Name, string FileName, string Source)
     public string RequireVocabularyPath() =>
         TestAssets.Require(System.IO.Path.Combine(TestAssets.ModelsFolder, Vocabulary ?? throw new InvalidOperationException($"{Name} has no vocabulary")));
 
+    /// <summary>Where <see cref="Companion"/> is installed, failing the test with instructions when it is not.</summary>
+    public string RequireCompanionPath() =>
+        TestAssets.Require(System.IO.Path.Combine(TestAssets.ModelsFolder, Companion ?? throw new InvalidOperationException($"{Name} has no companion file")));
+
     /// <summary>Where the model is installed; may not exist yet (see <see cref="TestAssets.Require"/>).</summary>
     public string Path => System.IO.Path.Combine(TestAssets.ModelsFolder, FileName);
 
