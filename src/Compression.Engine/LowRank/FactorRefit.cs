@@ -116,7 +116,7 @@ internal static class FactorRefit
     /// </summary>
     private sealed class Fit(FactoredLayer layer, string middle, string output, double[] bias, int samples)
     {
-        private readonly RefitStatistics[] _halves = [new(), new()];
+        private readonly RefitStatistics[] _halves = Halves(RefitStatistics.OutputSpaceOf(layer.Original));
         private int _samplesSeen;
         private double[,]? _pendingH;
         private double[,]? _pendingY;
@@ -142,6 +142,8 @@ internal static class FactorRefit
             _halves[_samplesSeen++ % 2].Add(h, y);
             (_pendingH, _pendingY) = (null, null);
         }
+
+        private static RefitStatistics[] Halves(Matrix<double>? outputSpace) => [new(outputSpace), new(outputSpace)];
 
         /// <summary>The better of the SVD's factors and the second-factor refit, by the same held-out error.</summary>
         public FitKind SecondFactorChoice { get; private set; }

@@ -68,7 +68,12 @@ internal sealed partial class ConsumerProject : IDisposable
     /// <summary>Runs a dotnet command in the project folder; detailed verbosity so skipped targets are visible.</summary>
     public Task<BuildResult> RunAsync(params string[] arguments) => RunAsync(arguments, started: null);
 
-    /// <summary>As <see cref="RunAsync(string[])"/>, with the running dotnet process handed to <paramref name="started"/>.</summary>
+    /// <summary>
+    /// As <see cref="RunAsync(string[])"/>, with the running dotnet process handed to <paramref name="started"/> (to be
+    /// interrupted): where this process ignores SIGINT, as everything started in the background by a non-interactive
+    /// shell does, the child would inherit that and .NET would never see a Ctrl+C, so it starts through
+    /// `env --default-signal=INT`, which execs dotnet (same pid) with SIGINT's default restored.
+    /// </summary>
     public async Task<BuildResult> RunAsync(string[] arguments, Action<System.Diagnostics.Process>? started)
     {
         var errorLog = _folder.Combine($"errors-{Guid.NewGuid():N}.log");
@@ -77,7 +82,8 @@ internal sealed partial class ConsumerProject : IDisposable
         var environment = CleanEnvironment();
         environment["NUGET_PACKAGES"] = _package.NuGetPackages;
         environment["ModelCompressionCacheDir"] = CacheDirectory;
-        var result = await ProcessRunner.RunAsync("dotnet", all, TimeSpan.FromMinutes(5), environment, ProjectDirectory, started: started);
+        var (program, programArguments) = started is not null && InterruptIgnored() ? ("env", new[] { "--default-signal=INT", "dotnet" }.Concat(all).ToList()) : ("dotnet", all);
+        var result = await ProcessRunner.RunAsync(program, programArguments, TimeSpan.FromMinutes(5), environment, ProjectDirectory, started: started);
         // Detailed verbosity prefixes each line with its node and project ("   1:7>"); the error itself follows.
         List<string> Lines(string log) => File.Exists(log)
             ? File.ReadAllLines(log).Where(l => l.Trim().Length > 0).Select(l => NodePrefix().Replace(l, "")).ToList()
@@ -100,6 +106,15 @@ internal sealed partial class ConsumerProject : IDisposable
         while (match.Success && match.Groups["name"].Value != member) match = match.NextMatch();
         Assert.True(match.Success, $"no {member} in {className}");
         return match.Groups["value"].Value.Trim('"').TrimEnd('L');
+    }
+
+    /// <summary>Whether SIGINT (bit 1 of the SigIgn mask) is ignored by this process, on Linux.</summary>
+    private static bool InterruptIgnored()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return false;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
     }
 
     /// <summary>The environment of a child dotnet: without the variables `dotnet test` sets for its own MSBuild.</summary>
