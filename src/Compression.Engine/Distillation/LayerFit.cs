@@ -37,13 +37,15 @@ internal static class LayerFit
         var pruned = layer.Weight.Pruned();
         var bias = layer.Bias?.Read();
         var refit = true;
+        // Both targets of one half share that half's factorizations.
+        var systems = new Dictionary<(int Group, int? Half), GroupSystem>();
         if (statistics.HasHalves && !alwaysRefit)
         {
             double HeldOut(bool withRefit) =>
-                Error(statistics, 1, Solve(statistics, 0, withRefit, current, pruned, bias)) + Error(statistics, 0, Solve(statistics, 1, withRefit, current, pruned, bias));
+                Error(statistics, 1, Solve(statistics, 0, withRefit, current, pruned, bias, systems)) + Error(statistics, 0, Solve(statistics, 1, withRefit, current, pruned, bias, systems));
             refit = HeldOut(true) < HeldOut(false);
         }
-        var fitted = Solve(statistics, null, refit, current, pruned, bias);
+        var fitted = Solve(statistics, null, refit, current, pruned, bias, systems);
         var before = Error(statistics, null, (current.Select(v => (double)v).ToArray(), bias));
         var after = Error(statistics, null, fitted);
         var signal = Enumerable.Range(0, layer.Layout.Rows).Sum(r => statistics.Signal(r));
@@ -56,7 +58,8 @@ internal static class LayerFit
     }
 
     /// <summary>Representable weights (flat, the tensor's layout) and the bias for them, from one half's sums or all.</summary>
-    private static (double[] Weights, double[]? Bias) Solve(LayerStatistics statistics, int? half, bool refit, float[] current, bool[] pruned, double[]? bias)
+    private static (double[] Weights, double[]? Bias) Solve(LayerStatistics statistics, int? half, bool refit, float[] current, bool[] pruned, double[]? bias,
+        Dictionary<(int Group, int? Half), GroupSystem> systems)
     {
         var layer = statistics.Layer;
         var layout = layer.Layout;
@@ -67,28 +70,14 @@ internal static class LayerFit
         var newBias = bias is null ? null : new double[bias.Length];
         for (var g = 0; g < layout.Groups; g++)
         {
-            var gram = statistics.Gram(g, half);
-            var cross = statistics.Cross(g, half);
-            var count = gram[columns, columns];
-            var sums = gram.SubMatrix(0, columns, columns, 1);
-            var h = gram.SubMatrix(0, columns, 0, columns);
-            var d = cross.SubMatrix(0, columns, 0, perGroup);
-            if (bias is not null)
-            {
-                h -= sums * sums.Transpose() / count;
-                d -= sums * cross.SubMatrix(columns, 1, 0, perGroup) / count;
-            }
-            var lambda = (Damping * h.Diagonal().Sum() / columns) + 1e-12;
-            var damped = h + (Matrix<double>.Build.DenseIdentity(columns) * lambda);
+            if (!systems.TryGetValue((g, half), out var system)) systems[(g, half)] = system = GroupSystem.Of(statistics, g, half, bias is not null);
+            var (cross, sums, count, lambda) = (system.Cross, system.Sums, system.Count, system.Lambda);
             var prior = Matrix<double>.Build.Dense(columns, perGroup, (k, j) => current[layout.Flat((g * perGroup) + j, k)]);
             var own = layer.TeacherWeights is { } teacher
                 ? Matrix<double>.Build.Dense(columns, perGroup, (k, j) => teacher[layout.Flat((g * perGroup) + j, k)])
                 : prior;
-            var cholesky = damped.Cholesky();
-            var target = refit ? cholesky.Solve(d + (own * lambda)) : own;
-            var inverse = cholesky.Solve(Matrix<double>.Build.DenseIdentity(columns));
-            // H⁻¹ = Uᵀ·U with U upper triangular: row i of U spreads column i's error over the columns after it.
-            var u = inverse.Cholesky().Factor.Transpose().ToArray();
+            var target = refit ? system.Cholesky.Solve(system.CenteredCross + (own * lambda)) : own;
+            var u = system.InverseFactor;
             Parallel.For(0, perGroup, j =>
             {
                 var row = (g * perGroup) + j;
@@ -119,6 +108,58 @@ internal static class LayerFit
             }
         }
         return (fitted, newBias);
+    }
+
+    /// <summary>
+    /// One group's normal equations over one half (or all rows), factored once for both targets: H = XᵀX (centered when
+    /// the layer has a bias) damped by λ, its Cholesky factor for the refit's solve, and U, the upper-triangular factor
+    /// with UᵀU = H⁻¹ that GPTQ's sweep reads. U comes from H itself: with P the reversal permutation and
+    /// P·H·P = L·Lᵀ, H⁻¹ = (P·L⁻¹·P)ᵀ(P·L⁻¹·P) and P·L⁻¹·P is upper triangular, so one more Cholesky and a triangular
+    /// inverse replace forming H⁻¹ and factoring it again.
+    /// </summary>
+    private sealed record GroupSystem(Matrix<double> Cross, Matrix<double> Sums, double Count, double Lambda, Matrix<double> CenteredCross,
+        MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double> Cholesky, double[,] InverseFactor)
+    {
+        public static GroupSystem Of(LayerStatistics statistics, int group, int? half, bool centered)
+        {
+            var columns = statistics.Layer.Layout.Columns;
+            var perGroup = statistics.Layer.Layout.RowsPerGroup;
+            var gram = statistics.Gram(group, half);
+            var cross = statistics.Cross(group, half);
+            var count = gram[columns, columns];
+            var sums = gram.SubMatrix(0, columns, columns, 1);
+            var h = gram.SubMatrix(0, columns, 0, columns);
+            var d = cross.SubMatrix(0, columns, 0, perGroup);
+            if (centered)
+            {
+                h -= sums * sums.Transpose() / count;
+                d -= sums * cross.SubMatrix(columns, 1, 0, perGroup) / count;
+            }
+            var lambda = (Damping * h.Diagonal().Sum() / columns) + 1e-12;
+            var damped = h + (Matrix<double>.Build.DenseIdentity(columns) * lambda);
+            return new GroupSystem(cross, sums, count, lambda, d, damped.Cholesky(), UpperFactorOfInverse(damped));
+        }
+
+        private static double[,] UpperFactorOfInverse(Matrix<double> h)
+        {
+            var n = h.RowCount;
+            var l = Matrix<double>.Build.Dense(n, n, (i, j) => h[n - 1 - i, n - 1 - j]).Cholesky().Factor.ToArray();
+            var u = new double[n, n];
+            // Column j of L⁻¹ depends on no other column: the columns run in parallel, each summed in a fixed order.
+            Parallel.For(0, n, j =>
+            {
+                var x = new double[n];
+                x[j] = 1 / l[j, j];
+                for (var i = j + 1; i < n; i++)
+                {
+                    double sum = 0;
+                    for (var k = j; k < i; k++) sum += l[i, k] * x[k];
+                    x[i] = -sum / l[i, i];
+                }
+                for (var i = j; i < n; i++) u[n - 1 - i, n - 1 - j] = x[i];
+            });
+            return u;
+        }
     }
 
     /// <summary>

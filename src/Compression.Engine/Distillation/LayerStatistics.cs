@@ -11,7 +11,7 @@ namespace Compression.Engine.Distillation;
 /// added in ordinal order and MathNet's managed products split only independent elements: the same bytes on every
 /// run and thread count.
 /// </summary>
-internal sealed class LayerStatistics(DistilledLayer layer, int samples)
+internal sealed class LayerStatistics(DistilledLayer layer)
 {
     // Two halves (even and odd samples), so a fit made on one can be judged on the other.
     private readonly Matrix<double>?[,] _gram = new Matrix<double>?[2, layer.Layout.Groups];
@@ -39,48 +39,88 @@ internal sealed class LayerStatistics(DistilledLayer layer, int samples)
     private static Matrix<double> Pick(Matrix<double>?[,] sums, int group, int? half) =>
         half is { } h ? sums[h, group]! : sums[1, group] is { } odd ? sums[0, group]! + odd : sums[0, group]!;
 
-    public void Add(Tensor input, Tensor target)
+    /// <summary>
+    /// The teacher's rows of <paramref name="layer"/>'s target in one sample, per group, on the fixed stride through its
+    /// positions (⌈budget / samples⌉ of them, at least 64): sampled once per sample and reused by every wave and fit,
+    /// since the teacher never changes. Null when the target's shape is not the layer's.
+    /// </summary>
+    public static TargetRows? Sample(DistilledLayer layer, Tensor target, int samples)
     {
-        if (Unusable is not null) return;
-        Numerics.ManagedLinearAlgebra.Ensure();
-        var layout = Layer.Layout;
-        var columns = layout.Columns;
+        var layout = layer.Layout;
         var perGroup = layout.RowsPerGroup;
-        int positions, channels = 0, height = 1, width = 1, oh = 1, ow = 1;
-        PatchRows? patches = null;
-        if (Layer.IsConv)
+        int positions, oh = 1, ow = 1;
+        if (layer.IsConv)
         {
-            if (input.Rank != 4 || target.Rank != 4 || target.Shape[1] != layout.Rows || target.Shape[0] != input.Shape[0]
-                || input.Shape[1] != Layer.WeightDims[1] * layout.Groups)
-            {
-                Unusable = "shapes differ from the teacher's";
-                return;
-            }
-            patches = PatchRows.Conv(Layer.Node, Layer.WeightDims, input.Shape.ToArray(), target.Shape.ToArray());
-            (channels, height, width, oh, ow) = (input.Shape[1], input.Shape[2], input.Shape[3], target.Shape[2], target.Shape[3]);
+            if (target.Rank != 4 || target.Shape[1] != layout.Rows) return null;
+            (oh, ow) = (target.Shape[2], target.Shape[3]);
             positions = target.Shape[0] * oh * ow;
         }
         else
         {
-            if (input.Rank < 2 || target.Rank != input.Rank || input.Shape[^1] != columns || target.Shape[^1] != layout.Rows
-                || !input.Shape.Take(input.Rank - 1).SequenceEqual(target.Shape.Take(target.Rank - 1)))
+            if (target.Rank < 2 || target.Shape[^1] != layout.Rows) return null;
+            positions = target.Length / layout.Rows;
+        }
+        var budget = Math.Max(4096, 4 * (layout.Columns + 1));
+        var take = (int)Math.Min(positions, Math.Max(64, (budget + samples - 1) / samples));
+        var t = target.ReadOnlySpan<float>();
+        var groups = new Matrix<double>[layout.Groups];
+        for (var g = 0; g < layout.Groups; g++)
+        {
+            var y = Matrix<double>.Build.Dense(take, perGroup);
+            for (var r = 0; r < take; r++)
+            {
+                var p = (int)((long)positions * r / take);
+                if (layer.IsConv)
+                {
+                    var (n, rest) = (p / (oh * ow), p % (oh * ow));
+                    for (var j = 0; j < perGroup; j++) y[r, j] = t[((((n * layout.Rows) + (g * perGroup) + j) * oh * ow)) + rest];
+                }
+                else
+                {
+                    for (var j = 0; j < perGroup; j++) y[r, j] = t[(p * layout.Rows) + (g * perGroup) + j];
+                }
+            }
+            groups[g] = y;
+        }
+        return new TargetRows(target.Shape.ToArray(), positions, groups);
+    }
+
+    /// <summary>Adds one sample: the student's input to the layer and the teacher's rows at the same positions.</summary>
+    public void Add(Tensor input, TargetRows? target)
+    {
+        if (Unusable is not null) return;
+        if (target is null) { Unusable = "shapes differ from the teacher's"; return; }
+        Numerics.ManagedLinearAlgebra.Ensure();
+        var layout = Layer.Layout;
+        var columns = layout.Columns;
+        var perGroup = layout.RowsPerGroup;
+        var (shape, positions) = (target.Shape, target.Positions);
+        int channels = 0, height = 1, width = 1, oh = 1, ow = 1;
+        PatchRows? patches = null;
+        if (Layer.IsConv)
+        {
+            if (input.Rank != 4 || shape[0] != input.Shape[0] || input.Shape[1] != Layer.WeightDims[1] * layout.Groups)
             {
                 Unusable = "shapes differ from the teacher's";
                 return;
             }
-            positions = input.Length / columns;
+            patches = PatchRows.Conv(Layer.Node, Layer.WeightDims, input.Shape.ToArray(), shape);
+            if (patches is null) { Unusable = "not a 2-D convolution"; return; }
+            (channels, height, width, oh, ow) = (input.Shape[1], input.Shape[2], input.Shape[3], shape[2], shape[3]);
         }
-        if (patches is null && Layer.IsConv) { Unusable = "not a 2-D convolution"; return; }
-        var budget = Math.Max(4096, 4 * (columns + 1));
-        var take = (int)Math.Min(positions, Math.Max(64, (budget + samples - 1) / samples));
+        else if (input.Rank < 2 || shape.Length != input.Rank || input.Shape[^1] != columns || !input.Shape.Take(input.Rank - 1).SequenceEqual(shape.Take(shape.Length - 1)))
+        {
+            Unusable = "shapes differ from the teacher's";
+            return;
+        }
         var x = input.ReadOnlySpan<float>();
-        var t = target.ReadOnlySpan<float>();
         var row = new double[columns + 1];
         var part = _added++ % 2;
         for (var g = 0; g < layout.Groups; g++)
         {
+            var y = target.PerGroup[g];
+            var take = y.RowCount;
             var a = Matrix<double>.Build.Dense(take, columns + 1);
-            var y = Matrix<double>.Build.Dense(take, perGroup);
             for (var r = 0; r < take; r++)
             {
                 var p = (int)((long)positions * r / take);
@@ -88,14 +128,11 @@ internal sealed class LayerStatistics(DistilledLayer layer, int samples)
                 {
                     var (n, rest) = (p / (oh * ow), p % (oh * ow));
                     patches.Write(x, channels, height, width, n, rest / ow, rest % ow, row, g * (channels / layout.Groups), channels / layout.Groups);
-                    for (var j = 0; j < perGroup; j++)
-                        y[r, j] = t[((((n * layout.Rows) + (g * perGroup) + j) * oh * ow)) + rest];
                 }
                 else
                 {
                     for (var k = 0; k < columns; k++) row[k] = x[(p * columns) + k];
                     row[columns] = 1;
-                    for (var j = 0; j < perGroup; j++) y[r, j] = t[(p * layout.Rows) + j];
                 }
                 for (var k = 0; k <= columns; k++) a[r, k] = row[k];
                 for (var j = 0; j < perGroup; j++) _signal[part, (g * perGroup) + j] += y[r, j] * y[r, j];
@@ -107,3 +144,6 @@ internal sealed class LayerStatistics(DistilledLayer layer, int samples)
         }
     }
 }
+
+/// <summary>A layer's target in one sample: its shape, its number of positions, and the sampled rows per group.</summary>
+internal sealed record TargetRows(int[] Shape, int Positions, Matrix<double>[] PerGroup);

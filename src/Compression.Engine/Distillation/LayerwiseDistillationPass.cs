@@ -28,64 +28,78 @@ internal sealed class LayerwiseDistillationPass : ICompressionPass
         var teacher = context.Teacher ?? throw new InvalidOperationException("layer-wise distillation runs after the plan kept its teacher");
         var data = context.CalibrationData ?? throw new InvalidOperationException("layer-wise distillation needs CalibrationData (the planner requires it)");
         var samples = DataSet.SampleFolders(data);
-        if (LayerFinder.Find(context, teacher).Count == 0) return PassReport.Nothing(Name, "no compressed Conv, MatMul or Gemm layer in a form the fit can hold");
+        var found = LayerFinder.Find(context, teacher);
+        if (found.Count == 0) return PassReport.Nothing(Name, "no compressed Conv, MatMul or Gemm layer in a form the fit can hold");
+        var targets = new TeacherTargets(teacher, context.Original.SourcePath, samples, found, context.Threads);
+        var all = Enumerable.Range(0, samples.Count).ToList();
 
         // Two ways to pick each layer's target (per layer on held-out samples, or the refit everywhere): a layer's own
         // error does not say how errors compound downstream, and fits on few samples can match those samples almost
         // exactly. So each way is fit on the even samples and judged by how well the model then agrees with the
-        // teacher's outputs on the odd ones; the better way is fit again on all samples.
+        // teacher's outputs on the odd ones; the better way is fit again on all samples, unless the undistilled
+        // student agrees better on those held-out samples than either: then the fit is not written at all.
         var start = context.Model.Graph.Clone();
         var refitEverywhere = true;
-        double perLayerScore = double.NaN, everywhereScore = double.NaN;
+        double undistilledScore = double.NaN, perLayerScore = double.NaN, everywhereScore = double.NaN;
         if (samples.Count >= 4)
         {
-            var fitOn = samples.Where((_, i) => i % 2 == 0).ToList();
+            var fitOn = all.Where(i => i % 2 == 0).ToList();
             var judgeOn = samples.Where((_, i) => i % 2 == 1).ToList();
             var agreement = new OutputAgreement(teacher.Graph.Output.Select(o => o.Name));
             DataSetRuns.Observe(teacher, context.Original.SourcePath, judgeOn, context.Threads, agreement.Recorder);
-            Distill(context, teacher, fitOn, alwaysRefit: false);
+            undistilledScore = Agreement(context, judgeOn, agreement);
+            Distill(context, targets, samples, fitOn, alwaysRefit: false);
             perLayerScore = Agreement(context, judgeOn, agreement);
             context.Model.Graph = start.Clone();
-            Distill(context, teacher, fitOn, alwaysRefit: true);
+            Distill(context, targets, samples, fitOn, alwaysRefit: true);
             everywhereScore = Agreement(context, judgeOn, agreement);
             context.Model.Graph = start;
             refitEverywhere = !(perLayerScore > everywhereScore);
+            if (undistilledScore > Math.Max(perLayerScore, everywhereScore))
+            {
+                return new PassReport(Name, 0, 0, 0,
+                [
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"the undistilled model kept: fit on the even samples, model output SQNR vs the teacher on the odd ones was {perLayerScore:F1} dB with targets chosen per layer and {everywhereScore:F1} dB refit everywhere, {undistilledScore:F1} dB without distillation"),
+                    string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s, process peak working set {PeakMegabytes():F0} MB"),
+                ]);
+            }
         }
-        var chosen = Distill(context, teacher, samples, refitEverywhere);
+        var chosen = Distill(context, targets, samples, all, refitEverywhere);
         var (layers, waves, fits, skipped) = chosen;
         var improved = fits.Count(f => f.After < f.Before);
         var gains = fits.Where(f => f.Signal > 0).Select(f => (Db(f.Signal, f.Before), Db(f.Signal, f.After))).ToList();
-        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         return new PassReport(Name, improved, 0, 0,
         [
             string.Create(CultureInfo.InvariantCulture,
                 $"{improved} of {layers.Count} compressed layers fit to the teacher in {waves} waves over {samples.Count} samples ({string.Join(", ", layers.GroupBy(l => l.Weight.Kind).Select(g => $"{g.Count()} {g.Key}"))}); {skipped} not fit (shapes differ from the teacher's)"),
             string.Create(CultureInfo.InvariantCulture,
-                $"targets {(refitEverywhere ? "refit for every layer" : "chosen per layer on held-out samples")} (fit on the even samples, model output SQNR vs the teacher on the odd ones: {perLayerScore:F1} dB chosen per layer, {everywhereScore:F1} dB refit everywhere); {fits.Count(f => f.Refit)} layers refit, {fits.Count(f => !f.Refit)} toward the teacher's weights"),
+                $"targets {(refitEverywhere ? "refit for every layer" : "chosen per layer on held-out samples")} (fit on the even samples, model output SQNR vs the teacher on the odd ones: {perLayerScore:F1} dB chosen per layer, {everywhereScore:F1} dB refit everywhere, {undistilledScore:F1} dB undistilled); {fits.Count(f => f.Refit)} layers refit, {fits.Count(f => !f.Refit)} toward the teacher's weights"),
             string.Create(CultureInfo.InvariantCulture,
                 $"median layer output SQNR on the calibration rows {Median(gains.Select(g => g.Item1))} dB before, {Median(gains.Select(g => g.Item2))} dB after"),
-            string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s, process peak working set {peak:F0} MB"),
+            string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s, process peak working set {PeakMegabytes():F0} MB"),
         ]);
     }
 
+    private static double PeakMegabytes() => Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+
     private sealed record Outcome(IReadOnlyList<DistilledLayer> Layers, int Waves, List<LayerFit.Result> Fits, int Skipped);
 
-    private static Outcome Distill(CompressionContext context, ModelProto teacher, IReadOnlyList<string> samples, bool alwaysRefit)
+    /// <summary>Fits every layer, wave by wave, on the samples at <paramref name="fitOn"/> (indices into <paramref name="samples"/>).</summary>
+    private static Outcome Distill(CompressionContext context, TeacherTargets targets, IReadOnlyList<string> samples, IReadOnlyList<int> fitOn, bool alwaysRefit)
     {
-        var layers = LayerFinder.Find(context, teacher);
+        var layers = LayerFinder.Find(context, context.Teacher!);
         var waves = Waves(context.Model, layers);
         var fits = new List<LayerFit.Result>();
         var skipped = 0;
         foreach (var wave in waves)
         {
-            var statistics = wave.Select(l => new LayerStatistics(l, samples.Count)).ToList();
-            var teacherRun = new TruncatedRun(teacher, context.Original.SourcePath, wave.Select(l => l.Target).Distinct().ToList(), context.Threads);
+            var statistics = wave.Select(l => new LayerStatistics(l)).ToList();
             var studentRun = new TruncatedRun(context.Model, context.Original.SourcePath, wave.Select(l => l.Input).Distinct().ToList(), context.Threads);
-            foreach (var sample in samples)
+            foreach (var sample in fitOn)
             {
-                var targets = teacherRun.Run(sample);
-                var inputs = studentRun.Run(sample);
-                foreach (var s in statistics) s.Add(inputs[s.Layer.Input], targets[s.Layer.Target]);
+                var inputs = studentRun.Run(samples[sample]);
+                foreach (var s in statistics) s.Add(inputs[s.Layer.Input], targets.Of(s.Layer, sample));
             }
             foreach (var s in statistics)
             {

@@ -61,21 +61,23 @@ internal static class Planner
             steps.Add(Technique(registration, recipe, null));
             if (needs.ThenRest is { } rest) steps.Add(Technique(PassRegistry.Get(rest), recipe, registration.Name));
         }
-        if (recipe.Distillation == DistillationMode.Layerwise)
-        {
-            if (!inputs.HasCalibrationData)
-                throw new CompressionException(EngineErrorCodes.DistillationNeedsData,
-                    "Distillation=layerwise needs CalibrationData: the original model teaches each compressed layer on those samples.", inputs.File);
-            if (steps.Any(s => s.Kind == StepKind.Technique))
-                steps.Add(new PlanStep(StepKind.Distillation, "distill-layerwise",
-                    "every compressed Conv/MatMul/Gemm fit to the original's output on the student's own inputs, its form held (GPTQ/OBS sweep, bias correction)")
-                {
-                    Pass = _ => new Distillation.LayerwiseDistillationPass(),
-                    ExpectsChange = true,
-                });
-        }
+        if (recipe.Distillation == DistillationMode.Layerwise && !inputs.HasCalibrationData)
+            throw new CompressionException(EngineErrorCodes.DistillationNeedsData,
+                "Distillation=layerwise needs CalibrationData: the original model teaches each compressed layer on those samples.", inputs.File);
+        // Auto (the built-in profiles) distills when there is data and does not warn when nothing was worth fitting.
+        var distills = recipe.Distillation == DistillationMode.Layerwise || (recipe.Distillation == DistillationMode.Auto && inputs.HasCalibrationData);
+        if (distills && steps.Any(s => s.Kind == StepKind.Technique))
+            steps.Add(new PlanStep(StepKind.Distillation, "distill-layerwise",
+                "every compressed Conv/MatMul/Gemm fit to the original's output on the student's own inputs, its form held (GPTQ/OBS sweep, bias correction)")
+            {
+                Pass = _ => new Distillation.LayerwiseDistillationPass(),
+                ExpectsChange = recipe.Distillation == DistillationMode.Layerwise,
+            });
         if (recipe.Packing != PackingMode.None)
             steps.Add(new PlanStep(StepKind.Packing, RecipeOptions.Word(recipe.Packing), "the saved file entropy-coded; the accessor decodes it"));
+        // The plan's recipe says what runs: auto becomes layerwise or none.
+        if (recipe.Distillation == DistillationMode.Auto)
+            recipe = recipe with { Distillation = steps.Any(s => s.Kind == StepKind.Distillation) ? DistillationMode.Layerwise : DistillationMode.None };
         return new CompressionPlan(recipe, steps);
     }
 

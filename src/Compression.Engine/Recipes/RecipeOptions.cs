@@ -22,7 +22,7 @@ internal static class RecipeOptions
             (r, v) => r with { LowRank = ParseLowRank(v) }, r => Format(r.LowRank)),
         new("WeightSharing", "--weight-sharing", "none or a cluster count from 2 to 256",
             (r, v) => r with { WeightSharing = ParseClusters(v) }, r => r.WeightSharing?.ToString(CultureInfo.InvariantCulture) ?? "none"),
-        new("Distillation", "--distillation", "none, layerwise",
+        new("Distillation", "--distillation", "none, layerwise, auto (layerwise when there is CalibrationData)",
             (r, v) => r with { Distillation = ParseWord<DistillationMode>("Distillation", v) }, r => Word(r.Distillation)),
         new("Packing", "--packing", "none, brotli",
             (r, v) => r with { Packing = ParseWord<PackingMode>("Packing", v) }, r => Word(r.Packing)),

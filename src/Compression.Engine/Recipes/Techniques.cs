@@ -21,7 +21,8 @@ internal abstract record LowRankSpec
     public sealed record Rank(double Fraction) : LowRankSpec;
 }
 
-internal enum DistillationMode { None, Layerwise }
+/// <summary>Layer-wise distillation: never, always (CalibrationData required), or whenever the item has CalibrationData (the built-in profiles).</summary>
+internal enum DistillationMode { None, Layerwise, Auto }
 
 internal enum PackingMode { None, Brotli }
 

@@ -1,8 +1,8 @@
 namespace Compression.Build.Tests.Integration;
 
 /// <summary>
-/// A device profile that wants static int8: the model with CalibrationData gets it; the one without gets int8-weight
-/// and a warning with its code and file — never a silently bad model.
+/// A device profile that wants static int8: the model with CalibrationData gets it, distilled layer-wise (the profiles'
+/// default with data); the one without gets int8-weight and a warning with its code and file — never a silently bad model.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class StaticInt8BuildTests(PackageFixture package)
@@ -22,7 +22,7 @@ public sealed class StaticInt8BuildTests(PackageFixture package)
         var build = await app.RunAsync("build", "-r", "linux-x64");
         build.AssertSucceeded();
         var accessor = app.Accessor("linux-x64");
-        Assert.Equal(("desktop-x64", "int8"), (ConsumerProject.Constant(accessor, "HelloDeepa", "Profile"), ConsumerProject.Constant(accessor, "HelloDeepa", "Recipe")));
+        Assert.Equal(("desktop-x64", "int8 + distill layerwise"), (ConsumerProject.Constant(accessor, "HelloDeepa", "Profile"), ConsumerProject.Constant(accessor, "HelloDeepa", "Recipe")));
         Assert.Equal(("desktop-x64", "int8-weight"), (ConsumerProject.Constant(accessor, "Classifier", "Profile"), ConsumerProject.Constant(accessor, "Classifier", "Recipe")));
 
         // Exactly one warning, MCB2102, on the classifier's file; the log line names both.

@@ -34,11 +34,13 @@ public class PlannerTests
             foreach (var calibrated in new[] { false, true })
             {
                 data.Add(model, "none", calibrated, "");
-                data.Add(model, "portable", calibrated, "int8-weight");
-                data.Add(model, "gpu", calibrated, "fp16");
+                // With calibration data every profile but none distills (Distillation=auto).
+                var distill = calibrated ? ", distill-layerwise" : "";
+                data.Add(model, "portable", calibrated, "int8-weight" + distill);
+                data.Add(model, "gpu", calibrated, "fp16" + distill);
                 foreach (var profile in new[] { "desktop-x64", "desktop-arm64", "edge" })
-                    data.Add(model, profile, calibrated, calibrated ? convert + StaticInt8Steps : "fallback MCB2102, int8-weight");
-                data.Add(model, "mobile", calibrated, calibrated ? convert + StaticInt8Steps + ", brotli" : "fallback MCB2102, int8-weight, brotli");
+                    data.Add(model, profile, calibrated, calibrated ? convert + StaticInt8Steps + distill : "fallback MCB2102, int8-weight");
+                data.Add(model, "mobile", calibrated, calibrated ? convert + StaticInt8Steps + distill + ", brotli" : "fallback MCB2102, int8-weight, brotli");
             }
         }
         return data;
@@ -119,6 +121,31 @@ public class PlannerTests
         var plan = Planner.Plan(TinyModels.Dense(16, 8), recipe, new PlanInputs(true));
         Assert.Equal("int8-weight, distill-layerwise, brotli", Names(plan));
         Assert.Equal(StepKind.Distillation, plan.Steps[1].Kind);
+    }
+
+    [Fact]
+    public void Auto_distills_when_there_is_calibration_data_and_is_silent_without_it()
+    {
+        var recipe = new Recipe { Distillation = DistillationMode.Auto, Quantization = QuantizationMode.Int8Weight };
+        var withData = Planner.Plan(TinyModels.Dense(16, 8), recipe, new PlanInputs(true));
+        Assert.Equal("int8-weight, distill-layerwise", Names(withData));
+        // Nothing worth fitting is no warning when the profile, not the item, asked for it.
+        Assert.False(withData.Steps[1].ExpectsChange);
+        var withoutData = Planner.Plan(TinyModels.Dense(16, 8), recipe, new PlanInputs(false));
+        Assert.Equal("int8-weight", Names(withoutData));
+        Assert.DoesNotContain(withoutData.Steps, s => s.Warning is not null);
+    }
+
+    [Fact]
+    public void Every_built_in_profile_but_none_distills_when_the_item_has_calibration_data()
+    {
+        foreach (var profile in Compression.Engine.Profiles.BuiltInProfiles.All)
+            Assert.Equal(profile.Name == "none" ? DistillationMode.None : DistillationMode.Auto, profile.Recipe.Distillation);
+        var desktop = Compression.Engine.Profiles.BuiltInProfiles.All.Single(p => p.Name == "desktop-x64");
+        var plan = Planner.Plan(TinyModels.Dense(16, 8), desktop.Recipe, new PlanInputs(true));
+        Assert.EndsWith("int8, distill-layerwise", Names(plan), StringComparison.Ordinal);
+        Assert.Equal(DistillationMode.Layerwise, plan.Recipe.Distillation); // what runs, not "auto"
+        Assert.Equal(DistillationMode.None, Planner.Plan(TinyModels.Dense(16, 8), desktop.Recipe, new PlanInputs(false)).Recipe.Distillation);
     }
 
     /// <summary>The plan as step names; a fallback with its code, an opset step with its versions.</summary>
