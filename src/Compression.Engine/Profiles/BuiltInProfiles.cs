@@ -6,8 +6,8 @@ namespace Compression.Engine.Profiles;
 /// The device profiles that ship with the package. Each recipe uses only techniques the engine implements today; the
 /// recipe each profile is headed for is in docs/profiles.md, and a profile moves to it as the
 /// passes land and measurements on the real models confirm them. The device profiles want static int8, which needs
-/// the item's CalibrationData; without it they fall back to int8-weight with warning MCB2102. Every profile but none
-/// distills layer-wise when the item has CalibrationData (<see cref="DistillationMode.Auto"/>), and keeps the
+/// the item's CalibrationData; without it they fall back to int8-weight with warning MCB2102. Every profile that
+/// quantizes to integers distills layer-wise when the item has CalibrationData (<see cref="DistillationMode.Auto"/>), and keeps the
 /// undistilled model where distillation agrees worse with the original on held-out calibration samples.
 /// </summary>
 internal static class BuiltInProfiles
@@ -29,6 +29,6 @@ internal static class BuiltInProfiles
             ["android-*", "ios-*", "iossimulator-*", "maccatalyst-*"]),
         new("edge", "small Linux devices: static int8, else int8 weights", new Recipe { Quantization = QuantizationMode.Int8, Distillation = DistillationMode.Auto },
             ["linux-arm", "linux-musl-arm", "linux-bionic-*"]),
-        new("gpu", "GPUs: half precision", new Recipe { Quantization = QuantizationMode.Fp16, Distillation = DistillationMode.Auto }, []),
+        new("gpu", "GPUs: half precision", new Recipe { Quantization = QuantizationMode.Fp16 }, []),
     ];
 }
