@@ -9,6 +9,10 @@ return args.FirstOrDefault() switch
     "kernels" => KernelThroughput(),
     "quantized" => await QuantizedLatencyBenchmark.RunAsync(args[1..]),
     "child" => ChildProcess.RunChild(args[1..]),
+    // Runs one command and prints its wall and CPU time and peak RSS (the child the distillation benchmark measures through).
+    "measure" => ChildProcess.RunMeasured(args[1..]),
+    // Issue 17's table: modelc compress per model, technique and distillation, then SQNR and accuracy in ONNX Runtime.
+    "distillation" => await DistillationBenchmark.RunAsync(args[1..]),
     "profile" => await NodeProfile.RunAsync(args[1..]),
     "packing" => PackingBenchmark.Run(args[1..]),
     "sharing" => SharingBenchmark.Run(args[1..]),
@@ -39,6 +43,6 @@ static int KernelThroughput()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Compression.Benchmarks io [--synthetic-mb N] [--runs N] [MODEL ...] | executor [--iterations N] | kernels | quantized [--iterations N] [--threads 1,2]");
+    Console.Error.WriteLine("usage: Compression.Benchmarks io [--synthetic-mb N] [--runs N] [MODEL ...] | executor [--iterations N] | kernels | quantized [--iterations N] [--threads 1,2] | distillation [--model A,B] [--technique T,U] [--distillation none,layerwise] [--timeout-minutes N] [--keep DIR]");
     return 2;
 }
