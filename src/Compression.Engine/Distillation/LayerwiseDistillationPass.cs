@@ -18,7 +18,12 @@ namespace Compression.Engine.Distillation;
 /// what computes them (<see cref="TruncatedRun"/>); statistics stream (<see cref="LayerStatistics"/>), then every layer
 /// of the wave is fit (<see cref="LayerFit"/>) and written before the next wave runs.
 /// </summary>
-internal sealed class LayerwiseDistillationPass : ICompressionPass
+/// <param name="guarded">
+/// Auto (a profile's default): keep the undistilled model when it agrees better with the teacher on the held-out
+/// samples than both ways of fitting. Asked for explicitly, the fit is written anyway: the ways judged there were fit
+/// on half the samples, and on few samples that can lose to the undistilled model where the fit on all of them wins.
+/// </param>
+internal sealed class LayerwiseDistillationPass(bool guarded = false) : ICompressionPass
 {
     public string Name => "distill-layerwise";
 
@@ -36,8 +41,8 @@ internal sealed class LayerwiseDistillationPass : ICompressionPass
         // Two ways to pick each layer's target (per layer on held-out samples, or the refit everywhere): a layer's own
         // error does not say how errors compound downstream, and fits on few samples can match those samples almost
         // exactly. So each way is fit on the even samples and judged by how well the model then agrees with the
-        // teacher's outputs on the odd ones; the better way is fit again on all samples, unless the undistilled
-        // student agrees better on those held-out samples than either: then the fit is not written at all.
+        // teacher's outputs on the odd ones; the better way is fit again on all samples, unless (guarded) the
+        // undistilled student agrees better on those held-out samples than either: then the fit is not written at all.
         var start = context.Model.Graph.Clone();
         var refitEverywhere = true;
         double undistilledScore = double.NaN, perLayerScore = double.NaN, everywhereScore = double.NaN;
@@ -55,7 +60,7 @@ internal sealed class LayerwiseDistillationPass : ICompressionPass
             everywhereScore = Agreement(context, judgeOn, agreement);
             context.Model.Graph = start;
             refitEverywhere = !(perLayerScore > everywhereScore);
-            if (undistilledScore > Math.Max(perLayerScore, everywhereScore))
+            if (guarded && undistilledScore > Math.Max(perLayerScore, everywhereScore))
             {
                 return new PassReport(Name, 0, 0, 0,
                 [

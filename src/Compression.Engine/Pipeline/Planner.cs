@@ -66,11 +66,12 @@ internal static class Planner
                 "Distillation=layerwise needs CalibrationData: the original model teaches each compressed layer on those samples.", inputs.File);
         // Auto (the built-in profiles) distills when there is data and does not warn when nothing was worth fitting.
         var distills = recipe.Distillation == DistillationMode.Layerwise || (recipe.Distillation == DistillationMode.Auto && inputs.HasCalibrationData);
+        var guarded = recipe.Distillation == DistillationMode.Auto; // read now: the recipe is resolved below
         if (distills && steps.Any(s => s.Kind == StepKind.Technique))
             steps.Add(new PlanStep(StepKind.Distillation, "distill-layerwise",
                 "every compressed Conv/MatMul/Gemm fit to the original's output on the student's own inputs, its form held (GPTQ/OBS sweep, bias correction)")
             {
-                Pass = _ => new Distillation.LayerwiseDistillationPass(),
+                Pass = _ => new Distillation.LayerwiseDistillationPass(guarded),
                 ExpectsChange = recipe.Distillation == DistillationMode.Layerwise,
             });
         if (recipe.Packing != PackingMode.None)

@@ -29,7 +29,9 @@ internal static class RecipeText
         if (recipe.Pruning is not null) parts.Add($"prune {RecipeOptions.Format(recipe.Pruning)}");
         if (recipe.LowRank is not null) parts.Add($"low-rank {RecipeOptions.Format(recipe.LowRank)}");
         if (recipe.WeightSharing is { } k) parts.Add($"share {k}");
-        if (recipe.Distillation != DistillationMode.None) parts.Add($"distill {RecipeOptions.Word(recipe.Distillation)}");
+        // Auto is resolved by the planner (to layerwise or none), so a plan's recipe never shows it; before that it is a
+        // profile's default, not something the recipe does yet.
+        if (recipe.Distillation == DistillationMode.Layerwise) parts.Add($"distill {RecipeOptions.Word(recipe.Distillation)}");
         if (recipe.Packing != PackingMode.None) parts.Add(RecipeOptions.Word(recipe.Packing));
         foreach (var (name, word) in recipe.Extensions) parts.Add($"{name} {word}");
         if (recipe.KeepInitializerInputs) parts.Add("initializer inputs kept");

@@ -61,6 +61,29 @@ public class LayerwiseDistillationTests(ITestOutputHelper output)
         Assert.Equal(SHA256.HashData(File.ReadAllBytes(one)), SHA256.HashData(File.ReadAllBytes(two)));
     }
 
+    /// <summary>
+    /// Auto (the profiles' default) is guarded: pruning 0.5 on the classifier fit on 8 samples agrees worse with the
+    /// teacher on the other 8 than the undistilled model (its fit on all 16 would win on held-out data; explicit
+    /// layerwise writes it, above), so auto writes nothing and ships the bytes the techniques made.
+    /// </summary>
+    [Fact]
+    public async Task Auto_keeps_the_undistilled_model_when_it_agrees_better_on_held_out_samples()
+    {
+        using var temp = new TempFolder("distill-guard");
+        var model = TestAssets.Models.PaddleOcrClassifier.RequirePath();
+        var calibration = await RealDataSets.GetAsync("paddleocr-cls", 16);
+        (string, string)[] options = [("Pruning", "0.5"), ("Quantization", "none")];
+        var plain = temp.Combine("plain.onnx");
+        var auto = temp.Combine("auto.onnx");
+        ModelCompressor.Compress(model, plain, "portable", QuantizedModelRuns.Recipe(options), calibrationData: calibration);
+        var result = ModelCompressor.Compress(model, auto, "portable", QuantizedModelRuns.Recipe([.. options, ("Distillation", "auto")]), calibrationData: calibration);
+        var report = result.Pass("distill-layerwise");
+        Assert.Equal(0, report.TensorsChanged);
+        Assert.StartsWith("the undistilled model kept", report.Notes[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Warnings, w => w.Code == "MCB2121");
+        Assert.Equal(SHA256.HashData(File.ReadAllBytes(plain)), SHA256.HashData(File.ReadAllBytes(auto)));
+    }
+
     [Fact]
     public void Without_calibration_data_it_is_a_coded_error_naming_the_model()
     {
