@@ -14,8 +14,9 @@ namespace Compression.Engine.Distillation;
 /// teaches every compressed layer of the student (the working model) on the calibration data. Layers go in waves, in
 /// topological order: a wave is every layer not yet fit whose input no unfit layer feeds, so each layer is fit on the
 /// student's own inputs, with everything upstream already fit (earlier errors are corrected, not compounded). Per wave,
-/// per sample in ordinal order, the teacher runs to the wave's outputs and the student to its inputs, both cut down to
-/// what computes them (<see cref="TruncatedRun"/>); statistics stream (<see cref="LayerStatistics"/>), then every layer
+/// per sample in ordinal order, the student runs on from what earlier waves left to the wave's inputs
+/// (<see cref="StudentFrontier"/>) against the teacher's targets (<see cref="TeacherTargets"/>, one teacher run per
+/// sample); statistics stream (<see cref="LayerStatistics"/>), then every layer
 /// of the wave is fit (<see cref="LayerFit"/>) and written before the next wave runs.
 /// </summary>
 /// <param name="guarded">
@@ -91,21 +92,19 @@ internal sealed class LayerwiseDistillationPass(bool guarded = false) : ICompres
     private sealed record Outcome(IReadOnlyList<DistilledLayer> Layers, int Waves, List<LayerFit.Result> Fits, int Skipped);
 
     /// <summary>Fits every layer, wave by wave, on the samples at <paramref name="fitOn"/> (indices into <paramref name="samples"/>).</summary>
-    private static Outcome Distill(CompressionContext context, TeacherTargets targets, IReadOnlyList<string> samples, IReadOnlyList<int> fitOn, bool alwaysRefit)
+    private static Outcome Distill(CompressionContext context, TeacherTargets targets, IReadOnlyList<string> samples, List<int> fitOn, bool alwaysRefit)
     {
         var layers = LayerFinder.Find(context, context.Teacher!);
         var waves = Waves(context.Model, layers);
         var fits = new List<LayerFit.Result>();
         var skipped = 0;
+        var student = new StudentFrontier(context.Model, context.Original.SourcePath, fitOn.Select(i => samples[i]).ToList(), context.Threads);
         foreach (var wave in waves)
         {
             var statistics = wave.Select(l => new LayerStatistics(l)).ToList();
-            var studentRun = new TruncatedRun(context.Model, context.Original.SourcePath, wave.Select(l => l.Input).Distinct().ToList(), context.Threads);
-            foreach (var sample in fitOn)
-            {
-                var inputs = studentRun.Run(samples[sample]);
-                foreach (var s in statistics) s.Add(inputs[s.Layer.Input], targets.Of(s.Layer, sample));
-            }
+            var inputs = student.Advance(wave.Select(l => l.Input).Distinct().ToList());
+            for (var i = 0; i < fitOn.Count; i++)
+                foreach (var s in statistics) s.Add(inputs[i][s.Layer.Input], targets.Of(s.Layer, fitOn[i]));
             foreach (var s in statistics)
             {
                 if (LayerFit.Fit(s, alwaysRefit) is { } result) fits.Add(result);
