@@ -32,6 +32,7 @@ internal static class DistillationBenchmark
         ("int8-weight", ["--quantization", "int8-weight"]),
         ("int8-dynamic", ["--quantization", "int8-dynamic"]),
         ("int8", ["--quantization", "int8"]),
+        ("int8-mse", ["--quantization", "int8", "--calibration-method", "mse"]),
         ("int4-weight", ["--quantization", "int4-weight"]),
         ("p0.5+s16+brotli", ["--pruning", "0.5", "--weight-sharing", "16", "--packing", "brotli"]),
     ];

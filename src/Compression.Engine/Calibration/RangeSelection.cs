@@ -18,6 +18,7 @@ internal static class RangeSelection
             CalibrationMethod.MinMax => MinMax(statistics),
             CalibrationMethod.Percentile p => PercentileRange.Compute(statistics, p.Value, symmetric),
             CalibrationMethod.Entropy => EntropyRange.Compute(statistics, symmetric),
+            CalibrationMethod.Mse => MseRange.Compute(statistics, symmetric),
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, "unknown calibration method"),
         };
     }

@@ -17,6 +17,8 @@ namespace Compression.Engine.Distillation;
 /// <item>GPTQ's sweep: column by column, each element set to the form's nearest representable value (pruned elements
 /// to the form's zero), its error spread over the columns not yet fixed through the Cholesky factor of H⁻¹ — the OBS
 /// update SparseGPT uses for a fixed mask, and GPTQ's rounding for a grid or a codebook;</item>
+/// <item>for a shared weight, its codebook's values refit to the target with the entries held
+/// (<see cref="CodebookRefit"/>);</item>
 /// <item>the bias that removes the mean output error left (bias correction), where the layer has a bias.</item>
 /// </list>
 /// The result is kept only when its error on all calibration rows is below the compressed layer's.
@@ -46,19 +48,20 @@ internal static class LayerFit
             refit = HeldOut(true) < HeldOut(false);
         }
         var fitted = Solve(statistics, null, refit, current, pruned, bias, systems);
-        var before = Error(statistics, null, (current.Select(v => (double)v).ToArray(), bias));
+        var before = Error(statistics, null, new Fitted(current.Select(v => (double)v).ToArray(), bias, null));
         var after = Error(statistics, null, fitted);
         var signal = Enumerable.Range(0, layer.Layout.Rows).Sum(r => statistics.Signal(r));
         if (after < before)
         {
-            layer.Weight.Write(fitted.Weights);
+            if (fitted.Entries is not null) ((SharedWeightForm)layer.Weight).Write(fitted.Weights, fitted.Entries);
+            else layer.Weight.Write(fitted.Weights);
             if (fitted.Bias is not null) layer.Bias!.Write(fitted.Bias);
         }
         return new Result(Math.Max(0, before), Math.Max(0, Math.Min(before, after)), signal, refit);
     }
 
-    /// <summary>Representable weights (flat, the tensor's layout) and the bias for them, from one half's sums or all.</summary>
-    private static (double[] Weights, double[]? Bias) Solve(LayerStatistics statistics, int? half, bool refit, float[] current, bool[] pruned, double[]? bias,
+    /// <summary>Representable weights and the bias for them, from one half's sums or all.</summary>
+    private static Fitted Solve(LayerStatistics statistics, int? half, bool refit, float[] current, bool[] pruned, double[]? bias,
         Dictionary<(int Group, int? Half), GroupSystem> systems)
     {
         var layer = statistics.Layer;
@@ -68,10 +71,11 @@ internal static class LayerFit
         var perGroup = layout.RowsPerGroup;
         var fitted = new double[current.Length];
         var newBias = bias is null ? null : new double[bias.Length];
+        var targets = new Matrix<double>[layout.Groups];
         for (var g = 0; g < layout.Groups; g++)
         {
             if (!systems.TryGetValue((g, half), out var system)) systems[(g, half)] = system = GroupSystem.Of(statistics, g, half, bias is not null);
-            var (cross, sums, count, lambda) = (system.Cross, system.Sums, system.Count, system.Lambda);
+            var lambda = system.Lambda;
             var prior = Matrix<double>.Build.Dense(columns, perGroup, (k, j) => current[layout.Flat((g * perGroup) + j, k)]);
             var own = layer.TeacherWeights is { } teacher
                 ? Matrix<double>.Build.Dense(columns, perGroup, (k, j) => teacher[layout.Flat((g * perGroup) + j, k)])
@@ -98,17 +102,26 @@ internal static class LayerFit
                     fitted[flat] = q;
                 }
             });
-            if (newBias is null) continue;
+            targets[g] = target;
+        }
+        var entries = form is SharedWeightForm shared ? CodebookRefit.Solve(shared, layout, fitted, targets, g => systems[(g, half)].Damped) : null;
+        if (newBias is null) return new Fitted(fitted, null, entries);
+        for (var g = 0; g < layout.Groups; g++)
+        {
+            var system = systems[(g, half)];
             for (var j = 0; j < perGroup; j++)
             {
                 var row = (g * perGroup) + j;
                 double dot = 0;
-                for (var k = 0; k < columns; k++) dot += fitted[layout.Flat(row, k)] * sums[k, 0];
-                newBias[row] = (cross[columns, j] - dot) / count;
+                for (var k = 0; k < columns; k++) dot += fitted[layout.Flat(row, k)] * system.Sums[k, 0];
+                newBias[row] = (system.Cross[columns, j] - dot) / system.Count;
             }
         }
-        return (fitted, newBias);
+        return new Fitted(fitted, newBias, entries);
     }
+
+    /// <summary>Representable weights (flat, the tensor's layout), the bias for them, and a refit codebook for a shared weight.</summary>
+    private sealed record Fitted(double[] Weights, double[]? Bias, double[]? Entries);
 
     /// <summary>
     /// One group's normal equations over one half (or all rows), factored once for both targets: H = XᵀX (centered when
@@ -118,7 +131,7 @@ internal static class LayerFit
     /// inverse replace forming H⁻¹ and factoring it again.
     /// </summary>
     private sealed record GroupSystem(Matrix<double> Cross, Matrix<double> Sums, double Count, double Lambda, Matrix<double> CenteredCross,
-        MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double> Cholesky, double[,] InverseFactor)
+        Matrix<double> Damped, MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double> Cholesky, double[,] InverseFactor)
     {
         public static GroupSystem Of(LayerStatistics statistics, int group, int? half, bool centered)
         {
@@ -137,7 +150,7 @@ internal static class LayerFit
             }
             var lambda = (Damping * h.Diagonal().Sum() / columns) + 1e-12;
             var damped = h + (Matrix<double>.Build.DenseIdentity(columns) * lambda);
-            return new GroupSystem(cross, sums, count, lambda, d, damped.Cholesky(), UpperFactorOfInverse(damped));
+            return new GroupSystem(cross, sums, count, lambda, d, damped, damped.Cholesky(), UpperFactorOfInverse(damped));
         }
 
         private static double[,] UpperFactorOfInverse(Matrix<double> h)
@@ -179,7 +192,7 @@ internal static class LayerFit
     }
 
     /// <summary>‖A·U − Y‖² over one half's rows or all: Σ uᵀ(AᵀA)u − 2uᵀ(AᵀY)ⱼ + ‖yⱼ‖², U = [W; b] one column per output.</summary>
-    private static double Error(LayerStatistics statistics, int? half, (double[] Weights, double[]? Bias) layer)
+    private static double Error(LayerStatistics statistics, int? half, Fitted layer)
     {
         var layout = statistics.Layer.Layout;
         var (columns, perGroup) = (layout.Columns, layout.RowsPerGroup);

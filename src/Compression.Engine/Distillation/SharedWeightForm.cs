@@ -5,7 +5,8 @@ namespace Compression.Engine.Distillation;
 
 /// <summary>
 /// A shared weight: one uint8 index per element into a float codebook of <see cref="Size"/> values per channel (one
-/// channel when the codebook is per tensor). The fit chooses each element's entry. When the recipe also prunes, each codebook's entry nearest 0 stands for the pruned
+/// channel when the codebook is per tensor). The fit chooses each element's entry, then the entries' values
+/// (<see cref="CodebookRefit"/>). When the recipe also prunes, each codebook's entry nearest 0 stands for the pruned
 /// elements: it is held at exactly 0 and only they use it, so the zeros stay zeros and compress as one symbol.
 /// </summary>
 internal sealed class SharedWeightForm : WeightForm
@@ -43,6 +44,15 @@ internal sealed class SharedWeightForm : WeightForm
     /// <summary>The entry (index over every codebook's entries) that is held at 0, or −1.</summary>
     public int HeldEntry(int flat) => _zeroEntry is null ? -1 : (_channelOf(flat) * Size) + _zeroEntry[_channelOf(flat)];
 
+    /// <summary>The codebook the element at <paramref name="flat"/> reads.</summary>
+    public int ChannelOf(int flat) => _channelOf(flat);
+
+    /// <summary>The entry of codebook <paramref name="channel"/> held at 0 (its index in that codebook), or −1.</summary>
+    public int HeldLocal(int channel) => _zeroEntry is null ? -1 : _zeroEntry[channel];
+
+    /// <summary>A copy of every codebook's values, codebook after codebook.</summary>
+    public double[] Entries() => (double[])_entries.Clone();
+
     public override float[] Read()
     {
         var indices = TensorData.Read<byte>(_indices);
@@ -73,6 +83,13 @@ internal sealed class SharedWeightForm : WeightForm
             if (best < 0 || Math.Abs(_entries[k] - value) < Math.Abs(_entries[best] - value)) best = k;
         }
         return best;
+    }
+
+    /// <summary>Stores refit codebooks (<see cref="Entries"/>'s layout) and values taken from them.</summary>
+    public void Write(double[] values, double[] entries)
+    {
+        entries.CopyTo(_entries, 0);
+        Write(values);
     }
 
     public override void Write(double[] values)

@@ -41,6 +41,9 @@ internal sealed class StudentFrontier
         _kept = samples.Select(s => InputFiles.Load(s, feeds)).ToArray();
     }
 
+    /// <summary>How many activations each sample holds now.</summary>
+    public int KeptValues => _kept.Length == 0 ? 0 : _kept[0].Count;
+
     /// <summary>The student's <paramref name="values"/> in every sample, in sample order.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, Tensor>> Advance(IReadOnlyCollection<string> values)
     {

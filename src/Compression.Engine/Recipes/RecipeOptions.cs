@@ -30,7 +30,7 @@ internal static class RecipeOptions
             (r, v) => r with { ActivationType = ParseWord<ActivationType>("ActivationType", v) }, r => Word(r.ActivationType)),
         new("ReduceRange", "--reduce-range", "true, false (7-bit weights for u8s8 kernels on x64 CPUs without VNNI)",
             (r, v) => r with { ReduceRange = ParseBoolean("ReduceRange", v) }, r => r.ReduceRange ? "true" : "false"),
-        new("CalibrationMethod", "--calibration-method", "minmax, percentile:P with P in (0, 100], entropy",
+        new("CalibrationMethod", "--calibration-method", "minmax, percentile:P with P in (0, 100], entropy, mse",
             (r, v) => r with { CalibrationMethod = ParseCalibration(v) }, r => Format(r.CalibrationMethod)),
         new("Exclude", "--exclude", "node names and operator types separated by ';'",
             (r, v) => r with { Exclude = ParseExclude(v) }, r => string.Join(';', r.Exclude)),
@@ -151,6 +151,7 @@ internal static class RecipeOptions
         var v = value.ToLowerInvariant();
         if (v == "minmax") return new CalibrationMethod.MinMax();
         if (v == "entropy") return new CalibrationMethod.Entropy();
+        if (v == "mse") return new CalibrationMethod.Mse();
         if (v.StartsWith("percentile:", StringComparison.Ordinal)
             && double.TryParse(v[11..], NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p > 0 && p <= 100)
             return new CalibrationMethod.Percentile(p);
@@ -161,6 +162,7 @@ internal static class RecipeOptions
     {
         CalibrationMethod.MinMax => "minmax",
         CalibrationMethod.Entropy => "entropy",
+        CalibrationMethod.Mse => "mse",
         CalibrationMethod.Percentile p => $"percentile:{Number(p.Value)}",
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };

@@ -36,6 +36,9 @@ internal abstract record CalibrationMethod
     public sealed record Percentile(double Value) : CalibrationMethod;
 
     public sealed record Entropy : CalibrationMethod;
+
+    /// <summary>The range with the least estimated quantization error of the value (<see cref="Calibration.MseRange"/>).</summary>
+    public sealed record Mse : CalibrationMethod;
 }
 
 internal enum PruningScope { Layer, Global }
