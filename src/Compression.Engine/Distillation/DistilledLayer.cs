@@ -21,7 +21,7 @@ internal sealed record DistilledLayer(NodeProto Node, string Input, string Outpu
     /// </summary>
     public int? MaskWindow { get; init; }
 
-    public bool IsConv => Node.OpType == "Conv";
+    public bool IsConv => Node.OpType is "Conv" or "ConvInteger";
 
     /// <summary>The weight's dims (Conv: [M, C/g, kh, kw]).</summary>
     public required long[] WeightDims { get; init; }

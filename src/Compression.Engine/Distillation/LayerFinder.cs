@@ -12,11 +12,12 @@ namespace Compression.Engine.Distillation;
 /// The layers of the student the fit visits, in topological order: 2-D Conv (any group), MatMul with a 2-D weight and
 /// Gemm (no transA, alpha and beta 1) of the main graph, not excluded, whose weight is in a form the fit can hold
 /// (<see cref="WeightForm"/>): a float constant that differs from the teacher's (pruned, refit, factored), an integer
-/// constant through DequantizeLinear, or a codebook read through Gather. A float weight equal to the teacher's was not
+/// constant through DequantizeLinear, a codebook read through Gather, or dynamic int8's integer product
+/// (<see cref="IntegerProduct"/>). A float weight equal to the teacher's was not
 /// compressed and is left as it is; a weight another node also reads is left too (a fit for one reader would change
 /// the other).
 /// </summary>
-internal static class LayerFinder
+internal static partial class LayerFinder
 {
     /// <summary>SparseGPT's block: unstructured masks are chosen again 128 columns at a time.</summary>
     public const int UnstructuredWindow = 128;
@@ -34,6 +35,11 @@ internal static class LayerFinder
         foreach (var node in main.TopologicalOrder)
         {
             if (node.Domain is not ("" or "ai.onnx") || context.IsExcluded(node) || node.Input.Count < 2) continue;
+            if (node.OpType is "ConvInteger" or "MatMulInteger")
+            {
+                if (IntegerProduct(main, teacherIndex, node, qmax) is { } integer) layers.Add(integer);
+                continue;
+            }
             if (node.OpType is not ("Conv" or "MatMul" or "Gemm")) continue;
             if (node.OpType == "Gemm" && (node.GetInt("transA", 0) != 0 || node.GetFloat("alpha", 1) != 1 || node.GetFloat("beta", 1) != 1)) continue;
             if (main.ConsumersOf(node.Input[1]).Count != 1) continue;

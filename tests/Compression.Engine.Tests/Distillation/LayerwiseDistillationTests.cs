@@ -20,6 +20,8 @@ public class LayerwiseDistillationTests(ITestOutputHelper output)
         { "pruning 0.5", "Pruning", "0.5" },
         { "sharing 16", "WeightSharing", "16" },
         { "static int8", "Quantization", "int8" },
+        // MatMulInteger / ConvInteger: the integer products are layers the fit holds too.
+        { "dynamic int8", "Quantization", "int8-dynamic" },
     };
 
     [Theory]

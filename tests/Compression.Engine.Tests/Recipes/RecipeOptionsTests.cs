@@ -17,6 +17,7 @@ public class RecipeOptionsTests
     [InlineData("WeightSharing", "16", "16")]
     [InlineData("CalibrationMethod", "percentile:99.99", "percentile:99.99")]
     [InlineData("--calibration-method", "entropy", "entropy")]
+    [InlineData("--calibration-method", "MSE", "mse")]
     [InlineData("Exclude", " Conv_3 ; MatMul;Conv_3 ", "Conv_3;MatMul")]
     [InlineData("BlockSize", "64", "64")]
     [InlineData("ActivationType", "int8", "int8")]
