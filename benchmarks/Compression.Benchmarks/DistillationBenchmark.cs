@@ -14,7 +14,8 @@ namespace Compression.Benchmarks;
 /// (<see cref="ChildProcess.MeasureCommandAsync"/>), then in ONNX Runtime on the held-out set the min output SQNR against
 /// the original (<see cref="Fidelity.OverDataSetAsync"/>) and the labelled accuracy where the set has labels: the
 /// classifier's top-1 from labels.npy, the recognizer's character accuracy (<see cref="TextRecognition"/>).
-/// Calibration: samples 0–15 of <see cref="RealDataSets"/>; held-out: samples 16–31. One Markdown table on stdout,
+/// Calibration: samples 0–15 of <see cref="RealDataSets"/> (sentences of <see cref="SentenceDataSets"/> for a text
+/// encoder); held-out: samples 16–31. One Markdown table on stdout,
 /// a row as each run ends; progress on stderr.
 /// </summary>
 internal static class DistillationBenchmark
@@ -84,8 +85,7 @@ internal static class DistillationBenchmark
         {
             var real = TestAssets.RealModel(name);
             var original = real.RequirePath();
-            var calibration = await RealDataSets.GetAsync(name, 16).ConfigureAwait(false);
-            var heldOut = await RealDataSets.GetAsync(name, 16, first: 16).ConfigureAwait(false);
+            var (calibration, heldOut) = await DataSetsAsync(real, work).ConfigureAwait(false);
             var accuracy = Accuracy(name, heldOut);
             var floatAccuracy = accuracy is null ? "—" : Percent(await accuracy(original, Path.Combine(work, $"{name}-float")).ConfigureAwait(false));
             Console.WriteLine($"| {name} | float (original) | — | 1.00x | — | {floatAccuracy} | — | — | — |");
@@ -131,6 +131,19 @@ internal static class DistillationBenchmark
             foreach (var note in notes) Console.WriteLine(note);
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Calibration (samples 0–15) and held-out (16–31) sets: rendered text and photos from <see cref="RealDataSets"/>,
+    /// or for a text encoder sentences tokenized with its own vocabulary (<see cref="SentenceDataSets"/>).
+    /// </summary>
+    private static async Task<(string Calibration, string HeldOut)> DataSetsAsync(RealModel model, string work)
+    {
+        if (TestAssets.TextEncoders.Contains(model))
+            return (SentenceDataSets.Write(model, Path.Combine(work, $"{model.Name}-calibration"), 16),
+                SentenceDataSets.Write(model, Path.Combine(work, $"{model.Name}-held-out"), 16, first: 16));
+        return (await RealDataSets.GetAsync(model.Name, 16).ConfigureAwait(false),
+            await RealDataSets.GetAsync(model.Name, 16, first: 16).ConfigureAwait(false));
     }
 
     /// <summary>The held-out accuracy of a model (a fraction), or null when the set has no labels.</summary>

@@ -14,7 +14,10 @@ namespace Compression.Testing;
 /// </summary>
 public static class SentenceDataSets
 {
-    /// <summary>The sentences, in sample order; a set of count samples from first takes them in turn.</summary>
+    /// <summary>
+    /// The sentences, in sample order; a set of count samples from first takes them in turn. The first 16 are the
+    /// calibration sets' and the next 16 a held-out set disjoint from them.
+    /// </summary>
     public static IReadOnlyList<string> Sentences { get; } =
     [
         "The quick brown fox jumps over the lazy dog.",
@@ -33,6 +36,22 @@ public static class SentenceDataSets
         "Add two eggs, a cup of flour and a pinch of salt, then stir.",
         "The train to Berlin departs from platform seven at half past eight.",
         "Thank you for your order; it will be delivered on Friday.",
+        "The doctor asked him to rest for a week and drink plenty of water.",
+        "Turn left at the second traffic light and the hotel is on your right.",
+        "Quarterly revenue grew by twelve percent compared with last year.",
+        "My phone battery dies before lunch since the last update.",
+        "Children built a sandcastle while the tide slowly came in.",
+        "The committee will publish its decision after the summer break.",
+        "Is there a pharmacy open late tonight in this neighbourhood?",
+        "He painted the fence blue and planted tomatoes along the wall.",
+        "Compilers translate source code into instructions a processor can run.",
+        "The flight was delayed by two hours because of fog in London.",
+        "Store the cheese in the fridge and eat it within three days.",
+        "Volunteers cleaned the river bank and collected forty bags of rubbish.",
+        "Which platform does the night bus to the harbour leave from?",
+        "The new camera takes sharp pictures even in very low light.",
+        "Students must submit their essays by midnight on Thursday.",
+        "A gentle breeze carried the smell of fresh bread down the street.",
     ];
 
     /// <summary>
