@@ -65,13 +65,18 @@ internal static class DistillationBenchmark
         }
         if (models.Count == 0) models.AddRange(DefaultModels);
         if (distillations.Count == 0) distillations.AddRange(Distillations);
+        // NAME=FLAGS names an ad-hoc technique: the modelc flags after '=' split at spaces.
+        var custom = techniques.Where(t => t.Contains('=', StringComparison.Ordinal))
+            .Select(t => (Name: t[..t.IndexOf('=', StringComparison.Ordinal)], Flags: t[(t.IndexOf('=', StringComparison.Ordinal) + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+            .ToArray();
+        techniques.RemoveAll(t => t.Contains('=', StringComparison.Ordinal));
         var unknown = techniques.Except(Techniques.Select(t => t.Name)).ToList();
         if (unknown.Count > 0)
         {
-            Console.Error.WriteLine($"distillation: no technique {string.Join(", ", unknown)}; known: {string.Join(", ", Techniques.Select(t => t.Name))}");
+            Console.Error.WriteLine($"distillation: no technique {string.Join(", ", unknown)}; known: {string.Join(", ", Techniques.Select(t => t.Name))}, or NAME=FLAGS");
             return 2;
         }
-        var chosen = techniques.Count == 0 ? Techniques : Techniques.Where(t => techniques.Contains(t.Name)).ToArray();
+        var chosen = techniques.Count == 0 && custom.Length == 0 ? Techniques : [.. Techniques.Where(t => techniques.Contains(t.Name)), .. custom];
         TestAssets.Require(modelc);
 
         using var temp = new TempFolder("bench-distillation");

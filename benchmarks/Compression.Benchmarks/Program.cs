@@ -43,6 +43,6 @@ static int KernelThroughput()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Compression.Benchmarks io [--synthetic-mb N] [--runs N] [MODEL ...] | executor [--iterations N] | kernels | quantized [--iterations N] [--threads 1,2] | distillation [--model A,B] [--technique T,U] [--distillation none,layerwise] [--timeout-minutes N] [--keep DIR]");
+    Console.Error.WriteLine("usage: Compression.Benchmarks io [--synthetic-mb N] [--runs N] [MODEL ...] | executor [--iterations N] | kernels | quantized [--iterations N] [--threads 1,2] | distillation [--model A,B] [--technique T,U,NAME=FLAGS] [--distillation none,layerwise] [--timeout-minutes N] [--keep DIR]");
     return 2;
 }

@@ -14,7 +14,7 @@ namespace Compression.Engine.Caching;
 internal static class CacheKey
 {
     /// <summary>Bumped whenever a pass changes what it writes for the same inputs.</summary>
-    public const string EngineFormat = "8";
+    public const string EngineFormat = "9";
 
     public static string EngineVersion { get; } =
         (typeof(CacheKey).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0")

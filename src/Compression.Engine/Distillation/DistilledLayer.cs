@@ -16,6 +16,12 @@ internal sealed record DistilledLayer(NodeProto Node, string Input, string Outpu
     public float[]? TeacherWeights { get; init; }
 
     /// <summary>
+    /// For a layer whose output channels a structured pass removed: the teacher's channel each of its rows stands for
+    /// (<see cref="Compression.Engine.Pipeline.CompressionContext.KeptChannels"/>); null when its rows are the teacher's.
+    /// </summary>
+    public int[]? TargetChannels { get; init; }
+
+    /// <summary>
     /// When the recipe prunes: the run of columns (N:M's M, else <see cref="LayerFinder.UnstructuredWindow"/>) within
     /// which the sweep may move a row's pruned elements, keeping their count; null keeps the pass's mask as it is.
     /// </summary>

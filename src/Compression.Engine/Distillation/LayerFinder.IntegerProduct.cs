@@ -15,7 +15,7 @@ internal static partial class LayerFinder
     /// kernel's, not the fit's), its weight the integers times the constant per-channel scales, its output the bias Add
     /// (or the rescale) whose name is the original layer's output. The integers are chosen again; scales stay.
     /// </summary>
-    private static DistilledLayer? IntegerProduct(GraphIndex main, GraphIndex teacher, NodeProto node, int qmax)
+    private static DistilledLayer? IntegerProduct(GraphIndex main, GraphIndex teacher, NodeProto node, int qmax, IReadOnlyDictionary<string, int[]> kept)
     {
         var conv = node.OpType == "ConvInteger";
         if (node.Input.Count > 3 && node.Input[3].Length > 0) return null; // a weight zero point: not the pass's symmetric form
@@ -55,7 +55,8 @@ internal static partial class LayerFinder
         {
             WeightDims = dims,
             Target = output,
-            TeacherWeights = TeacherWeights(teacher, node, same, dims),
+            TargetChannels = kept.GetValueOrDefault(output),
+            TeacherWeights = TeacherWeights(teacher, node, same, dims, kept.GetValueOrDefault(output), same is null ? null : kept.GetValueOrDefault(same.Input[0])),
         };
     }
 }

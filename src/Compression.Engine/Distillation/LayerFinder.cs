@@ -37,7 +37,7 @@ internal static partial class LayerFinder
             if (node.Domain is not ("" or "ai.onnx") || context.IsExcluded(node) || node.Input.Count < 2) continue;
             if (node.OpType is "ConvInteger" or "MatMulInteger")
             {
-                if (IntegerProduct(main, teacherIndex, node, qmax) is { } integer) layers.Add(integer);
+                if (IntegerProduct(main, teacherIndex, node, qmax, context.KeptChannels) is { } integer) layers.Add(integer);
                 continue;
             }
             if (node.OpType is not ("Conv" or "MatMul" or "Gemm")) continue;
@@ -62,11 +62,14 @@ internal static partial class LayerFinder
             if (output is null) continue;
             var same = teacherNodes.GetValueOrDefault(node.Name) is { } n && n.OpType == node.OpType ? n : null;
             if (TeacherName(main, teacherIndex, node, same, output) is not { } target) continue;
+            var keptOut = context.KeptChannels.GetValueOrDefault(target);
             layers.Add(new DistilledLayer(node, node.Input[0], output, layout, form, bias)
             {
                 WeightDims = dims,
                 Target = target,
-                TeacherWeights = TeacherWeights(teacherIndex, node, same, dims),
+                TargetChannels = keptOut,
+                TeacherWeights = TeacherWeights(teacherIndex, node, same, dims, keptOut,
+                    same is null ? null : context.KeptChannels.GetValueOrDefault(same.Input[0])),
                 MaskWindow = context.Recipe.Pruning switch
                 {
                     PruningSpec.NOfM nm => nm.M,
@@ -93,13 +96,27 @@ internal static partial class LayerFinder
         return null;
     }
 
-    /// <summary>The float weight of the teacher's node of the same name and operator, when it has the student's dims.</summary>
-    private static float[]? TeacherWeights(GraphIndex teacher, NodeProto node, NodeProto? same, long[] dims)
+    /// <summary>
+    /// The float weight of the teacher's node of the same name and operator, cut to the output and input channels a
+    /// structured pass kept (<paramref name="keptOut"/>, <paramref name="keptIn"/>), when it then has the student's dims.
+    /// A grouped Conv loses whole groups, so its per-group input axis is not cut.
+    /// </summary>
+    private static float[]? TeacherWeights(GraphIndex teacher, NodeProto node, NodeProto? same, long[] dims, int[]? keptOut, int[]? keptIn)
     {
         if (same is null) return null;
         if (same.OpType == "Gemm" && same.GetInt("transB", 0) != node.GetInt("transB", 0)) return null;
         if (ConstantWeights.Find(teacher, same.Input[1]) is not { } weight || weight.Tensor.DataType != (int)DataType.Float) return null;
-        return weight.Tensor.Dims.SequenceEqual(dims) ? TensorData.Read<float>(weight.Tensor) : null;
+        var teacherDims = weight.Tensor.Dims.ToArray();
+        var values = TensorData.Read<float>(weight.Tensor);
+        var (outAxis, inAxis) = node.OpType switch
+        {
+            "Conv" => (0, same.GetInt("group", 1) == 1 ? 1 : -1),
+            "Gemm" when node.GetInt("transB", 0) == 1 => (0, 1),
+            _ => (1, 0),
+        };
+        if (keptOut is not null && keptOut.Max() < teacherDims[outAxis]) values = Pruning.Structured.ChannelSlicing.Slice(values, teacherDims, outAxis, keptOut);
+        if (keptIn is not null && inAxis >= 0 && keptIn.Max() < teacherDims[inAxis]) values = Pruning.Structured.ChannelSlicing.Slice(values, teacherDims, inAxis, keptIn);
+        return teacherDims.SequenceEqual(dims) ? values : null;
     }
 
     private static bool Computed(GraphIndex graph, string value) => graph.ProducerOf(value) is not null;

@@ -48,18 +48,25 @@ internal sealed class LayerStatistics(DistilledLayer layer)
     {
         var layout = layer.Layout;
         var perGroup = layout.RowsPerGroup;
-        int positions, oh = 1, ow = 1;
+        var kept = layer.TargetChannels;
+        if (kept is not null && kept.Length != layout.Rows) return null;
+        // The teacher's channel for each of the layer's rows.
+        int Channel(int row) => kept is null ? row : kept[row];
+        int positions, channels, oh = 1, ow = 1;
         if (layer.IsConv)
         {
-            if (target.Rank != 4 || target.Shape[1] != layout.Rows) return null;
+            if (target.Rank != 4) return null;
+            channels = target.Shape[1];
             (oh, ow) = (target.Shape[2], target.Shape[3]);
             positions = target.Shape[0] * oh * ow;
         }
         else
         {
-            if (target.Rank < 2 || target.Shape[^1] != layout.Rows) return null;
-            positions = target.Length / layout.Rows;
+            if (target.Rank < 2) return null;
+            channels = target.Shape[^1];
+            positions = target.Length / channels;
         }
+        if (kept is null ? channels != layout.Rows : kept.Max() >= channels) return null;
         var budget = Math.Max(4096, 4 * (layout.Columns + 1));
         var take = (int)Math.Min(positions, Math.Max(64, (budget + samples - 1) / samples));
         var t = target.ReadOnlySpan<float>();
@@ -73,11 +80,11 @@ internal sealed class LayerStatistics(DistilledLayer layer)
                 if (layer.IsConv)
                 {
                     var (n, rest) = (p / (oh * ow), p % (oh * ow));
-                    for (var j = 0; j < perGroup; j++) y[r, j] = t[((((n * layout.Rows) + (g * perGroup) + j) * oh * ow)) + rest];
+                    for (var j = 0; j < perGroup; j++) y[r, j] = t[(((n * channels) + Channel((g * perGroup) + j)) * oh * ow) + rest];
                 }
                 else
                 {
-                    for (var j = 0; j < perGroup; j++) y[r, j] = t[(p * layout.Rows) + (g * perGroup) + j];
+                    for (var j = 0; j < perGroup; j++) y[r, j] = t[(p * channels) + Channel((g * perGroup) + j)];
                 }
             }
             groups[g] = y;

@@ -52,6 +52,23 @@ internal sealed class CompressionContext
     /// </summary>
     public ModelProto? Teacher { get; set; }
 
+    /// <summary>
+    /// Per value a structured pass shrank, the channels of the model before it (so the teacher's: the teacher is taken
+    /// before the first technique) that the value keeps, in order; the channel axis is 1 for a Conv's feature map and
+    /// the last for a MatMul's or Gemm's output. Layer-wise distillation reads them to fit a shrunk layer to the
+    /// teacher's output at the channels the layer kept.
+    /// </summary>
+    public IReadOnlyDictionary<string, int[]> KeptChannels => _keptChannels;
+
+    private readonly Dictionary<string, int[]> _keptChannels = new(StringComparer.Ordinal);
+
+    /// <summary>Records what one structured removal kept, composed with what an earlier one kept of the same value.</summary>
+    public void RecordKeptChannels(IReadOnlyDictionary<string, int[]> kept)
+    {
+        foreach (var (value, channels) in kept)
+            _keptChannels[value] = _keptChannels.TryGetValue(value, out var earlier) ? channels.Select(c => earlier[c]).ToArray() : channels;
+    }
+
     /// <summary>The warnings of the plan's fallbacks and those the passes raised, in order.</summary>
     public List<EngineWarning> Warnings { get; } = [];
 

@@ -22,6 +22,8 @@ public class LayerwiseDistillationTests(ITestOutputHelper output)
         { "static int8", "Quantization", "int8" },
         // MatMulInteger / ConvInteger: the integer products are layers the fit holds too.
         { "dynamic int8", "Quantization", "int8-dynamic" },
+        // Layers that lost output channels are fit to the teacher's output at the channels they kept.
+        { "channel pruning 0.3", "Pruning", "channels:0.3" },
     };
 
     [Theory]

@@ -60,6 +60,10 @@ internal static class AttentionHeadPruning
             var block = blocks[i];
             if (keptHeads[i].Length == block.Heads) continue;
             var features = keptHeads[i].SelectMany(h => Enumerable.Range(h * block.HeadSize, block.HeadSize)).ToArray();
+            // The projections' outputs (before and after a bias) and the merged context keep these features, last axis.
+            context.RecordKeptChannels(new[] { block.Query, block.Key, block.Value }
+                .SelectMany(p => new[] { p.MatMul.Output[0], p.Reshape.Input[0] }).Append(block.Merged)
+                .Distinct(StringComparer.Ordinal).ToDictionary(v => v, _ => features, StringComparer.Ordinal));
             foreach (var projection in new[] { block.Query, block.Key, block.Value })
             {
                 ChannelSlicing.SliceInPlace(projection.Weight.Tensor, 1, features);

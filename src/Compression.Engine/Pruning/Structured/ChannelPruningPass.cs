@@ -100,6 +100,7 @@ internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
         }
 
         var kept = ChannelRemoval.Apply(model, graph, removed);
+        context.RecordKeptChannels(kept);
         var changed = graph.Layers.Count(l => kept.ContainsKey(l.Output) || (l.IsDense && kept.ContainsKey(l.Input)));
         var refitLayers = graph.Layers.Where(l => l.IsDense && kept.ContainsKey(l.Input) && !context.IsExcluded(l.Node)).ToList();
         // Without data the plan carries the warning (MCB2120); the note says how many layers it concerns.

@@ -41,6 +41,8 @@ internal static class FeedForwardPruning
         {
             if (kept[i].Length == blocks[i].Width) continue;
             Remove(model, blocks[i], kept[i]);
+            var keptUnits = kept[i];
+            context.RecordKeptChannels(blocks[i].Region.Distinct(StringComparer.Ordinal).ToDictionary(v => v, _ => keptUnits, StringComparer.Ordinal));
             changed += blocks[i].Bias is null ? 2 : 3;
         }
         if (data is not null && refit) notes.Add(Refit(context, reference, data, blocks, kept));
