@@ -27,6 +27,12 @@ internal sealed record DistilledLayer(NodeProto Node, string Input, string Outpu
     /// </summary>
     public int? MaskWindow { get; init; }
 
+    /// <summary>
+    /// Whether a window's pruned elements may move between the rows of a group (SparseGPT's choice over a block of
+    /// columns for unstructured sparsity), the group's count in the window held; false holds each row's count (N:M).
+    /// </summary>
+    public bool MaskAcrossRows { get; init; }
+
     public bool IsConv => Node.OpType is "Conv" or "ConvInteger";
 
     /// <summary>The weight's dims (Conv: [M, C/g, kh, kw]).</summary>

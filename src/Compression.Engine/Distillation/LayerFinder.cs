@@ -76,6 +76,7 @@ internal static partial class LayerFinder
                     PruningSpec.Unstructured => UnstructuredWindow,
                     _ => null,
                 },
+                MaskAcrossRows = context.Recipe.Pruning is PruningSpec.Unstructured,
             });
         }
         return layers;

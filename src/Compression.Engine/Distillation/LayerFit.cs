@@ -82,26 +82,43 @@ internal static class LayerFit
                 : prior;
             var target = refit ? system.Cholesky.Solve(system.CenteredCross + (own * lambda)) : own;
             var u = system.InverseFactor;
-            Parallel.For(0, perGroup, j =>
+            var w = new double[perGroup][];
+            var mask = new bool[perGroup][];
+            for (var j = 0; j < perGroup; j++)
             {
                 var row = (g * perGroup) + j;
-                var w = new double[columns];
-                var mask = new bool[columns];
+                (w[j], mask[j]) = (new double[columns], new bool[columns]);
                 for (var k = 0; k < columns; k++)
                 {
-                    w[k] = target[k, j];
-                    mask[k] = pruned[layout.Flat(row, k)];
+                    w[j][k] = target[k, j];
+                    mask[j][k] = pruned[layout.Flat(row, k)];
                 }
-                for (var k = 0; k < columns; k++)
+            }
+            // Window by window: the mask of a window is chosen when the sweep reaches it, from the weights as the
+            // columns before it left them; then every row sweeps the window on its own.
+            var window = layer.MaskWindow ?? columns;
+            for (var from = 0; from < columns; from += window)
+            {
+                var to = Math.Min(columns, from + window);
+                if (layer.MaskWindow is not null)
                 {
-                    if (layer.MaskWindow is { } window && k % window == 0) Reselect(w, mask, u, k, Math.Min(columns, k + window));
-                    var flat = layout.Flat(row, k);
-                    var q = mask[k] ? form.Zero(flat) : form.Project(flat, w[k]);
-                    var error = (w[k] - q) / u[k, k];
-                    for (var m = k + 1; m < columns; m++) w[m] -= error * u[k, m];
-                    fitted[flat] = q;
+                    if (layer.MaskAcrossRows) ReselectAcrossRows(w, mask, u, from, to);
+                    else for (var j = 0; j < perGroup; j++) Reselect(w[j], mask[j], u, from, to);
                 }
-            });
+                Parallel.For(0, perGroup, j =>
+                {
+                    var row = (g * perGroup) + j;
+                    var (wj, mj) = (w[j], mask[j]);
+                    for (var k = from; k < to; k++)
+                    {
+                        var flat = layout.Flat(row, k);
+                        var q = mj[k] ? form.Zero(flat) : form.Project(flat, wj[k]);
+                        var error = (wj[k] - q) / u[k, k];
+                        for (var m = k + 1; m < columns; m++) wj[m] -= error * u[k, m];
+                        fitted[flat] = q;
+                    }
+                });
+            }
             targets[g] = target;
         }
         var entries = form is SharedWeightForm shared ? CodebookRefit.Solve(shared, layout, fitted, targets, g => systems[(g, half)].Damped) : null;
@@ -180,7 +197,7 @@ internal static class LayerFit
     /// pruned elements there as the pass chose, now the ones whose removal costs least, w²/[H⁻¹]ᵢᵢ (with H⁻¹ = UᵀU,
     /// [H⁻¹]ᵢᵢ for the columns not yet fixed is uᵢᵢ²); ties prune the lower column.
     /// </summary>
-    private static void Reselect(double[] w, bool[] mask, double[,] u, int from, int to)
+    internal static void Reselect(double[] w, bool[] mask, double[,] u, int from, int to)
     {
         var count = 0;
         for (var k = from; k < to; k++) count += mask[k] ? 1 : 0;
@@ -189,6 +206,27 @@ internal static class LayerFit
             .OrderBy(k => w[k] * w[k] / (u[k, k] * u[k, k])).ThenBy(k => k).ToArray();
         for (var k = from; k < to; k++) mask[k] = false;
         for (var i = 0; i < count; i++) mask[order[i]] = true;
+    }
+
+    /// <summary>
+    /// SparseGPT's mask choice for columns [from, to) of a group's rows together: the group keeps as many pruned
+    /// elements in the window as the pass chose, now the ones whose removal costs least over all its rows, so a row
+    /// whose weights matter more there keeps more of them; ties prune the lower row, then the lower column.
+    /// </summary>
+    internal static void ReselectAcrossRows(double[][] w, bool[][] mask, double[,] u, int from, int to)
+    {
+        var width = to - from;
+        var count = 0;
+        foreach (var m in mask)
+            for (var k = from; k < to; k++) count += m[k] ? 1 : 0;
+        if (count == 0 || count == w.Length * width) return;
+        var order = Enumerable.Range(0, w.Length * width)
+            .Select(i => (Row: i / width, Column: from + (i % width)))
+            .OrderBy(e => w[e.Row][e.Column] * w[e.Row][e.Column] / (u[e.Column, e.Column] * u[e.Column, e.Column]))
+            .ThenBy(e => e.Row).ThenBy(e => e.Column).Take(count).ToArray();
+        foreach (var m in mask)
+            for (var k = from; k < to; k++) m[k] = false;
+        foreach (var (row, column) in order) mask[row][column] = true;
     }
 
     /// <summary>‖A·U − Y‖² over one half's rows or all: Σ uᵀ(AᵀA)u − 2uᵀ(AᵀY)ⱼ + ‖yⱼ‖², U = [W; b] one column per output.</summary>
