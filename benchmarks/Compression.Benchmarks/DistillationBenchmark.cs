@@ -26,6 +26,7 @@ internal static class DistillationBenchmark
     private static readonly (string Name, string[] Flags)[] Techniques =
     [
         ("pruning-0.5", ["--pruning", "0.5"]),
+        ("pruning-0.5-layer", ["--pruning", "0.5", "--pruning-scope", "layer"]),
         ("pruning-2:4", ["--pruning", "2:4"]),
         ("channels-0.3", ["--pruning", "channels:0.3"]),
         ("sharing-16", ["--weight-sharing", "16"]),

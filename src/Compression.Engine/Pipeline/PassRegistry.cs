@@ -14,9 +14,9 @@ internal static class PassRegistry
 {
     public static IReadOnlyList<PassRegistration> All { get; } =
     [
-        new("prune-channels", r => r.Pruning is PruningSpec.Channels, () => new Pruning.Structured.ChannelPruningPass()) { Describe = r => $"{Format(r.Pruning)}, {Word(r.PruningScope)} scope" },
+        new("prune-channels", r => r.Pruning is PruningSpec.Channels, () => new Pruning.Structured.ChannelPruningPass()) { Describe = r => $"{Format(r.Pruning)}, {Word(r.ResolvedPruningScope)} scope" },
         new("low-rank", r => r.LowRank is not null, () => new LowRank.LowRankPass()) { Describe = r => Format(r.LowRank) },
-        new("prune-unstructured", r => r.Pruning is PruningSpec.Unstructured, () => new Pruning.Unstructured.MagnitudePruningPass()) { Describe = r => $"{Format(r.Pruning)}, {Word(r.PruningScope)} scope" },
+        new("prune-unstructured", r => r.Pruning is PruningSpec.Unstructured, () => new Pruning.Unstructured.MagnitudePruningPass()) { Describe = r => $"{Format(r.Pruning)}, {Word(r.ResolvedPruningScope)} scope" },
         new("prune-n-of-m", r => r.Pruning is PruningSpec.NOfM, () => new Pruning.Unstructured.NOfMPruningPass()) { Describe = r => Format(r.Pruning) },
         new("weight-sharing", r => r.WeightSharing is not null, () => new Sharing.WeightSharingPass()) { Describe = r => $"{r.WeightSharing} values per {Word(r.SharingScope)}" },
         new("int8-weight", r => r.Quantization == QuantizationMode.Int8Weight, () => new Int8WeightPass()) { Describe = r => $"int8 weights per channel{Reduced(r)}" },

@@ -34,7 +34,14 @@ internal sealed record Recipe
 
     public int BlockSize { get; init; } = 32;
 
-    public PruningScope PruningScope { get; init; } = PruningScope.Layer;
+    public PruningScope PruningScope { get; init; } = PruningScope.Auto;
+
+    /// <summary>The scope the pruning passes use: <see cref="PruningScope"/>, with auto resolved for the recipe's pruning.</summary>
+    public PruningScope ResolvedPruningScope => PruningScope switch
+    {
+        PruningScope.Auto => Pruning is PruningSpec.Unstructured ? PruningScope.Global : PruningScope.Layer,
+        var scope => scope,
+    };
 
     public SharingScope SharingScope { get; init; } = SharingScope.Tensor;
 

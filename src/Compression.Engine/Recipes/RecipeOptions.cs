@@ -36,7 +36,7 @@ internal static class RecipeOptions
             (r, v) => r with { Exclude = ParseExclude(v) }, r => string.Join(';', r.Exclude)),
         new("BlockSize", "--block-size", "32, 64, 128",
             (r, v) => r with { BlockSize = ParseBlockSize(v) }, r => r.BlockSize.ToString(CultureInfo.InvariantCulture)),
-        new("PruningScope", "--pruning-scope", "layer, global",
+        new("PruningScope", "--pruning-scope", "auto (global for unstructured sparsity, else layer), layer, global",
             (r, v) => r with { PruningScope = ParseWord<PruningScope>("PruningScope", v) }, r => Word(r.PruningScope)),
         new("SharingScope", "--sharing-scope", "tensor, channel",
             (r, v) => r with { SharingScope = ParseWord<SharingScope>("SharingScope", v) }, r => Word(r.SharingScope)),

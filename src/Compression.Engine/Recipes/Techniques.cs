@@ -41,6 +41,12 @@ internal abstract record CalibrationMethod
     public sealed record Mse : CalibrationMethod;
 }
 
-internal enum PruningScope { Layer, Global }
+/// <summary>
+/// Where pruning's counts are held: per layer, or over all layers under one threshold. Auto (the default) is global for
+/// unstructured sparsity (LAMP's layer-normalized scores make layers comparable; a uniform share cuts sensitive small
+/// layers as deep as redundant big ones) and per layer for channels, heads and feed-forward units, whose global choice
+/// can remove the cheap classes and shrink the model far less than the fraction asked.
+/// </summary>
+internal enum PruningScope { Auto, Layer, Global }
 
 internal enum SharingScope { Tensor, Channel }

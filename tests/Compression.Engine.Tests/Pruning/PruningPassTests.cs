@@ -57,25 +57,52 @@ public class PruningPassTests
             }
     }
 
+    [Theory]
+    [InlineData("global")]
+    [InlineData("auto")]
+    public void Global_scope_prunes_the_layer_whose_weights_are_few_large_ones_more(string scope)
+    {
+        // W: every weight about as large as the others; W2: a few large weights among many near zero. LAMP's scores
+        // take W2's small ones first, whatever the two layers' scales (W is scaled up 100 times).
+        var zeros = GlobalZeros(scope, flatScale: 100);
+        Assert.Equal(256, zeros.Flat + zeros.Peaked);
+        Assert.True(zeros.Peaked > 200, $"the peaked layer lost {zeros.Peaked} of 256");
+    }
+
     [Fact]
-    public void Global_scope_prunes_the_quiet_layer_more_than_the_loud_one()
+    public void Global_scope_does_not_depend_on_a_layers_scale()
+    {
+        Assert.Equal(GlobalZeros("global", flatScale: 1), GlobalZeros("global", flatScale: 1000));
+        // Every layer keeps at least its largest weight.
+        Assert.True(GlobalZeros("global", flatScale: 1e-6f).Flat < 256);
+    }
+
+    [Fact]
+    public void Auto_scope_is_per_layer_for_channels()
+    {
+        var recipe = RecipeOptions.Apply(Recipe.Identity, new Dictionary<string, string> { ["Pruning"] = "channels:0.3" });
+        Assert.Equal(PruningScope.Auto, recipe.PruningScope);
+        Assert.Equal(PruningScope.Layer, recipe.ResolvedPruningScope);
+        Assert.Equal(PruningScope.Global, (recipe with { Pruning = new PruningSpec.Unstructured(0.5) }).ResolvedPruningScope);
+    }
+
+    private static (int Flat, int Peaked) GlobalZeros(string scope, float flatScale)
     {
         using var temp = new TempFolder("prune-global");
         var model = TinyModels.Dense(16, 16);
-        var loud = TensorData.Read<float>(model.Graph.Initializer[0]).Select(v => v * 100).ToArray();
-        TensorData.Replace(model.Graph.Initializer[0], [16, 16], (ReadOnlySpan<float>)loud);
-        model.Graph.Initializer.Add(TinyModels.FloatTensor("W2", [16, 16], Enumerable.Range(0, 256).Select(i => (float)Math.Sin(i)).ToArray()));
+        var flat = Enumerable.Range(0, 256).Select(i => flatScale * (float)(1 + (0.5 * Math.Sin(i)))).ToArray();
+        TensorData.Replace(model.Graph.Initializer[0], [16, 16], (ReadOnlySpan<float>)flat);
+        var peaked = Enumerable.Range(0, 256).Select(i => (float)(i % 16 == 0 ? 1 + (0.5 * Math.Sin(i)) : 0.01 * Math.Cos(i))).ToArray();
+        model.Graph.Initializer.Add(TinyModels.FloatTensor("W2", [16, 16], peaked));
         model.Graph.Node.Add(TinyModels.Node("MatMul", ["y", "W2"], ["z"]));
         model.Graph.Output[0] = TinyModels.Float("z", 1, 16);
         var path = temp.Combine("m.onnx");
         OnnxModel.FromProto(model).Save(path);
-        var recipe = RecipeOptions.Apply(Recipe.Identity, new Dictionary<string, string> { ["Pruning"] = "0.5", ["PruningScope"] = "global" });
+        var recipe = RecipeOptions.Apply(Recipe.Identity, new Dictionary<string, string> { ["Pruning"] = "0.5", ["PruningScope"] = scope });
         ModelCompressor.Compress(path, temp.Combine("p.onnx"), "test", recipe);
         var pruned = OnnxModel.Load(temp.Combine("p.onnx")).Proto.Graph.Initializer;
-        var zerosLoud = TensorData.Read<float>(pruned.Single(t => t.Name == "W")).Count(v => v == 0);
-        var zerosQuiet = TensorData.Read<float>(pruned.Single(t => t.Name == "W2")).Count(v => v == 0);
-        Assert.Equal(256, zerosLoud + zerosQuiet);
-        Assert.True(zerosQuiet > 200, $"the quiet layer lost {zerosQuiet} of 256");
+        return (TensorData.Read<float>(pruned.Single(t => t.Name == "W")).Count(v => v == 0),
+            TensorData.Read<float>(pruned.Single(t => t.Name == "W2")).Count(v => v == 0));
     }
 
     [Fact]

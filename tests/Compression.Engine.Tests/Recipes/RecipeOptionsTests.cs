@@ -22,6 +22,7 @@ public class RecipeOptionsTests
     [InlineData("BlockSize", "64", "64")]
     [InlineData("ActivationType", "int8", "int8")]
     [InlineData("PruningScope", "global", "global")]
+    [InlineData("PruningScope", "layer", "layer")]
     [InlineData("SharingScope", "channel", "channel")]
     [InlineData("Packing", "brotli", "brotli")]
     [InlineData("Distillation", "layerwise", "layerwise")]

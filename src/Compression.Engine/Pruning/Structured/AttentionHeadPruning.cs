@@ -43,7 +43,7 @@ internal static class AttentionHeadPruning
             ? blocks.Select(FromWeights).ToList()
             : FromActivations(blocks, CalibrationRuns.Energies(reference, context.Original.SourcePath, data, context.Threads,
                 blocks.Select(b => b.Merged).ToHashSet(StringComparer.Ordinal), lastAxis: true));
-        var keptHeads = context.Recipe.PruningScope == PruningScope.Layer
+        var keptHeads = context.Recipe.ResolvedPruningScope == PruningScope.Layer
             ? blocks.Select((b, i) => UnitSelection.Kept(b.Heads, importance[i], fraction)).ToList()
             : UnitSelection.KeptGlobally(blocks.Select(b => b.Heads).ToList(), importance, fraction);
         var heads = blocks.Sum(b => b.Heads);

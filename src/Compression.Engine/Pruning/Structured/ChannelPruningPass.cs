@@ -91,8 +91,8 @@ internal sealed class ChannelPruningPass(bool refit = true) : ICompressionPass
             ? ChannelImportance.FromFilters(graph)
             : ChannelImportance.FromActivations(graph, CalibrationRuns.Energies(reference, context.Original.SourcePath, data, context.Threads,
                 graph.Layers.Where(l => l.IsDense).Select(l => l.Input).ToHashSet(StringComparer.Ordinal)));
-        var removed = ChannelSelection.Select(graph, importance, spec.Fraction, context.Recipe.PruningScope);
-        notes.Add(Summary(graph, removed, data is null ? "filter L2 norms" : "activation energy into the next layers", context.Recipe.PruningScope));
+        var removed = ChannelSelection.Select(graph, importance, spec.Fraction, context.Recipe.ResolvedPruningScope);
+        notes.Add(Summary(graph, removed, data is null ? "filter L2 norms" : "activation energy into the next layers", context.Recipe.ResolvedPruningScope));
         if (removed.Count == 0)
         {
             notes.AddRange(PinNotes(graph));

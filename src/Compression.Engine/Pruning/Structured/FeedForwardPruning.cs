@@ -29,7 +29,7 @@ internal static class FeedForwardPruning
             ? blocks.Select(FromWeights).ToList()
             : FromActivations(blocks, CalibrationRuns.Energies(reference, context.Original.SourcePath, data, context.Threads,
                 blocks.Select(b => b.Hidden).ToHashSet(StringComparer.Ordinal), lastAxis: true));
-        var kept = Select(blocks, importance, fraction, context.Recipe.PruningScope);
+        var kept = Select(blocks, importance, fraction, context.Recipe.ResolvedPruningScope);
         var units = blocks.Sum(b => b.Width);
         var removed = units - kept.Sum(k => k.Length);
         notes.Add(string.Create(CultureInfo.InvariantCulture,
